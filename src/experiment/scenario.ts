@@ -1,0 +1,120 @@
+/**
+ * The scenario: everything one simulation run needs, as a JSON file checked against a schema.
+ * Field names in files are snake_case; paths inside a scenario are relative to the scenario file.
+ */
+import type { CountSpec, ShiftedSpec } from '../engine/distributions.js';
+
+export type VertexKind = 'source' | 'map' | 'flatMap' | 'filter' | 'window' | 'sink';
+export type Partitioning = 'forward' | 'rebalance' | 'hash';
+
+export interface VertexSpec {
+  id: string;
+  kind: VertexKind;
+  parallelism: number;
+  /** Per-record service time, ms (for a source: the cost of reading and deserialising one record). */
+  service_ms: ShiftedSpec;
+  /** Records out per record in (map: 1; filter: bernoulli; flatMap: any count distribution). */
+  selectivity?: CountSpec;
+  /** Size of each output record, bytes (defaults to the input record size). */
+  output_bytes?: number;
+  /** Keyed tumbling event-time window count (kind 'window'). */
+  window?: { size_ms: number; out_of_orderness_ms?: number };
+}
+
+export interface EdgeSpec {
+  from: string;
+  to: string;
+  partitioning: Partitioning;
+  /** Set false to keep Flink from chaining this edge even when it could. */
+  chain?: boolean;
+}
+
+export interface WorkloadSpec {
+  /** Trace file (rate `t_s,rate` or event `t_ms[,key][,bytes]`), relative to the scenario file. */
+  trace: string;
+  /** How records of a rate trace arrive within a constant-rate segment. */
+  arrivals?: 'poisson' | 'uniform';
+  /** Multiplies every rate of the trace. */
+  rate_scale?: number;
+  /** Size of a source record, bytes. */
+  record_bytes?: number;
+  /** Key model for rate traces: `count` keys drawn with Zipf exponent `zipf_s` (0 = uniform). */
+  keys?: { count: number; zipf_s?: number };
+}
+
+export interface NetworkSpec {
+  /** taskmanager.memory.segment-size */
+  segment_size_bytes?: number;
+  /** taskmanager.network.memory.buffers-per-channel (exclusive input buffers per channel) */
+  buffers_per_channel?: number;
+  /** taskmanager.network.memory.floating-buffers-per-gate */
+  floating_buffers_per_gate?: number;
+  /** taskmanager.network.memory.max-buffers-per-channel (output buffers one subpartition may hold) */
+  max_buffers_per_channel?: number;
+  /** Output buffer pool per task; default subpartitions × buffers_per_channel + floating_buffers_per_gate. */
+  output_pool_buffers?: number;
+  /** execution.buffer-timeout: 0 = flush every record, -1 = only when full. */
+  buffer_timeout_ms?: number;
+  /** One-way latency of a buffer or a credit announcement between tasks, ms. */
+  latency_ms?: number;
+}
+
+export interface OffloadSpec {
+  id: string;
+  /** The vertex whose work the function does; results rejoin after it. */
+  vertex: string;
+  /** Platform model file (models/*.json), relative to the scenario file. */
+  platform: string;
+  merge?: 'unordered' | 'ordered';
+  /** Function memory size, MB (must be one the model allows). */
+  memory_mb?: number;
+  /** Per-record work in the function relative to the local operator on one vCPU (1 = same code, same speed). */
+  work_factor?: number;
+  /** Bytes of result per offloaded record sent back (defaults to the vertex's output size × selectivity). */
+  [key: string]: unknown;
+}
+
+export interface ScenarioSpec {
+  name: string;
+  description?: string;
+  seed?: number;
+  /** Length of the replay, s; defaults to the trace's end. */
+  duration_s?: number;
+  /** After the replay, keep running until every record has left the sink, for at most this long, s. */
+  drain_s?: number;
+  /** Records arriving within this many ms travel as one run (0 = per-record simulation). */
+  time_resolution_ms?: number;
+  /** Length of a metrics interval (one row of timeseries.csv, one snapshot), ms. */
+  metrics_interval_ms?: number;
+  workload: WorkloadSpec;
+  network?: NetworkSpec;
+  /** Chain forward edges between equal-parallelism vertices into one task, as Flink does by default. */
+  chaining?: boolean;
+  vertices: VertexSpec[];
+  edges: EdgeSpec[];
+  offload?: OffloadSpec[];
+  policy?: { name: string; params?: Record<string, number | string | boolean> };
+  controller?: { interval_ms?: number; reporting_delay_ms?: number };
+}
+
+/** A scenario with defaults applied and file paths made absolute. */
+export interface Scenario extends ScenarioSpec {
+  /** Absolute path of the scenario file (or '<inline>'). */
+  file: string;
+  seed: number;
+  drain_s: number;
+  time_resolution_ms: number;
+  metrics_interval_ms: number;
+  chaining: boolean;
+  network: Required<Omit<NetworkSpec, 'output_pool_buffers'>> & { output_pool_buffers?: number };
+  controller: { interval_ms: number; reporting_delay_ms: number };
+}
+
+export const NETWORK_DEFAULTS = {
+  segment_size_bytes: 32768,
+  buffers_per_channel: 2,
+  floating_buffers_per_gate: 8,
+  max_buffers_per_channel: 10,
+  buffer_timeout_ms: 100,
+  latency_ms: 0.05,
+} as const;

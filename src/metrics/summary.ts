@@ -1,0 +1,101 @@
+/**
+ * The run summary (out/<run>/summary.json) and the time-series columns (timeseries.csv).
+ * Reports, sweeps and the live comparison read these; keep them backward compatible.
+ *
+ * summary.json is byte-identical for the same scenario and seed, so it holds nothing about the host
+ * (wall time and events per second go to stdout with --json and to run.json).
+ */
+
+export interface LatencySummary {
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  max: number;
+  mean: number;
+  /** Number of results the percentiles are over. */
+  count: number;
+}
+
+export interface VertexSummary {
+  parallelism: number;
+  /** Operators chained into this task (Flink's job vertex), in order. */
+  chain: string[];
+  records_in: number;
+  records_out: number;
+  /** Shares of wall-clock time averaged over subtasks and the run; they sum to 1. */
+  busy_ratio: number;
+  idle_ratio: number;
+  backpressured_ratio: number;
+}
+
+export interface RunSummary {
+  spillway_version: string;
+  scenario: string;
+  policy: string;
+  params: Record<string, number | string | boolean>;
+  seed: number;
+  /** Replay length, s. */
+  duration_s: number;
+  /** Simulated time at which the run ended (after draining), s. */
+  end_s: number;
+  drained: boolean;
+  records: {
+    /** Records that arrived in the external queue. */
+    arrived: number;
+    /** Arrived records whose results left the sink (or that a stateful operator absorbed into its state). */
+    emitted: number;
+    /** Records a filter (or a flatMap with no output) dropped on purpose. */
+    filtered: number;
+    /** Records still inside the job or the offload path when the run ended (0 when drained). */
+    in_flight: number;
+    lost: number;
+    duplicated: number;
+    /** Result records that left the sink (tokens, window results, ...). */
+    results: number;
+  };
+  /** Result latency: time leaving the sink − intended arrival time of the record (no coordinated omission). */
+  latency_ms: LatencySummary;
+  /** Records arrived per second of replay. */
+  throughput_rps: number;
+  max_pending_records: number;
+  /** Backpressured time per vertex, s, summed over its subtasks. */
+  backpressured_s: Record<string, number>;
+  vertices: Record<string, VertexSummary>;
+  cost_usd: { total: number; requests: number; duration: number; provisioned: number };
+  offload: { records: number; batches: number; fallbacks: number; share: number };
+  lambda: { invocations: number; cold_starts: number; throttles: number; errors: number; timeouts: number; max_concurrency: number };
+  order_violations: number;
+  events_processed: number;
+}
+
+/** Fixed time-series columns; per-vertex columns follow as `<vertex>.<metric>` (see VERTEX_COLUMNS). */
+export const TIMESERIES_COLUMNS = [
+  't_s', // end of the interval, s
+  'input_rps', // records arriving in the external queue
+  'read_rps', // records the sources read
+  'offloaded_rps', // records routed to functions
+  'emitted_rps', // arrived records completed (left the sink)
+  'results_rps', // result records leaving the sink
+  'pending_records', // external queue length at the end of the interval
+  'lag_ms', // currentEmitEventTimeLag: now − intended arrival of the last record read (max over sources)
+  'latency_p50_ms', // over results leaving the sink in the interval (NaN when none)
+  'latency_p99_ms',
+  'latency_max_ms',
+  'in_flight_records', // offloaded records not yet merged back
+  'concurrency', // busy function environments at the end of the interval
+  'cold_starts', // in the interval
+  'throttles', // in the interval
+  'cost_usd', // cumulative
+  'decision_share', // share of the first offload point in force at the end of the interval
+] as const;
+
+export const VERTEX_COLUMNS = [
+  'busyTimeMsPerSecond',
+  'backPressuredTimeMsPerSecond',
+  'idleTimeMsPerSecond',
+  'numRecordsInPerSecond',
+  'numRecordsOutPerSecond',
+  'inPoolUsage',
+  'outPoolUsage',
+] as const;

@@ -1,0 +1,17 @@
+/**
+ * A mistake in what the user gave us (a scenario, trace, model file or CLI argument).
+ * The CLI prints its message as one line and exits with code 2, without a stack trace.
+ * The message must name the file, the line or field, and what is wrong.
+ */
+export class UserError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UserError';
+  }
+}
+
+/** Format a location-bearing message: `file:line: what` or `file: field: what`. */
+export function where(file: string, lineOrField: number | string | undefined, what: string): string {
+  if (lineOrField === undefined || lineOrField === '') return `${file}: ${what}`;
+  return typeof lineOrField === 'number' ? `${file}:${lineOrField}: ${what}` : `${file}: ${lineOrField}: ${what}`;
+}
