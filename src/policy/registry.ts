@@ -1,0 +1,56 @@
+/**
+ * Finding policies: the built-in list, lookup by name, and loading a user's own policy module.
+ * Parameter resolution lives in params.ts and is re-exported here so callers need one import.
+ */
+import { UserError } from '../util/errors.js';
+import type { PolicyFactory } from './contract.js';
+import { importPolicyModule, looksLikeModulePath } from './loader.js';
+import { backpressurePolicy } from './policies/backpressure.js';
+import { createBudgetPolicy } from './policies/budget.js';
+import { predictivePolicy } from './policies/predictive.js';
+import { staticPolicy } from './policies/static.js';
+import { targetLagPolicy } from './policies/target-lag.js';
+import { thresholdPolicy } from './policies/threshold.js';
+
+export { parseParamArgs, resolveParams } from './params.js';
+export type { ParamOverrides, PolicyParamSpec } from './params.js';
+
+const budgetPolicy = createBudgetPolicy((name) => getPolicyFactory(name));
+
+export const BUILTIN_POLICIES: readonly PolicyFactory[] = [
+  backpressurePolicy,
+  staticPolicy,
+  thresholdPolicy,
+  targetLagPolicy,
+  predictivePolicy,
+  budgetPolicy,
+];
+
+export function builtinPolicyNames(): string[] {
+  return BUILTIN_POLICIES.map((f) => f.name);
+}
+
+/** A built-in policy by name; a UserError listing the names otherwise. */
+export function getPolicyFactory(name: string): PolicyFactory {
+  const found = BUILTIN_POLICIES.find((f) => f.name === name);
+  if (!found) {
+    throw new UserError(`unknown policy "${name}"; built-in policies: ${builtinPolicyNames().join(', ')}`);
+  }
+  return found;
+}
+
+/**
+ * A built-in policy by name, or a user's policy from a .js/.mjs module path (resolved against `baseDir`,
+ * default the working directory). The module's default export, or its named export `policy`, must be a
+ * PolicyFactory; a UserError names the file and what is missing otherwise.
+ */
+export async function loadPolicyFactory(nameOrPath: string, baseDir?: string): Promise<PolicyFactory> {
+  const builtin = BUILTIN_POLICIES.find((f) => f.name === nameOrPath);
+  if (builtin) return builtin;
+  if (!looksLikeModulePath(nameOrPath)) {
+    throw new UserError(
+      `unknown policy "${nameOrPath}"; built-in policies: ${builtinPolicyNames().join(', ')}; or give the path of a .js/.mjs policy module`,
+    );
+  }
+  return importPolicyModule(nameOrPath, baseDir ?? process.cwd());
+}
