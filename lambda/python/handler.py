@@ -1,0 +1,148 @@
+"""The offload function in Python (runtime python3.12, handler ``handler.handler``), stdlib only.
+
+Same contract and rules as the Node handler (lambda/node/src/ops.ts) and the Java job; all three are held to
+lambda/testdata/vectors.json.
+
+Tokenizer: lower-case the line (``str.lower()``, locale-independent), split on runs of characters that are
+neither a Unicode letter (L*) nor a number (N*), drop empties. In Python's ``re`` a ``\\w`` character is one for
+which ``str.isalnum()`` holds, plus ``_``; so ``[\\W_]+`` is exactly ``[^\\p{L}\\p{N}]+`` (test_handler.py checks
+this over every code point).
+"""
+
+import os
+import re
+import time
+import uuid
+
+_SEPARATORS = re.compile(r"[\W_]+")
+
+
+def _process_age_ms():
+    """Milliseconds since this process started (Linux /proc), so init covers interpreter start-up too."""
+    try:
+        with open("/proc/self/stat", "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()
+        start_ticks = int(fields[19])  # field 22 of stat; index 19 after "pid (comm)"
+        with open("/proc/uptime", "rb") as f:
+            uptime_s = float(f.read().split()[0])
+        return max(0.0, (uptime_s - start_ticks / os.sysconf("SC_CLK_TCK")) * 1000.0)
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+_MODULE_T0 = time.perf_counter()
+# Module scope runs once per execution environment: its identity and how long its init took.
+ENV_ID = str(uuid.uuid4())
+_age = _process_age_ms()
+INIT_MS = round(_age if _age is not None else (time.perf_counter() - _MODULE_T0) * 1000.0, 3)
+_invocations = 0
+
+
+def tokenize(text):
+    return [s for s in _SEPARATORS.split(text.lower()) if s]
+
+
+def window_start(t, window_ms):
+    """Start of the tumbling window holding t (floors negative times too)."""
+    return t - (t % window_ms)
+
+
+def window_count(records, window_ms):
+    """Partial counts per (window, key), in order of first occurrence of each pair."""
+    partials = {}
+    for r in records:
+        pair = (window_start(r["t"], window_ms), r["key"])
+        p = partials.get(pair)
+        if p is None:
+            partials[pair] = {"window_start": pair[0], "key": pair[1], "count": 1}
+        else:
+            p["count"] += 1
+    return list(partials.values())
+
+
+def burn_cpu(microseconds):
+    """Emulate the operator's CPU cost by spinning, so the environment's CPU is really busy."""
+    if microseconds <= 0:
+        return
+    end = time.perf_counter_ns() + int(round(microseconds * 1000))
+    while time.perf_counter_ns() < end:
+        pass
+
+
+def _fail(what):
+    raise ValueError("invalid payload: " + what)
+
+
+def _is_int(v):
+    return isinstance(v, int) and not isinstance(v, bool) and abs(v) <= 2**53 - 1
+
+
+def _is_number(v):
+    return (isinstance(v, (int, float)) and not isinstance(v, bool)
+            and v == v and v not in (float("inf"), float("-inf")))
+
+
+def _check_base(r, i):
+    if not isinstance(r, dict):
+        _fail("records[%d] is not an object" % i)
+    if not _is_int(r.get("seq")):
+        _fail("records[%d].seq must be an integer" % i)
+    if not _is_number(r.get("t")):
+        _fail("records[%d].t must be a finite number" % i)
+
+
+def parse_request(event):
+    """Validate an untrusted event; raise ValueError naming the first problem."""
+    if not isinstance(event, dict):
+        _fail("event must be a JSON object")
+    work = event.get("work_us_per_record", 0)
+    if work is None:
+        work = 0
+    if not _is_number(work) or work < 0:
+        _fail("work_us_per_record must be a number >= 0")
+    records = event.get("records")
+    if not isinstance(records, list):
+        _fail("records must be an array")
+    op = event.get("op")
+    if op == "tokenize":
+        for i, r in enumerate(records):
+            _check_base(r, i)
+            if not isinstance(r.get("text"), str):
+                _fail("records[%d].text must be a string" % i)
+        return {"op": op, "work": work, "records": records}
+    if op == "window_count":
+        w = event.get("window_ms")
+        if not _is_int(w) or w <= 0:
+            _fail("window_ms must be a positive integer")
+        for i, r in enumerate(records):
+            _check_base(r, i)
+            if not isinstance(r.get("key"), str):
+                _fail("records[%d].key must be a string" % i)
+        return {"op": op, "work": work, "records": records, "window_ms": w}
+    raise ValueError("unknown op: %r" % (op,))
+
+
+def run_op(req):
+    if req["op"] == "tokenize":
+        out = []
+        for r in req["records"]:
+            burn_cpu(req["work"])
+            out.append({"seq": r["seq"], "t": r["t"], "tokens": tokenize(r["text"])})
+        return {"records": out}
+    for _ in req["records"]:
+        burn_cpu(req["work"])
+    return {"partials": window_count(req["records"], req["window_ms"])}
+
+
+def handler(event, context=None):
+    global _invocations
+    started = time.perf_counter()
+    cold = _invocations == 0
+    _invocations += 1
+    result = run_op(parse_request(event))
+    result["env"] = ENV_ID
+    result["cold"] = cold
+    if cold:
+        result["init_ms"] = INIT_MS
+    result["duration_ms"] = round((time.perf_counter() - started) * 1000.0, 3)
+    return result

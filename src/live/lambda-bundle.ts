@@ -1,0 +1,81 @@
+/**
+ * Build the deployable zip of the offload function: the Node handler bundled by esbuild into one ESM file
+ * (`index.mjs`, handler `index.handler`), or the Python handler as is (`handler.py`, handler `handler.handler`).
+ * Entries carry a fixed timestamp so the same sources give a byte-identical zip (and the same CodeSha256).
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import yazl from 'yazl';
+import { writeFileAtomic } from '../util/fsx.js';
+import { lambdaPaths } from './lambda-paths.js';
+
+export type BundleRuntime = 'node' | 'python';
+
+export interface LambdaBundle {
+  runtime: BundleRuntime;
+  /** The zip file's bytes. */
+  zip: Buffer;
+  /** Lambda's `Handler` setting for this zip. */
+  handler: string;
+  /** Lambda's `CodeSha256`: base64 of the zip's SHA-256. */
+  codeSha256: string;
+  /** The files inside the zip, by name. */
+  files: Record<string, Buffer>;
+}
+
+const FIXED_MTIME = new Date(Date.UTC(2020, 0, 1));
+
+/** The Node handler as one ESM file, with no dependencies left to install. */
+export async function bundleNodeHandler(): Promise<string> {
+  const esbuild = await import('esbuild');
+  const out = await esbuild.build({
+    entryPoints: [lambdaPaths.nodeHandlerSource()],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    write: false,
+    outfile: 'index.mjs',
+    legalComments: 'none',
+    logLevel: 'silent',
+  });
+  const file = out.outputFiles[0];
+  if (!file) throw new Error('esbuild produced no output for the Node handler');
+  return file.text;
+}
+
+export function zipFiles(files: Record<string, Buffer>): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const zip = new yazl.ZipFile();
+    for (const name of Object.keys(files).sort()) {
+      zip.addBuffer(files[name] as Buffer, name, { mtime: FIXED_MTIME, mode: 0o100644 });
+    }
+    const chunks: Buffer[] = [];
+    zip.outputStream.on('data', (c: Buffer) => chunks.push(c));
+    zip.outputStream.on('error', reject);
+    zip.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
+    zip.end();
+  });
+}
+
+export async function buildLambdaBundle(runtime: BundleRuntime): Promise<LambdaBundle> {
+  const files: Record<string, Buffer> =
+    runtime === 'node'
+      ? { 'index.mjs': Buffer.from(await bundleNodeHandler(), 'utf8') }
+      : { 'handler.py': readFileSync(lambdaPaths.pythonHandler()) };
+  const zip = await zipFiles(files);
+  return {
+    runtime,
+    zip,
+    files,
+    handler: runtime === 'node' ? 'index.handler' : 'handler.handler',
+    codeSha256: createHash('sha256').update(zip).digest('base64'),
+  };
+}
+
+/** Build the bundle and write the zip to `outPath`. */
+export async function writeLambdaBundle(runtime: BundleRuntime, outPath: string): Promise<LambdaBundle> {
+  const bundle = await buildLambdaBundle(runtime);
+  writeFileAtomic(outPath, bundle.zip);
+  return bundle;
+}
