@@ -55,8 +55,9 @@ export const predictivePolicy: PolicyFactory = {
           }
           st.holt.update(load.demandRps);
           const forecast = Math.max(0, st.holt.forecast(horizon));
-          const share = shareForLoad(forecast + drainRps(load, drainSeconds), load.capacityRps, targetUtilization, maxShare);
-          const prewarm = st.holt.trend > 0 && share > 0 ? environmentsFor(share * forecast, snapshot, st.id) : 0;
+          const required = forecast + drainRps(load, drainSeconds);
+          const share = shareForLoad(required, load.capacityRps, targetUtilization, maxShare);
+          const prewarm = st.holt.trend > 0 && share > 0 ? environmentsFor(share * required, snapshot, st.id) : 0;
           points[st.id] = pointDecision(share, batch, prewarm);
           notes.push(`${st.id}: forecast=${fmt(forecast)} trend=${fmt(st.holt.trend)} capacity=${fmt(load.capacityRps)} share=${fmt(share)} prewarm=${prewarm}`);
         }
@@ -66,7 +67,8 @@ export const predictivePolicy: PolicyFactory = {
         function environmentsFor(offloadRps: number, snap: typeof snapshot, pointId: string): number {
           const observed = snap.offload.find((o) => o.id === pointId)?.recentRoundTripMs;
           const roundTripMs = typeof observed === 'number' && Number.isFinite(observed) && observed > 0 ? observed : assumedRoundTripMs;
-          const needed = Math.ceil((offloadRps / batch.batchRecords) * (roundTripMs / 1000));
+          // Tolerate float noise: 5.000000001 environments is 5, not 6.
+          const needed = Math.ceil((offloadRps / batch.batchRecords) * (roundTripMs / 1000) - 1e-9);
           return Math.min(batch.maxInFlight, Math.max(needed, 0));
         }
       },
