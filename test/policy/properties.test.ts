@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Aggregate, Decision, MetricsSnapshot, ParamValue, PolicyContext, PolicyFactory } from '../../src/policy/contract.js';
 import type { PolicyParamSpec } from '../../src/policy/params.js';
+import { decisionProblems } from '../../src/policy/check-decision.js';
 import { BUILTIN_POLICIES, getPolicyFactory } from '../../src/policy/registry.js';
 import { UserError } from '../../src/util/errors.js';
 import { OP, SINK, SOURCE, context } from './snapshots.js';
@@ -102,6 +103,7 @@ function paramsFor(factory: PolicyFactory): fc.Arbitrary<Record<string, ParamVal
 }
 
 function expectWellFormed(decision: Decision): void {
+  expect(decisionProblems(decision)).toEqual([]);
   for (const point of Object.values(decision.points)) {
     expect(Number.isFinite(point.share)).toBe(true);
     expect(point.share).toBeGreaterThanOrEqual(0);
