@@ -1,0 +1,198 @@
+package io.spillway.flink.offload;
+
+import io.spillway.flink.JobConfig;
+import io.spillway.flink.Line;
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.lambda.LambdaAsyncClient;
+import software.amazon.awssdk.services.lambda.LambdaAsyncClientBuilder;
+import software.amazon.awssdk.services.lambda.model.InvocationType;
+import software.amazon.awssdk.services.lambda.model.InvokeRequest;
+import software.amazon.awssdk.services.lambda.model.InvokeResponse;
+import software.amazon.awssdk.services.lambda.model.TooManyRequestsException;
+
+/**
+ * Invokes the tokenize function for one batch through {@link LambdaAsyncClient} (SDK retries off), retrying throttles
+ * (429), function errors, timeouts, 5xx and bad responses with backoff up to max_attempts; then reports failure so the
+ * caller falls back to local tokenization. Each batch's outcome is exactly one of success or fallback.
+ */
+public final class LambdaInvoker implements AutoCloseable {
+
+  /** Observer of per-attempt events (metric counters). Called from SDK threads. */
+  public interface Listener {
+    default void onAttempt() {}
+    default void onThrottle() {}
+    default void onError(String kind) {}
+    default void onCold() {}
+    default void onRtt(long ms) {}
+  }
+
+  /** Result of one batch: tokenCounts != null on success, null when the caller must fall back. */
+  public static final class Outcome {
+    public volatile int[] tokenCounts;
+    public volatile int attempts;
+    public volatile int throttles;
+    public volatile int errors;
+    public volatile boolean cold;
+    public volatile String lastFailure;
+
+    public boolean succeeded() { return tokenCounts != null; }
+  }
+
+  private final LambdaAsyncClient client;
+  private final String functionName;
+  private final String qualifier;
+  private final long workUsPerRecord;
+  private final int maxAttempts;
+  private final Backoff backoff;
+  private final ScheduledExecutorService scheduler;
+  private final Listener listener;
+
+  public LambdaInvoker(JobConfig.OffloadCfg cfg, long workUsPerRecord, Listener listener) {
+    this.functionName = cfg.functionName;
+    this.qualifier = cfg.qualifier;
+    this.workUsPerRecord = workUsPerRecord;
+    this.maxAttempts = cfg.maxAttempts;
+    this.backoff = new Backoff(cfg.backoffBaseMs, cfg.throttleBackoffBaseMs, cfg.backoffMaxMs);
+    this.listener = listener == null ? new Listener() {} : listener;
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "offload-retry");
+      t.setDaemon(true);
+      return t;
+    });
+    LambdaAsyncClientBuilder b = LambdaAsyncClient.builder()
+        .httpClientBuilder(NettyNioAsyncHttpClient.builder()
+            .maxConcurrency(cfg.maxConnections)
+            .connectionTimeout(Duration.ofMillis(Math.min(cfg.attemptTimeoutMs, 5000)))
+            .readTimeout(Duration.ofMillis(cfg.attemptTimeoutMs + 1000)))
+        .overrideConfiguration(o -> o
+            .retryStrategy(AwsRetryStrategy.doNotRetry())
+            .apiCallAttemptTimeout(Duration.ofMillis(cfg.attemptTimeoutMs))
+            .apiCallTimeout(Duration.ofMillis(cfg.attemptTimeoutMs)));
+    if (cfg.endpointUrl != null && !cfg.endpointUrl.isBlank()) {
+      // Local Invoke-API endpoint: static dummy credentials, fixed region.
+      b.endpointOverride(URI.create(cfg.endpointUrl))
+          .region(Region.of(cfg.region != null ? cfg.region : "us-east-1"))
+          .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("spillway-local", "spillway-local")));
+    } else {
+      // Real AWS: default credentials provider chain; region from config or the default region chain.
+      b.credentialsProvider(DefaultCredentialsProvider.builder().build());
+      if (cfg.region != null) b.region(Region.of(cfg.region));
+    }
+    this.client = b.build();
+  }
+
+  public CompletableFuture<Outcome> invoke(Line[] lines) {
+    return invoke(lines, new Outcome());
+  }
+
+  /** Invokes with a caller-owned outcome (so a caller timing out can read the attempts made so far). */
+  public CompletableFuture<Outcome> invoke(Line[] lines, Outcome o) {
+    CompletableFuture<Outcome> done = new CompletableFuture<>();
+    byte[] payload = Payloads.encodeRequest(workUsPerRecord, lines);
+    attempt(lines, payload, o, done);
+    return done;
+  }
+
+  private void attempt(Line[] lines, byte[] payload, Outcome o, CompletableFuture<Outcome> done) {
+    o.attempts++;
+    listener.onAttempt();
+    InvokeRequest.Builder rb = InvokeRequest.builder()
+        .functionName(functionName)
+        .invocationType(InvocationType.REQUEST_RESPONSE)
+        .payload(SdkBytes.fromByteArrayUnsafe(payload));
+    if (qualifier != null && !qualifier.isBlank()) rb.qualifier(qualifier);
+    long started = System.nanoTime();
+    CompletableFuture<InvokeResponse> f;
+    try {
+      f = client.invoke(rb.build());
+    } catch (RuntimeException e) {
+      f = CompletableFuture.failedFuture(e);
+    }
+    f.whenComplete((resp, err) -> {
+      boolean throttled = false;
+      boolean retryable = true;
+      String failure = null;
+      try {
+        listener.onRtt((System.nanoTime() - started) / 1_000_000);
+        if (err != null) {
+          Throwable c = unwrap(err);
+          if (c instanceof TooManyRequestsException
+              || (c instanceof AwsServiceException && ((AwsServiceException) c).statusCode() == 429)) {
+            throttled = true;
+            failure = "throttled";
+          } else if (c instanceof AwsServiceException) {
+            int sc = ((AwsServiceException) c).statusCode();
+            failure = "http " + sc + ": " + ((AwsServiceException) c).awsErrorDetails().errorCode();
+            retryable = sc >= 500 || sc == 408;
+          } else if (c instanceof SdkException) {
+            failure = c.getClass().getSimpleName() + ": " + c.getMessage();
+          } else {
+            failure = String.valueOf(c);
+          }
+        } else if (resp.functionError() != null) {
+          failure = "function error: " + resp.functionError();
+        } else if (resp.statusCode() != null && resp.statusCode() != 200) {
+          failure = "status " + resp.statusCode();
+        } else {
+          Payloads.Decoded d = Payloads.decodeResponse(resp.payload().asByteArrayUnsafe(), lines);
+          o.tokenCounts = d.tokenCounts;
+          o.cold = d.cold;
+          if (d.cold) listener.onCold();
+          done.complete(o);
+          return;
+        }
+      } catch (Payloads.BadResponseException e) {
+        failure = "bad response: " + e.getMessage();
+      } catch (RuntimeException e) {
+        failure = "client failure: " + e;
+      }
+      o.lastFailure = failure;
+      if (throttled) {
+        o.throttles++;
+        listener.onThrottle();
+      } else {
+        o.errors++;
+        listener.onError(failure);
+      }
+      if (!retryable || o.attempts >= maxAttempts || done.isDone()) {
+        done.complete(o); // tokenCounts == null -> caller falls back
+        return;
+      }
+      long delay = backoff.delayMs(o.attempts, throttled);
+      try {
+        scheduler.schedule(() -> attempt(lines, payload, o, done), delay, TimeUnit.MILLISECONDS);
+      } catch (RuntimeException e) {
+        done.complete(o);
+      }
+    });
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  @Override
+  public void close() {
+    scheduler.shutdownNow();
+    client.close();
+  }
+}

@@ -1,0 +1,210 @@
+package io.spillway.flink.offload;
+
+import io.spillway.flink.Batch;
+import io.spillway.flink.JobConfig;
+import io.spillway.flink.Line;
+import io.spillway.flink.Result;
+import io.spillway.flink.Tokenizer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.ThreadSafeSimpleCounter;
+import org.apache.flink.streaming.api.functions.async.ResultFuture;
+import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
+
+/**
+ * Async I/O stage of the offload path: one batch = one Lambda invocation (with retries). At most the decision's
+ * maxInFlight batches invoke at once per subtask (further batches wait here, inside the Async I/O capacity). A batch
+ * that exhausts its attempts, or hits the Async I/O timeout, is tokenized locally in the task thread (via
+ * {@link ResultFuture#complete(org.apache.flink.streaming.api.functions.async.CollectionSupplier)}): every line is
+ * emitted exactly once, either from the function's answer or from the fallback.
+ */
+public class OffloadFunction extends RichAsyncFunction<Batch, Result> {
+  private static final long serialVersionUID = 1L;
+
+  private final JobConfig.OffloadCfg cfg;
+  private final long workUs;
+  private final long localWorkUs;
+
+  private transient LambdaInvoker invoker;
+  private transient Object gate;
+  private transient ArrayDeque<Pending> queue;
+  private transient Map<ResultFuture<Result>, Pending> pendingByFuture;
+  private transient int inFlight;
+  private transient int limit;
+  private transient AtomicLong inFlightRecords;
+  private transient AtomicLong lastRttMs;
+  private transient Counter batches, records, invocations, coldStarts, throttles, errors, fallbacks, fallbackRecords,
+      timeouts, successes;
+
+  public OffloadFunction(JobConfig.OffloadCfg cfg, long workUs, long localWorkUs) {
+    this.cfg = cfg;
+    this.workUs = workUs;
+    this.localWorkUs = localWorkUs;
+  }
+
+  private static final class Pending {
+    final Batch batch;
+    final ResultFuture<Result> future;
+    final AtomicBoolean finished = new AtomicBoolean();
+    final LambdaInvoker.Outcome outcome = new LambdaInvoker.Outcome();
+    volatile boolean started;
+
+    Pending(Batch batch, ResultFuture<Result> future) {
+      this.batch = batch;
+      this.future = future;
+    }
+  }
+
+  @Override
+  public void open(OpenContext ctx) {
+    gate = new Object();
+    queue = new ArrayDeque<>();
+    pendingByFuture = Collections.synchronizedMap(new IdentityHashMap<>());
+    inFlightRecords = new AtomicLong();
+    lastRttMs = new AtomicLong();
+    limit = Math.max(1, cfg.asyncCapacity);
+    MetricGroup g = getRuntimeContext().getMetricGroup();
+    batches = g.counter("offloadBatches", new ThreadSafeSimpleCounter());
+    records = g.counter("offloadRecords", new ThreadSafeSimpleCounter());
+    invocations = g.counter("offloadInvocations", new ThreadSafeSimpleCounter());
+    coldStarts = g.counter("offloadColdStarts", new ThreadSafeSimpleCounter());
+    throttles = g.counter("offloadThrottles", new ThreadSafeSimpleCounter());
+    errors = g.counter("offloadErrors", new ThreadSafeSimpleCounter());
+    fallbacks = g.counter("offloadFallbacks", new ThreadSafeSimpleCounter());
+    fallbackRecords = g.counter("offloadFallbackRecords", new ThreadSafeSimpleCounter());
+    timeouts = g.counter("offloadTimeouts", new ThreadSafeSimpleCounter());
+    successes = g.counter("offloadSuccessfulBatches", new ThreadSafeSimpleCounter());
+    g.gauge("offloadInFlight", () -> { synchronized (gate) { return inFlight; } });
+    g.gauge("offloadQueuedBatches", () -> { synchronized (gate) { return queue.size(); } });
+    g.gauge("offloadInFlightRecords", () -> inFlightRecords.get());
+    g.gauge("offloadMaxInFlight", () -> { synchronized (gate) { return limit; } });
+    g.gauge("offloadLastRttMs", () -> lastRttMs.get());
+    invoker = new LambdaInvoker(cfg, workUs, new LambdaInvoker.Listener() {
+      @Override public void onAttempt() { invocations.inc(); }
+      @Override public void onThrottle() { throttles.inc(); }
+      @Override public void onError(String kind) { errors.inc(); }
+      @Override public void onCold() { coldStarts.inc(); }
+      @Override public void onRtt(long ms) { lastRttMs.set(ms); }
+    });
+  }
+
+  @Override
+  public void asyncInvoke(Batch batch, ResultFuture<Result> future) {
+    batches.inc();
+    records.inc(batch.lines.length);
+    inFlightRecords.addAndGet(batch.lines.length);
+    Pending p = new Pending(batch, future);
+    pendingByFuture.put(future, p);
+    boolean startNow;
+    synchronized (gate) {
+      limit = Math.max(1, Math.min(batch.maxInFlight, cfg.asyncCapacity));
+      startNow = inFlight < limit;
+      if (startNow) inFlight++;
+      else queue.add(p);
+    }
+    if (startNow) start(p);
+  }
+
+  private void start(Pending p) {
+    p.started = true;
+    CompletableFuture<LambdaInvoker.Outcome> f;
+    try {
+      f = invoker.invoke(p.batch.lines, p.outcome);
+    } catch (RuntimeException e) {
+      p.outcome.errors++;
+      p.outcome.lastFailure = e.toString();
+      f = CompletableFuture.completedFuture(p.outcome);
+    }
+    f.whenComplete((o, err) -> {
+      try {
+        finish(p, err == null && o != null && o.succeeded());
+      } finally {
+        release();
+      }
+    });
+  }
+
+  private void release() {
+    List<Pending> toStart = new ArrayList<>();
+    synchronized (gate) {
+      inFlight--;
+      while (inFlight < limit && !queue.isEmpty()) {
+        Pending next = queue.poll();
+        if (next.finished.get()) continue; // timed out while queued
+        inFlight++;
+        toStart.add(next);
+      }
+    }
+    for (Pending n : toStart) start(n);
+  }
+
+  private void finish(Pending p, boolean success) {
+    if (!p.finished.compareAndSet(false, true)) return; // already completed (timeout vs. answer race)
+    pendingByFuture.remove(p.future);
+    inFlightRecords.addAndGet(-p.batch.lines.length);
+    Line[] lines = p.batch.lines;
+    LambdaInvoker.Outcome o = p.outcome;
+    if (success) {
+      successes.inc();
+      List<Result> out = new ArrayList<>(lines.length);
+      for (int i = 0; i < lines.length; i++) out.add(Result.of(lines[i], o.tokenCounts[i], Result.OFFLOADED));
+      attachStats(out, o, false);
+      p.future.complete(out);
+    } else {
+      fallbacks.inc();
+      fallbackRecords.inc(lines.length);
+      // Tokenize locally in the task (mailbox) thread, not on an SDK thread.
+      p.future.complete(() -> fallback(lines, o));
+    }
+  }
+
+  private List<Result> fallback(Line[] lines, LambdaInvoker.Outcome o) {
+    List<Result> out = new ArrayList<>(lines.length);
+    for (Line l : lines) {
+      Tokenizer.burn(localWorkUs);
+      out.add(Result.of(l, Tokenizer.countTokens(l.text), Result.FALLBACK));
+    }
+    attachStats(out, o, true);
+    return out;
+  }
+
+  private static void attachStats(List<Result> out, LambdaInvoker.Outcome o, boolean fallback) {
+    if (out.isEmpty()) return;
+    Result r = out.get(0);
+    r.invocations = o.attempts;
+    r.throttles = o.throttles;
+    r.errors = o.errors;
+    r.coldStarts = o.cold ? 1 : 0;
+    r.fallbackBatches = fallback ? 1 : 0;
+  }
+
+  @Override
+  public void timeout(Batch batch, ResultFuture<Result> future) {
+    Pending p = pendingByFuture.get(future);
+    timeouts.inc();
+    if (p == null) {
+      LambdaInvoker.Outcome o = new LambdaInvoker.Outcome();
+      // should not happen; still never lose the batch
+      fallbacks.inc();
+      fallbackRecords.inc(batch.lines.length);
+      future.complete(() -> fallback(batch.lines, o));
+      return;
+    }
+    finish(p, false);
+  }
+
+  @Override
+  public void close() throws Exception {
+    if (invoker != null) invoker.close();
+  }
+}
