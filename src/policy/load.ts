@@ -4,13 +4,15 @@
  *
  * - Arrival at the sources = their numRecordsOutPerSecond (summed) + growth of pendingRecords per second:
  *   what the sources emit plus what piles up in the external queue because they could not.
- * - Demand at the vertex = arrival × selectivity, where selectivity = (vertex's numRecordsInPerSecond +
- *   records offloaded per second) / sources' numRecordsOutPerSecond. This assumes the offload point's router
- *   sits in front of the vertex, so offloaded records do not appear in its numRecordsInPerSecond.
+ * - Demand at the vertex = arrival × selectivity, where selectivity = vertex's numRecordsInPerSecond /
+ *   sources' numRecordsOutPerSecond, measured only while nothing is being offloaded (the offload point's
+ *   offloadedRecords counter did not move) and held otherwise. Flink's rate meters average 60 s while the
+ *   offload counter moves at once; mixing the two while offloading would inflate the selectivity, the demand,
+ *   hence the share: a positive feedback loop. Selectivity is a property of the job, so holding it is safe.
  * - Capacity (DS2, as the Flink autoscaler computes the true processing rate) =
  *   numRecordsInPerSecond / (busyTimeMsPerSecond / 1000), busy time as the MAX over subtasks.
  *   It is only measurable while the vertex is busy enough; otherwise the last measurement is kept
- *   (a vertex relieved by offloading still has the capacity it had).
+ *   (a vertex relieved by offloading still has the capacity it had). A known capacity can be given instead.
  */
 import type { MetricsSnapshot } from './contract.js';
 import { readMetric, sumOver } from './signals.js';
@@ -37,12 +39,18 @@ export class LoadEstimator {
   private prevOffloaded = NaN;
   private selectivity = 1;
   private capacity = NaN;
+  private readonly measureCapacity: boolean;
 
+  /** `knownCapacityRps` > 0 replaces the DS2 measurement. */
   constructor(
     private readonly vertexId: string,
     private readonly sources: readonly string[],
     private readonly pointIds: readonly string[],
-  ) {}
+    knownCapacityRps = 0,
+  ) {
+    if (knownCapacityRps > 0) this.capacity = knownCapacityRps;
+    this.measureCapacity = !(knownCapacityRps > 0);
+  }
 
   update(snapshot: MetricsSnapshot): LoadEstimate {
     const dtS = (snapshot.tMs - this.prevTMs) / 1000;
@@ -56,16 +64,16 @@ export class LoadEstimator {
     const pendingGrowth = haveDt && Number.isFinite(pending) && Number.isFinite(this.prevPending)
       ? (pending - this.prevPending) / dtS
       : 0;
-    const offloadRps = haveDt && Number.isFinite(offloaded) && Number.isFinite(this.prevOffloaded)
-      ? Math.max(0, (offloaded - this.prevOffloaded) / dtS)
-      : 0;
+    // Not offloading: the counter is known and did not move (or is still 0 on the first snapshot).
+    const notOffloading = Number.isFinite(offloaded) &&
+      (Number.isFinite(this.prevOffloaded) ? offloaded === this.prevOffloaded : offloaded === 0);
     const arrivalRps = Math.max(0, sourceOut + pendingGrowth);
 
     const vertexIn = readMetric(snapshot, this.vertexId, 'numRecordsInPerSecond', 'sum');
-    if (Number.isFinite(vertexIn) && sourceOut > 0) this.selectivity = (vertexIn + offloadRps) / sourceOut;
+    if (notOffloading && Number.isFinite(vertexIn) && sourceOut > 0) this.selectivity = vertexIn / sourceOut;
 
     const busyFraction = readMetric(snapshot, this.vertexId, 'busyTimeMsPerSecond', 'max') / 1000;
-    if (Number.isFinite(vertexIn) && busyFraction >= MIN_BUSY_FRACTION) this.capacity = vertexIn / busyFraction;
+    if (this.measureCapacity && Number.isFinite(vertexIn) && busyFraction >= MIN_BUSY_FRACTION) this.capacity = vertexIn / busyFraction;
 
     if (haveDt || Number.isNaN(this.prevTMs)) {
       this.prevTMs = snapshot.tMs;

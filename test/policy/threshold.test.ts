@@ -43,9 +43,9 @@ describe('threshold', () => {
         { sourceOut: 700, pending: 0, opIn: 700, opBusy: 700, offloaded: 0 },
         // on: arrival = 800 + (1000 − 0)/1 s = 1800, drain = 1000/10 = 100 → 1 − 800/1900.
         { sourceOut: 800, pending: 1000, opIn: 800, opBusy: 800, offloaded: 0 },
-        // still on (cool-down): 600 offloaded/s, selectivity (400+600)/1000 = 1, arrival 1000 + 0, drain 100 → 1 − 800/1100.
+        // still on (cool-down): offloading, so selectivity is held at 1; arrival 1000 + 0, drain 100 → 1 − 800/1100.
         { sourceOut: 1000, pending: 1000, opIn: 400, opBusy: 400, offloaded: 600 },
-        // arrival 2000, 1550 offloaded/s, capacity 450/0.45 = 1000 → 1 − 800/2100.
+        // arrival 2000, capacity 450/0.45 = 1000 → 1 − 800/2100.
         { sourceOut: 2000, pending: 1000, opIn: 450, opBusy: 450, offloaded: 2150 },
       ]),
     );
@@ -69,6 +69,29 @@ describe('threshold', () => {
     );
     expect(shares(decisions)[0]).toBeCloseTo(1 - 800 / 1000, 12);
     expect(shares(decisions)[1]).toBeCloseTo(1 - 800 / (2000 + 1000 / 30), 12);
+  });
+
+  it('holds the selectivity measured before offloading while offloading', () => {
+    const decisions = runPolicy(
+      factory,
+      { signal: 'pending', onThreshold: 0, offThreshold: 0, drainSeconds: 86_400 },
+      series([
+        // op sees half the source's records: selectivity 0.5, capacity 1000; demand 1000 at op → share 0.2
+        { sourceOut: 2000, pending: 0, opIn: 1000, opBusy: 1000, offloaded: 0 },
+        // offloading 600/s while op's 60 s in-rate meter still lags at 800: in/out would say 0.4 and
+        // (in + offloaded)/out 0.7; the held 0.5 gives demand 2000 × 0.5 = 1000 again
+        { sourceOut: 2000, pending: 0, opIn: 800, opBusy: 800, offloaded: 600 },
+      ]),
+    );
+    expect(shares(decisions)[0]).toBeCloseTo(0.2, 12);
+    expect(shares(decisions)[1]).toBeCloseTo(0.2, 12);
+  });
+
+  it('uses a known capacity instead of measuring it', () => {
+    const decisions = runPolicy(factory, { cooldownMs: 0, capacityRps: 1500 }, series([{ sourceOut: 3000, pending: 0, opIn: 1000, opBusy: 1000, offloaded: 0 }]));
+    expect(shares(decisions)[0]).toBe(0); // demand 1000 under 0.8 × 1500
+    const busy = runPolicy(factory, { cooldownMs: 0, capacityRps: 1500 }, series([{ sourceOut: 3000, pending: 0, opIn: 3000, opBusy: 1000, offloaded: 0 }]));
+    expect(shares(busy)[0]).toBeCloseTo(1 - (0.8 * 1500) / 3000, 12);
   });
 
   it('keeps the last capacity when the vertex is too idle to measure it', () => {

@@ -38,7 +38,7 @@ export const predictivePolicy: PolicyFactory = {
     const sources = sourceIds(context);
     const states = context.offloadPoints.map((pt) => ({
       id: pt.id,
-      load: new LoadEstimator(pt.vertex, sources, [pt.id]),
+      load: new LoadEstimator(pt.vertex, sources, [pt.id], numberParam(p, 'capacityRps')),
       holt: new HoltSmoother(numberParam(p, 'alpha'), numberParam(p, 'beta')),
     }));
     return {

@@ -21,6 +21,12 @@ export const SIZING_PARAMS: PolicyParamSpec[] = [
   },
   { name: 'drainSeconds', description: 'drain the source backlog within this many seconds', default: 30, min: 1, max: 86_400 },
   { name: 'maxShare', description: 'never offload more than this share', default: 1, min: 0, max: 1 },
+  {
+    name: 'capacityRps',
+    description: 'known capacity of the offloaded vertex, records/s (0 = measure it the DS2 way)',
+    default: 0,
+    min: 0,
+  },
 ];
 
 const params: PolicyParamSpec[] = [
@@ -67,7 +73,7 @@ export const thresholdPolicy: PolicyFactory = {
     const states: PointState[] = context.offloadPoints.map((pt) => ({
       id: pt.id,
       scope: { vertex: pt.vertex, sources, upstream: upstreamIds(context, pt.vertex, stringParam(p, 'upstreamVertex')) },
-      load: new LoadEstimator(pt.vertex, sources, [pt.id]),
+      load: new LoadEstimator(pt.vertex, sources, [pt.id], numberParam(p, 'capacityRps')),
       on: false,
       lastSwitchMs: -Infinity,
     }));
