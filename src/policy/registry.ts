@@ -3,8 +3,10 @@
  * Parameter resolution lives in params.ts and is re-exported here so callers need one import.
  */
 import { UserError } from '../util/errors.js';
-import type { PolicyFactory } from './contract.js';
+import type { Policy, PolicyContext, PolicyFactory } from './contract.js';
+import { assertWellFormedDecision } from './check-decision.js';
 import { importPolicyModule, looksLikeModulePath } from './loader.js';
+import { resolveParams, type ParamOverrides } from './params.js';
 import { backpressurePolicy } from './policies/backpressure.js';
 import { createBudgetPolicy } from './policies/budget.js';
 import { predictivePolicy } from './policies/predictive.js';
@@ -53,4 +55,22 @@ export async function loadPolicyFactory(nameOrPath: string, baseDir?: string): P
     );
   }
   return importPolicyModule(nameOrPath, baseDir ?? process.cwd());
+}
+
+/**
+ * What a runner should call: resolve the parameters (defaults, types, bounds) and create the policy.
+ * A user's policy (any factory not built in) is wrapped so that a malformed decision stops the run with a
+ * UserError naming the policy and the snapshot time, instead of routing 150% of the records.
+ */
+export function createPolicy(factory: PolicyFactory, overrides: ParamOverrides, context: PolicyContext): Policy {
+  const policy = factory.create(resolveParams(factory, overrides), context);
+  if (BUILTIN_POLICIES.includes(factory)) return policy;
+  return {
+    name: policy.name,
+    decide(snapshot) {
+      const decision = policy.decide(snapshot);
+      assertWellFormedDecision(factory.name, snapshot.tMs, decision);
+      return decision;
+    },
+  };
 }

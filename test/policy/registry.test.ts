@@ -1,7 +1,8 @@
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_POLICIES, builtinPolicyNames, getPolicyFactory, loadPolicyFactory } from '../../src/policy/registry.js';
+import type { PolicyFactory } from '../../src/policy/contract.js';
+import { BUILTIN_POLICIES, builtinPolicyNames, createPolicy, getPolicyFactory, loadPolicyFactory } from '../../src/policy/registry.js';
 import { UserError } from '../../src/util/errors.js';
 import { POINT, context, runPolicy, series, shares } from './snapshots.js';
 
@@ -102,5 +103,35 @@ describe('loadPolicyFactory', () => {
   it('reports a module that throws while loading', async () => {
     const path = fixture('throws.mjs');
     expect(await loadError(path)).toBe(`${path}: cannot load policy module: boom at load`);
+  });
+});
+
+describe('createPolicy', () => {
+  it('resolves parameters for a user module before create sees them', async () => {
+    const factory = await loadPolicyFactory('examples/policies/my-policy.mjs', repoRoot);
+    const policy = createPolicy(factory, { fullAt: '400' }, context());
+    expect(policy.decide(series([{ pending: 100 }])[0]).points[POINT].share).toBe(0.25);
+    expect(() => createPolicy(factory, { fullAt: 'x' }, context())).toThrow(
+      new UserError('policy "proportional-backlog": parameter "fullAt": given "x", allowed: a number >= 1'),
+    );
+  });
+
+  it('stops a user policy that decides a malformed value', () => {
+    const broken: PolicyFactory = {
+      name: 'broken',
+      description: 'shares too much',
+      params: [],
+      create: () => ({ name: 'broken', decide: () => ({ points: { [POINT]: { share: 1.5, batchRecords: 10, maxWaitMs: 5, maxInFlight: 1 } } }) }),
+    };
+    const policy = createPolicy(broken, {}, context());
+    expect(() => policy.decide(series([{}])[0])).toThrow(
+      new UserError('policy "broken" at t=1000 ms: point "p1": share 1.5 is not a number from 0 to 1'),
+    );
+  });
+
+  it('returns built-in policies unwrapped', () => {
+    const policy = createPolicy(getPolicyFactory('static'), { share: '0.2', threshold: '0' }, context());
+    expect(policy.name).toBe('static');
+    expect(policy.decide(series([{ pending: 1 }])[0]).points[POINT].share).toBe(0.2);
   });
 });
