@@ -45,7 +45,7 @@ export interface Sampler {
 const SUM_LOOP_LIMIT = 32;
 
 /** Standard normal draws by Box–Muller, caching the second value of each pair. */
-class NormalSource {
+export class NormalSource {
   private spare = NaN;
   constructor(private readonly rng: Rng) {}
   next(): number {

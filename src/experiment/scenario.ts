@@ -94,7 +94,18 @@ export interface ScenarioSpec {
   edges: EdgeSpec[];
   offload?: OffloadSpec[];
   policy?: { name: string; params?: Record<string, number | string | boolean> };
-  controller?: { interval_ms?: number; reporting_delay_ms?: number };
+  controller?: ControllerSpec;
+}
+
+export interface ControllerSpec {
+  /** How often the controller asks the policy for a decision, ms. */
+  interval_ms?: number;
+  /** Delay between the end of a metrics window and the policy seeing it (Flink's REST fetcher), ms. */
+  reporting_delay_ms?: number;
+  /** Window of the busy/idle/backpressured time gauges (Flink's TimerGauge updates every 5 s), ms. */
+  timer_window_ms?: number;
+  /** Window of the per-second rate meters (Flink's MeterView spans 60 s by default), ms. */
+  meter_window_ms?: number;
 }
 
 /** A scenario with defaults applied and file paths made absolute. */
@@ -107,7 +118,7 @@ export interface Scenario extends ScenarioSpec {
   metrics_interval_ms: number;
   chaining: boolean;
   network: Required<Omit<NetworkSpec, 'output_pool_buffers'>> & { output_pool_buffers?: number };
-  controller: { interval_ms: number; reporting_delay_ms: number };
+  controller: Required<ControllerSpec>;
 }
 
 export const NETWORK_DEFAULTS = {

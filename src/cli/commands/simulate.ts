@@ -1,0 +1,83 @@
+/** `spillway simulate <scenario.json>`: one run, its files in out/<run>/, a short table on stdout. */
+import { resolve } from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import { InvariantError, loadScenario, runScenario, type RunResult } from '../../experiment/runner.js';
+import { writeRunFiles } from '../../experiment/run-output.js';
+import { loadPolicyFactory, parseParamArgs } from '../../policy/registry.js';
+import { writeRunReport } from '../../report/index.js';
+import { UserError } from '../../util/errors.js';
+import { withStagedDir } from '../../util/fsx.js';
+import { printSummaryTable } from '../summary-table.js';
+
+interface SimulateArgs {
+  scenario: string;
+  trace?: string;
+  seed?: number;
+  duration?: number;
+  out?: string;
+  json: boolean;
+  policy?: string;
+  param: string[];
+  report: boolean;
+  png: boolean;
+}
+
+export const simulateCommand: CommandModule<object, SimulateArgs> = {
+  command: 'simulate <scenario>',
+  describe: 'Simulate one scenario: writes out/<run>/ (summary.json, timeseries.csv, charts, report.html)',
+  builder: (y: Argv) =>
+    y
+      .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario JSON file' })
+      .option('trace', { type: 'string', describe: 'trace file replacing the scenario\'s' })
+      .option('seed', { type: 'number', describe: 'random seed (default: the scenario\'s)' })
+      .option('duration', { type: 'number', describe: 'replay length in seconds (default: the trace\'s)' })
+      .option('out', { type: 'string', describe: 'output directory (default out/<scenario>-<policy>)' })
+      .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON on stdout' })
+      .option('policy', { type: 'string', describe: 'built-in policy name or path of a .js/.mjs policy module' })
+      .option('param', { type: 'string', array: true, default: [], describe: 'policy parameter override key=value (repeatable)' })
+      .option('report', { type: 'boolean', default: true, describe: 'write charts and report.html (--no-report to skip)' })
+      .option('png', { type: 'boolean', default: true, describe: 'also render PNG charts (--no-png to skip)' }) as unknown as Argv<SimulateArgs>,
+  handler: async (args) => {
+    checkNumber('--seed', args.seed, (v) => Number.isInteger(v) && v >= 0, 'a whole number ≥ 0');
+    checkNumber('--duration', args.duration, (v) => v > 0, 'a positive number of seconds');
+    const scenario = loadScenario(args.scenario);
+    const policyRef = args.policy ?? scenario.policy?.name ?? 'backpressure';
+    const factory = await loadPolicyFactory(policyRef);
+    const params = parseParamArgs(args.param);
+    const outDir = resolve(args.out ?? `out/${scenario.name}-${factory.name}`);
+    let result: RunResult;
+    let failure: InvariantError | undefined;
+    try {
+      result = runScenario(scenario, {
+        seed: args.seed,
+        durationS: args.duration,
+        tracePath: args.trace ? resolve(args.trace) : undefined,
+        policy: factory,
+        params,
+      });
+    } catch (err) {
+      if (!(err instanceof InvariantError)) throw err;
+      failure = err;
+      result = err.result;
+    }
+    await withStagedDir(outDir, async (dir) => {
+      writeRunFiles(dir, result, { scenario_file: scenario.file });
+      if (args.report) await writeRunReport(dir, { png: args.png });
+    });
+    if (args.json) {
+      process.stdout.write(JSON.stringify({ ...result.summary, wall_ms: Math.round(result.wallMs), out: outDir }, null, 2) + '\n');
+    } else {
+      printSummaryTable([{ label: factory.name, summary: result.summary }]);
+      process.stdout.write(`\n${result.summary.events_processed} events in ${Math.round(result.wallMs)} ms · wrote ${outDir}\n`);
+    }
+    if (failure) {
+      process.stderr.write(`spillway: RUN FAILED: ${failure.message} (outputs kept in ${outDir} for inspection)\n`);
+      process.exitCode = 1;
+    }
+  },
+};
+
+function checkNumber(flag: string, v: number | undefined, ok: (v: number) => boolean, what: string): void {
+  if (v === undefined) return;
+  if (!Number.isFinite(v) || !ok(v)) throw new UserError(`${flag}: expected ${what}, got ${String(v)}`);
+}

@@ -1,0 +1,760 @@
+/**
+ * One subtask: a single server (Flink's mailbox thread) running its task's operator chain on one run at a
+ * time, reading from its input channels (or, for a source, from its external queue) and writing into its
+ * output subpartitions. It accrues busy time while serving, backpressured time while it waits for an output
+ * buffer, and idle time otherwise.
+ *
+ * Life of a run: take it (mailbox work first, then input), walk the chain to know its service time and
+ * output, serve it (FINISH event), then emit its output into output buffers. If a buffer cannot be had
+ * (the pool is empty or the subpartition holds its maximum), the subtask blocks until a send frees one.
+ */
+import type { EventCalendar, EventHandler } from '../engine/calendar.js';
+import { NormalSource, sampleBinomial, type CountSampler, type Sampler } from '../engine/distributions.js';
+import type { Rng } from '../engine/random.js';
+import type { Ledger } from '../metrics/ledger.js';
+import type { LatencyRecorder } from '../metrics/latency.js';
+import { SubtaskMeter } from '../metrics/meter.js';
+import type { ArrivalQueue } from './arrivals.js';
+import type { OperatorDef, TaskDef } from './graph.js';
+import { CREDIT_RADIX, InputChannel, InputGate, OutputPool, Subpartition } from './network.js';
+import { apportion, BufferPool, NetBuffer, RunList } from './runs.js';
+import { WindowState } from './window.js';
+
+export const EV_FINISH = 0;
+export const EV_BUFFER = 1;
+export const EV_CREDIT = 2;
+export const EV_FLUSH = 3;
+export const EV_WAKE = 4;
+
+/** What a subtask needs from the job around it. */
+export interface JobContext {
+  readonly calendar: EventCalendar;
+  readonly buffers: BufferPool;
+  readonly ledger: Ledger;
+  readonly latency: LatencyRecorder;
+  readonly segmentBytes: number;
+  readonly bufferTimeoutMs: number;
+  readonly linkLatencyMs: number;
+  readonly maxBuffersPerChannel: number;
+  readonly resolutionMs: number;
+  /** Whether event-time watermarks must travel (the job has a window operator). */
+  readonly watermarks: boolean;
+  subtaskFinished(s: Subtask): void;
+}
+
+/** The offload layer's grip on one operator of the chain (see src/offload). */
+export interface OffloadHook {
+  readonly opIndex: number;
+  /** Take up to all of `count` records bound for operator opIndex; returns how many it took (the first ones). */
+  route(count: number, bytes: number, aFirst: number, aLast: number, seq: number, origin: number, key: number, now: number): number;
+  /** Batches out or records waiting: the subtask must not finish before they come back. */
+  outstanding(): number;
+}
+
+/** How hash edges spread records: exact per key, or by per-subtask weights for runs of mixed keys. */
+export interface HashRouting {
+  subtaskForKey(key: number, parallelism: number): number;
+  weights(parallelism: number): Float64Array;
+}
+
+interface OutEdge {
+  partitioning: 'forward' | 'rebalance' | 'hash';
+  pool: OutputPool;
+  /** Indices into the subtask's flat subpartition list. */
+  first: number;
+  count: number;
+  rr: number;
+  weights: Float64Array | null;
+  split: Float64Array;
+}
+
+export class Subtask implements EventHandler {
+  target = -1;
+  readonly meter: SubtaskMeter;
+  readonly subparts: Subpartition[] = [];
+  readonly channels: InputChannel[] = [];
+  readonly gates: InputGate[] = [];
+  private readonly outEdges: OutEdge[] = [];
+  private readonly available: number[] = [];
+  private availHead = 0;
+
+  /** Mailbox work (window results, offload results): runs tagged with the chain position to resume at. */
+  readonly work = new RunList(8);
+  hook: OffloadHook | null = null;
+  windows: WindowState | null = null;
+
+  // Input being consumed.
+  private curBuf: NetBuffer | null = null;
+  private curChannel = -1;
+
+  // The run in service and its pending output.
+  private inService = false;
+  private pendingKind = 0; // 0 none, 1 emit downstream, 2 sink results
+  private pCount = 0;
+  private pBytes = 0;
+  private pFirst = 0;
+  private pLast = 0;
+  private pSeq = 0;
+  private pOrigin = 0;
+  private pKey = -1;
+  private pendingFiltered = 0;
+  private pendingFilteredSeq = 0;
+  private pendingAbsorbed = 0;
+  private pendingAbsorbedSeq = 0;
+  private serviceEnd = 0;
+
+  // Emission cursor while blocked.
+  private blocked = false;
+  private blockStart = 0;
+  private emitEdge = 0;
+  private emitSub = 0;
+  private emitWritten = 0;
+
+  private wakeAt = Infinity;
+  private inputsEnded = false;
+  finished = false;
+  /** Event-time watermark of this subtask (min over inputs; for a source, the latest intended time read). */
+  watermark = -Infinity;
+  /** Source only: intended arrival time of the last record read (for currentEmitEventTimeLag). */
+  lastEmitted = NaN;
+  resultsEmitted = 0;
+
+  constructor(
+    readonly task: TaskDef,
+    readonly index: number,
+    private readonly ctx: JobContext,
+    private readonly services: Sampler[],
+    private readonly selectivities: (CountSampler | null)[],
+    readonly source: ArrivalQueue | null,
+    private readonly rng: Rng,
+  ) {
+    this.meter = new SubtaskMeter(1);
+    this.normal = new NormalSource(rng);
+  }
+
+  // ----------------------------------------------------------------------------------------------------
+  // Wiring (done by the job before the run starts)
+
+  setMeter(m: SubtaskMeter): void {
+    (this as { meter: SubtaskMeter }).meter = m;
+  }
+
+  addOutputEdge(partitioning: OutEdge['partitioning'], poolSize: number, weights: Float64Array | null): number {
+    this.outEdges.push({
+      partitioning,
+      pool: new OutputPool(poolSize),
+      first: this.subparts.length,
+      count: 0,
+      rr: 0,
+      weights,
+      split: new Float64Array(0),
+    });
+    return this.outEdges.length - 1;
+  }
+
+  addSubpartition(edge: number, destTarget: number, destChannel: number, initialCredit: number): number {
+    const e = this.outEdges[edge];
+    this.subparts.push(new Subpartition(edge, destTarget, destChannel, initialCredit));
+    e.count++;
+    e.split = new Float64Array(e.count);
+    return this.subparts.length - 1;
+  }
+
+  addGate(floating: number): number {
+    this.gates.push(new InputGate(floating));
+    return this.gates.length - 1;
+  }
+
+  addChannel(gate: number, exclusive: number, senderTarget: number, senderSubpartition: number): number {
+    this.channels.push(new InputChannel(gate, exclusive, senderTarget, senderSubpartition));
+    return this.channels.length - 1;
+  }
+
+  /** Output pool usage, 0..1, over all output edges. */
+  outPoolUsage(): number {
+    let size = 0;
+    let used = 0;
+    for (const e of this.outEdges) {
+      size += e.pool.size;
+      used += e.pool.size - e.pool.free;
+    }
+    return size > 0 ? used / size : 0;
+  }
+
+  /** Input buffer usage, 0..1: buffers holding data over all exclusive and floating buffers. */
+  inPoolUsage(): number {
+    let size = 0;
+    let used = 0;
+    for (const ch of this.channels) {
+      size += ch.exclusive;
+      used += ch.exclusive - ch.exclusiveFree + ch.usedFloating;
+    }
+    for (const g of this.gates) size += g.floating;
+    return size > 0 ? used / size : 0;
+  }
+
+  /**
+   * Source origins this subtask holds outside network buffers: the run in service or partly emitted, and its
+   * mailbox. (Buffers are counted once, globally, by originsInBuffers.)
+   */
+  originsHeld(): number {
+    let o = 0;
+    const w = this.work;
+    for (let i = w.head; i < w.n; i++) o += w.origin[i];
+    if (this.pendingKind !== 0) {
+      let written = 0;
+      if (this.blocked && this.emitEdge === 0 && this.emitSub >= 0) {
+        const e = this.outEdges[0];
+        for (let j = 0; j < this.emitSub; j++) written += e.split[j];
+        written += this.emitWritten;
+      } else if (this.blocked && this.emitEdge > 0) {
+        written = this.pCount;
+      }
+      o += this.pOrigin - apportion(this.pOrigin, 0, written, this.pCount);
+    }
+    o += this.pendingFiltered + this.pendingAbsorbed;
+    return o;
+  }
+
+  /** Start: sources look for their first records, and every subtask with outputs starts its flush timer. */
+  start(): void {
+    if (this.outEdges.length > 0) {
+      const period = this.flushPeriod();
+      if (period > 0) this.ctx.calendar.schedule(period, this.target, EV_FLUSH, 0);
+    }
+    if (this.source) this.tryStart(0);
+  }
+
+  private flushPeriod(): number {
+    if (this.ctx.bufferTimeoutMs > 0) return this.ctx.bufferTimeoutMs;
+    // No timed flushing: a 200 ms tick (Flink's auto-watermark interval) still carries watermarks.
+    return this.ctx.watermarks ? 200 : 0;
+  }
+
+  // ----------------------------------------------------------------------------------------------------
+  // Events
+
+  onEvent(kind: number, arg: number, now: number): void {
+    switch (kind) {
+      case EV_FINISH:
+        this.onFinish(now);
+        break;
+      case EV_BUFFER:
+        this.onBuffer(this.ctx.buffers.all[arg], now);
+        break;
+      case EV_CREDIT: {
+        const sp = this.subparts[Math.floor(arg / CREDIT_RADIX)];
+        sp.credit += arg % CREDIT_RADIX;
+        this.trySend(sp, now);
+        break;
+      }
+      case EV_FLUSH:
+        this.onFlushTimer(now);
+        break;
+      case EV_WAKE:
+        if (now >= this.wakeAt) {
+          this.wakeAt = Infinity;
+          this.tryStart(now);
+        }
+        break;
+    }
+  }
+
+  /** Mailbox work arrived (a window fired, an offload batch came back). */
+  enqueueWork(count: number, bytes: number, aFirst: number, aLast: number, seq: number, origin: number, key: number, startOp: number, now: number): void {
+    this.work.push(count, bytes, aFirst, aLast, seq, origin, key, startOp);
+    this.tryStart(now);
+  }
+
+  /** Wake the subtask if it is idle (e.g. offload work drained, so it may now finish). */
+  poke(now: number): void {
+    this.tryStart(now);
+  }
+
+  private onBuffer(buf: NetBuffer, now: number): void {
+    const ch = this.channels[buf.destChannel];
+    ch.occupy();
+    ch.backlog = buf.backlog;
+    ch.enqueue(buf);
+    if (!ch.inAvailable && this.curChannel !== buf.destChannel) {
+      ch.inAvailable = true;
+      this.available.push(buf.destChannel);
+    }
+    this.lendFloating(buf.destChannel, now);
+    this.tryStart(now);
+  }
+
+  /** Lend floating buffers to a channel whose sender has more queued than the channel can take. */
+  private lendFloating(c: number, now: number): void {
+    const ch = this.channels[c];
+    const gate = this.gates[ch.gate];
+    let want = ch.backlog - ch.available;
+    let granted = 0;
+    while (want > 0 && gate.floatingFree > 0) {
+      gate.floatingFree--;
+      ch.floatingHeld++;
+      granted++;
+      want--;
+    }
+    if (granted > 0) this.announce(ch, granted, now);
+    if (want > 0 && !ch.waitingFloating) {
+      ch.waitingFloating = true;
+      gate.waiting.push(c);
+    }
+  }
+
+  private announce(ch: InputChannel, credits: number, now: number): void {
+    this.ctx.calendar.schedule(now + this.ctx.linkLatencyMs, ch.senderTarget, EV_CREDIT, ch.senderSubpartition * CREDIT_RADIX + credits);
+  }
+
+  /** A consumed buffer goes back: floating to the gate (and on to a waiting channel), exclusive as credit. */
+  private recycleInput(c: number, now: number): void {
+    const ch = this.channels[c];
+    if (ch.usedFloating > 0) {
+      ch.usedFloating--;
+      const gate = this.gates[ch.gate];
+      gate.floatingFree++;
+      while (gate.floatingFree > 0 && gate.waiting.length > 0) {
+        const w = gate.waiting.shift()!;
+        this.channels[w].waitingFloating = false;
+        this.lendFloating(w, now);
+      }
+    } else {
+      ch.exclusiveFree++;
+      this.announce(ch, 1, now);
+    }
+  }
+
+  // ----------------------------------------------------------------------------------------------------
+  // Serving
+
+  private tryStart(now: number): void {
+    while (!this.inService && !this.blocked && !this.finished) {
+      if (!this.takeNext(now)) return;
+    }
+  }
+
+  /** Take the next run and start serving it; false when there is nothing to take now. */
+  private takeNext(now: number): boolean {
+    // Mailbox first, as Flink's mailbox runs mails before the next input record.
+    const w = this.work;
+    if (w.length > 0) {
+      const i = w.head;
+      const startOp = w.tag[i];
+      this.serve(w.count[i], w.bytes[i], w.aFirst[i], w.aLast[i], w.seq[i], w.origin[i], w.key[i], startOp, now, false);
+      w.head++;
+      w.compact();
+      return true;
+    }
+    if (this.source) return this.takeFromSource(now);
+    // Consume the current buffer's next run, or move to the next buffer with data.
+    for (;;) {
+      const buf = this.curBuf;
+      if (buf) {
+        const r = buf.runs;
+        if (r.head < r.n) {
+          const i = r.head++;
+          this.serve(r.count[i], r.bytes[i], r.aFirst[i], r.aLast[i], r.seq[i], r.origin[i], r.key[i], 0, now, true);
+          return true;
+        }
+        this.finishBuffer(now);
+        continue;
+      }
+      if (this.availHead >= this.available.length) {
+        this.available.length = 0;
+        this.availHead = 0;
+        this.maybeFinish(now);
+        return false;
+      }
+      const c = this.available[this.availHead++];
+      const ch = this.channels[c];
+      ch.inAvailable = false;
+      const next = ch.dequeue();
+      this.curBuf = next;
+      this.curChannel = c;
+      if (next.endOfPartition) {
+        ch.ended = true;
+        this.finishBuffer(now);
+      }
+    }
+  }
+
+  /** The current input buffer is consumed: recycle it, apply its watermark, requeue its channel if it has more. */
+  private finishBuffer(now: number): void {
+    const buf = this.curBuf!;
+    const c = this.curChannel;
+    const ch = this.channels[c];
+    this.curBuf = null;
+    this.curChannel = -1;
+    if (buf.watermark > ch.watermark) ch.watermark = buf.watermark;
+    if (buf.endOfPartition) ch.watermark = Infinity;
+    this.recycleInput(c, now);
+    this.ctx.buffers.release(buf);
+    if (ch.queued > 0 && !ch.inAvailable) {
+      ch.inAvailable = true;
+      this.available.push(c);
+    }
+    this.advanceWatermark(now);
+  }
+
+  private advanceWatermark(now: number): void {
+    let wm = Infinity;
+    for (const ch of this.channels) if (ch.watermark < wm) wm = ch.watermark;
+    if (wm > this.watermark) {
+      this.watermark = wm;
+      if (this.windows) this.windows.advance(wm, this, now);
+    }
+  }
+
+  private takeFromSource(now: number): boolean {
+    const src = this.source!;
+    src.advanceTo(now);
+    const q = src.queue;
+    if (q.length === 0) {
+      if (src.exhausted) {
+        this.inputsEnded = true;
+        this.maybeFinish(now);
+        return false;
+      }
+      const t = src.nextReadableTime();
+      if (t === Infinity) {
+        src.advanceTo(Infinity);
+        return q.length > 0 ? this.takeFromSource(now) : false;
+      }
+      if (t < this.wakeAt) {
+        this.wakeAt = t;
+        this.ctx.calendar.schedule(Math.max(t, now), this.target, EV_WAKE, 0);
+      }
+      return false;
+    }
+    const i = q.head;
+    this.lastEmitted = q.aLast[i];
+    if (q.aLast[i] > this.watermark) this.watermark = q.aLast[i];
+    this.serve(q.count[i], q.bytes[i], q.aFirst[i], q.aLast[i], q.seq[i], q.origin[i], q.key[i], 0, now, true);
+    src.shift();
+    return true;
+  }
+
+  /**
+   * Walk the chain from operator `startOp` for one run: sum its service time and find its output.
+   * The offload hook may take part of the run before its operator; windows absorb theirs.
+   */
+  private serve(count: number, bytes: number, aFirst: number, aLast: number, seq: number, origin: number, key: number, startOp: number, now: number, isInput: boolean): void {
+    const ops = this.task.operators;
+    let service = 0;
+    let c = count;
+    let b = bytes;
+    let k = key;
+    if (isInput) this.meter.addIn(now, count);
+    this.pendingKind = 0;
+    this.pendingFiltered = 0;
+    this.pendingAbsorbed = 0;
+    for (let j = startOp; j < ops.length; j++) {
+      const op = ops[j];
+      if (this.hook && this.hook.opIndex === j && c > 0) {
+        const routed = this.hook.route(c, b, aFirst, aLast, seq, origin, k, now);
+        if (routed > 0) {
+          // The routed records are the first `routed` of the run; the rest stay local.
+          const o = apportion(origin, 0, routed, c);
+          const span = aLast - aFirst;
+          aFirst += (span * routed) / c;
+          seq += o;
+          origin -= o;
+          c -= routed;
+          if (c === 0) break;
+        }
+      }
+      service += this.services[j].sumOf(c);
+      if (op.kind === 'window') {
+        this.windows!.absorb(c, k, aFirst, aLast, this.rng);
+        this.pendingAbsorbed = origin;
+        this.pendingAbsorbedSeq = seq;
+        c = 0;
+        origin = 0;
+        break;
+      }
+      if (op.kind === 'sink') {
+        this.pendingKind = 2;
+        break;
+      }
+      const sel = this.selectivities[j];
+      if (sel) {
+        const out = sel.sumOf(c);
+        if (out !== c && op.kind === 'flatMap') k = -1;
+        c = out;
+      }
+      b = op.outputBytes;
+      if (c === 0) {
+        this.pendingFiltered = origin;
+        this.pendingFilteredSeq = seq;
+        origin = 0;
+        break;
+      }
+    }
+    if (c > 0 && this.pendingKind === 0) this.pendingKind = 1;
+    this.pCount = c;
+    this.pBytes = b;
+    this.pFirst = aFirst;
+    this.pLast = aLast;
+    this.pSeq = seq;
+    this.pOrigin = origin;
+    this.pKey = k;
+    this.inService = true;
+    this.serviceEnd = now + service;
+    this.meter.addBusy(now, this.serviceEnd);
+    this.ctx.calendar.schedule(this.serviceEnd, this.target, EV_FINISH, 0);
+  }
+
+  private onFinish(now: number): void {
+    this.inService = false;
+    const ledger = this.ctx.ledger;
+    if (this.pendingFiltered > 0) ledger.complete(this.pendingFilteredSeq, this.pendingFiltered, 'filtered');
+    if (this.pendingAbsorbed > 0) ledger.complete(this.pendingAbsorbedSeq, this.pendingAbsorbed, 'absorbed');
+    this.pendingFiltered = 0;
+    this.pendingAbsorbed = 0;
+    if (this.pendingKind === 2) {
+      // Results leave the sink now: latency against each record's intended arrival.
+      const c = this.pCount;
+      this.resultsEmitted += c;
+      this.meter.addOut(now, c);
+      const spreadMs = this.pLast - this.pFirst;
+      const points = spreadMs > 0 ? Math.min(4, Math.ceil(spreadMs / Math.max(1, this.ctx.resolutionMs))) : 1;
+      this.ctx.latency.recordSpread(now - this.pLast, now - this.pFirst, c, points);
+      ledger.complete(this.pSeq, this.pOrigin, 'emitted');
+      this.pendingKind = 0;
+    } else if (this.pendingKind === 1) {
+      this.emitEdge = 0;
+      this.emitSub = -1;
+      this.emitWritten = 0;
+      if (!this.emit(now)) return;
+    }
+    this.tryStart(now);
+  }
+
+  // ----------------------------------------------------------------------------------------------------
+  // Emitting into output buffers
+
+  /** Split the pending output over each edge's subpartitions (once per edge, before writing). */
+  private splitFor(e: OutEdge): void {
+    const split = e.split;
+    const c = this.pCount;
+    split.fill(0);
+    if (e.count === 1) {
+      split[0] = c;
+    } else if (e.partitioning === 'rebalance') {
+      // Round-robin record by record, continuing where the last run stopped.
+      const p = e.count;
+      const base = Math.floor(c / p);
+      let extra = c - base * p;
+      for (let j = 0; j < p; j++) split[j] = base;
+      let j = e.rr;
+      while (extra-- > 0) {
+        split[j]++;
+        j = j + 1 === p ? 0 : j + 1;
+      }
+      e.rr = (e.rr + (c % p)) % p;
+    } else if (this.pKey >= 0 && this.routing) {
+      split[this.routing.subtaskForKey(this.pKey, e.count)] = c;
+    } else {
+      // A run of mixed keys: multinomial over the subtasks' key weights, by sequential binomials.
+      const w = e.weights!;
+      let left = c;
+      let pLeft = 1;
+      for (let j = 0; j < e.count - 1 && left > 0; j++) {
+        const pj = pLeft > 0 ? Math.min(1, w[j] / pLeft) : 0;
+        const x = sampleBinomial(left, pj, this.rng, this.normal);
+        split[j] = x;
+        left -= x;
+        pLeft -= w[j];
+      }
+      split[e.count - 1] += left;
+    }
+  }
+
+  routing: HashRouting | null = null;
+  private readonly normal: NormalSource;
+
+  /** Write the pending output; false if it blocked for want of a buffer (resumed by a send). */
+  private emit(now: number): boolean {
+    const edges = this.outEdges;
+    while (this.emitEdge < edges.length) {
+      const e = edges[this.emitEdge];
+      if (this.emitSub < 0) {
+        this.splitFor(e);
+        this.emitSub = 0;
+        this.emitWritten = 0;
+      }
+      const c = this.pCount;
+      // Origins ride on the first edge only, so a record sent to two consumers is counted once.
+      const origin = this.emitEdge === 0 ? this.pOrigin : 0;
+      const span = this.pLast - this.pFirst;
+      let before = 0;
+      for (let j = 0; j < this.emitSub; j++) before += e.split[j];
+      while (this.emitSub < e.count) {
+        const n = e.split[this.emitSub];
+        const sp = this.subparts[e.first + this.emitSub];
+        while (this.emitWritten < n) {
+          if (!sp.current && !this.acquire(e, sp)) {
+            this.blocked = true;
+            this.blockStart = now;
+            return false;
+          }
+          const buf = sp.current!;
+          const room = this.ctx.segmentBytes - buf.used;
+          const k = Math.min(n - this.emitWritten, Math.max(1, Math.ceil(room / this.pBytes)));
+          const lo = before + this.emitWritten;
+          const hi = lo + k;
+          const o = apportion(origin, lo, hi, c);
+          const seq = this.pSeq + (origin > 0 ? Math.floor((origin * lo) / c) : 0);
+          buf.runs.push(k, this.pBytes, this.pFirst + (span * lo) / c, this.pFirst + (span * hi) / c, seq, o, this.pKey);
+          buf.used += k * this.pBytes;
+          this.emitWritten += k;
+          if (buf.used >= this.ctx.segmentBytes || this.ctx.bufferTimeoutMs === 0) this.finishOutput(sp, now);
+        }
+        before += n;
+        this.emitSub++;
+        this.emitWritten = 0;
+      }
+      this.emitEdge++;
+      this.emitSub = -1;
+    }
+    this.meter.addOut(now, this.pCount);
+    this.pendingKind = 0;
+    return true;
+  }
+
+  private acquire(e: OutEdge, sp: Subpartition): boolean {
+    if (e.pool.free <= 0 || sp.held >= this.ctx.maxBuffersPerChannel) return false;
+    e.pool.free--;
+    sp.held++;
+    const b = this.ctx.buffers.take();
+    b.destTarget = sp.destTarget;
+    b.destChannel = sp.destChannel;
+    sp.current = b;
+    return true;
+  }
+
+  /** A buffer is full or flushed: queue it for sending. */
+  private finishOutput(sp: Subpartition, now: number): void {
+    const b = sp.current!;
+    sp.current = null;
+    b.watermark = this.watermark;
+    sp.sentWatermark = this.watermark;
+    sp.enqueue(b);
+    this.trySend(sp, now);
+  }
+
+  private trySend(sp: Subpartition, now: number): void {
+    let freed = false;
+    while (sp.queued > 0 && sp.credit > 0) {
+      const b = sp.dequeue();
+      sp.credit--;
+      b.backlog = sp.queued;
+      this.ctx.calendar.schedule(now + this.ctx.linkLatencyMs, b.destTarget, EV_BUFFER, b.id);
+      if (!b.endOfPartition) {
+        sp.held--;
+        this.outEdges[sp.edge].pool.free++;
+        freed = true;
+      }
+    }
+    if (freed && this.blocked) this.unblock(now);
+  }
+
+  private unblock(now: number): void {
+    this.blocked = false;
+    this.meter.addBackpressured(this.blockStart, now);
+    if (!this.emit(now)) {
+      // Still no buffer: keep the backpressured span going from here.
+      return;
+    }
+    this.tryStart(now);
+  }
+
+  /** Backpressured time up to `now` for a subtask still blocked (metrics read it at interval ends). */
+  settleBackpressure(now: number): void {
+    if (this.blocked && now > this.blockStart) {
+      this.meter.addBackpressured(this.blockStart, now);
+      this.blockStart = now;
+    }
+  }
+
+  private onFlushTimer(now: number): void {
+    if (this.finished) return;
+    const flush = this.ctx.bufferTimeoutMs > 0;
+    for (const sp of this.subparts) {
+      if (sp.current && sp.current.runs.n > 0 && flush) this.finishOutput(sp, now);
+      else if (this.ctx.watermarks && this.watermark > sp.sentWatermark && !sp.current && sp.queued === 0) {
+        // An idle channel still carries the watermark forward (Flink sends it as an event in a buffer).
+        const b = this.ctx.buffers.take();
+        b.destTarget = sp.destTarget;
+        b.destChannel = sp.destChannel;
+        const e = this.outEdges[sp.edge];
+        if (e.pool.free > 0 && sp.held < this.ctx.maxBuffersPerChannel) {
+          e.pool.free--;
+          sp.held++;
+          sp.current = b;
+          this.finishOutput(sp, now);
+        } else {
+          this.ctx.buffers.release(b);
+        }
+      }
+    }
+    this.ctx.calendar.schedule(now + this.flushPeriod(), this.target, EV_FLUSH, 0);
+  }
+
+  // ----------------------------------------------------------------------------------------------------
+  // Finishing
+
+  private maybeFinish(now: number): void {
+    if (this.finished || this.inService || this.blocked || this.work.length > 0) return;
+    if (!this.source) {
+      if (this.curBuf) return;
+      for (const ch of this.channels) if (!ch.ended || ch.queued > 0) return;
+      this.inputsEnded = true;
+    }
+    if (!this.inputsEnded) return;
+    // All input is in: event time is complete, so every window fires.
+    if (this.windows && this.watermark !== Infinity) {
+      this.watermark = Infinity;
+      this.windows.advance(Infinity, this, now);
+      if (this.work.length > 0) {
+        this.tryStart(now);
+        return;
+      }
+    }
+    if (this.hook && this.hook.outstanding() > 0) return;
+    this.finished = true;
+    this.watermark = Infinity;
+    for (const sp of this.subparts) {
+      if (sp.current && sp.current.runs.n > 0) this.finishOutput(sp, now);
+      else if (sp.current) {
+        this.ctx.buffers.release(sp.current);
+        sp.current = null;
+        sp.held--;
+        this.outEdges[sp.edge].pool.free++;
+      }
+      const eop = this.ctx.buffers.take();
+      eop.endOfPartition = true;
+      eop.destTarget = sp.destTarget;
+      eop.destChannel = sp.destChannel;
+      eop.watermark = Infinity;
+      sp.enqueue(eop);
+      this.trySend(sp, now);
+    }
+    this.ctx.subtaskFinished(this);
+  }
+
+  /** True while this subtask has work it could still do (for the end-of-run report). */
+  get idle(): boolean {
+    return !this.inService && !this.blocked;
+  }
+
+  get isBlocked(): boolean {
+    return this.blocked;
+  }
+
+  /** The operator definitions of this subtask's chain. */
+  get operators(): OperatorDef[] {
+    return this.task.operators;
+  }
+}

@@ -1,0 +1,139 @@
+/** Read a scenario file, check it against the schema and the rules a schema cannot say, apply defaults. */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { Ajv } from 'ajv';
+import { checkCount, checkDistribution } from '../engine/distributions.js';
+import { UserError, where } from '../util/errors.js';
+import { describeAjvError } from '../util/schema-errors.js';
+import { NETWORK_DEFAULTS, type Scenario, type ScenarioSpec } from './scenario.js';
+import { scenarioSchema, schemaDependencies } from './scenario-schema.js';
+
+const ajv = new Ajv({ allErrors: false, strict: false });
+for (const s of schemaDependencies) ajv.addSchema(s);
+const validate = ajv.compile(scenarioSchema);
+
+export function loadScenario(path: string): Scenario {
+  const file = resolve(path);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new UserError(`${path}: cannot read the scenario file`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new UserError(`${path}: not valid JSON: ${(err as Error).message}`);
+  }
+  return checkScenario(json, file, path);
+}
+
+/** Validate an in-memory scenario; `file` anchors relative paths, `label` names it in messages. */
+export function checkScenario(json: unknown, file: string, label = file): Scenario {
+  if (!validate(json)) {
+    const { field, what } = describeAjvError(validate.errors![0]);
+    throw new UserError(where(label, field, what));
+  }
+  const spec = json as unknown as ScenarioSpec;
+  semanticChecks(spec, label);
+  const dir = dirname(file);
+  const abs = (p: string) => resolve(dir, p);
+  return {
+    ...spec,
+    file,
+    seed: spec.seed ?? 1,
+    drain_s: spec.drain_s ?? 3600,
+    time_resolution_ms: spec.time_resolution_ms ?? 1,
+    metrics_interval_ms: spec.metrics_interval_ms ?? 1000,
+    chaining: spec.chaining ?? true,
+    workload: { ...spec.workload, trace: abs(spec.workload.trace) },
+    network: { ...NETWORK_DEFAULTS, ...spec.network },
+    offload: (spec.offload ?? []).map((o) => ({ ...o, platform: abs(o.platform) })),
+    controller: {
+      interval_ms: spec.controller?.interval_ms ?? 1000,
+      reporting_delay_ms: spec.controller?.reporting_delay_ms ?? 0,
+      timer_window_ms: spec.controller?.timer_window_ms ?? 5000,
+      meter_window_ms: spec.controller?.meter_window_ms ?? 60000,
+    },
+  };
+}
+
+function semanticChecks(spec: ScenarioSpec, label: string): void {
+  const ids = new Map<string, number>();
+  spec.vertices.forEach((v, i) => {
+    const at = `vertices[${i}]`;
+    if (ids.has(v.id)) throw new UserError(where(label, `${at}.id`, `duplicate vertex id "${v.id}"`));
+    ids.set(v.id, i);
+    const d = checkDistribution(v.service_ms);
+    if (d) throw new UserError(where(label, `${at}.service_ms`, d));
+    if (v.selectivity) {
+      const c = checkCount(v.selectivity);
+      if (c) throw new UserError(where(label, `${at}.selectivity`, c));
+      if (v.kind === 'source' || v.kind === 'sink' || v.kind === 'window') {
+        throw new UserError(where(label, `${at}.selectivity`, `a ${v.kind} has no selectivity`));
+      }
+    }
+    if (v.kind === 'window' && !v.window) throw new UserError(where(label, `${at}.window`, 'is required for a window vertex'));
+    if (v.kind !== 'window' && v.window) throw new UserError(where(label, `${at}.window`, `only a window vertex has a window`));
+  });
+  const ins = new Map<string, number>();
+  const outs = new Map<string, number>();
+  spec.edges.forEach((e, i) => {
+    const at = `edges[${i}]`;
+    for (const end of ['from', 'to'] as const) {
+      if (!ids.has(e[end])) throw new UserError(where(label, `${at}.${end}`, `unknown vertex "${e[end]}"`));
+    }
+    if (e.from === e.to) throw new UserError(where(label, at, 'an edge cannot loop back to its own vertex'));
+    const from = spec.vertices[ids.get(e.from)!];
+    const to = spec.vertices[ids.get(e.to)!];
+    if (from.kind === 'sink') throw new UserError(where(label, `${at}.from`, `"${e.from}" is a sink and has no outputs`));
+    if (to.kind === 'source') throw new UserError(where(label, `${at}.to`, `"${e.to}" is a source and has no inputs`));
+    if (e.partitioning === 'forward' && from.parallelism !== to.parallelism) {
+      throw new UserError(
+        where(label, `${at}.partitioning`, `forward needs equal parallelism (${e.from}: ${from.parallelism}, ${e.to}: ${to.parallelism})`),
+      );
+    }
+    ins.set(e.to, (ins.get(e.to) ?? 0) + 1);
+    outs.set(e.from, (outs.get(e.from) ?? 0) + 1);
+  });
+  spec.vertices.forEach((v, i) => {
+    if (v.kind !== 'source' && !ins.has(v.id)) throw new UserError(where(label, `vertices[${i}]`, `"${v.id}" has no input edge`));
+    if (v.kind !== 'sink' && !outs.has(v.id)) throw new UserError(where(label, `vertices[${i}]`, `"${v.id}" has no output edge`));
+  });
+  if (!spec.vertices.some((v) => v.kind === 'source')) throw new UserError(where(label, 'vertices', 'needs at least one source'));
+  if (!spec.vertices.some((v) => v.kind === 'sink')) throw new UserError(where(label, 'vertices', 'needs at least one sink'));
+  const cycle = findCycle(spec);
+  if (cycle) throw new UserError(where(label, 'edges', `the graph has a cycle through "${cycle}"`));
+  (spec.offload ?? []).forEach((o, i) => {
+    const v = ids.get(o.vertex);
+    if (v === undefined) throw new UserError(where(label, `offload[${i}].vertex`, `unknown vertex "${o.vertex}"`));
+    const kind = spec.vertices[v].kind;
+    if (kind === 'source') throw new UserError(where(label, `offload[${i}].vertex`, 'a source cannot be offloaded (offload the vertex after it)'));
+  });
+  if (spec.metrics_interval_ms && spec.controller?.interval_ms && spec.controller.interval_ms % spec.metrics_interval_ms !== 0) {
+    throw new UserError(where(label, 'controller.interval_ms', 'must be a multiple of metrics_interval_ms'));
+  }
+}
+
+function findCycle(spec: ScenarioSpec): string | undefined {
+  const adj = new Map<string, string[]>();
+  for (const e of spec.edges) adj.set(e.from, [...(adj.get(e.from) ?? []), e.to]);
+  const state = new Map<string, 1 | 2>();
+  const visit = (v: string): string | undefined => {
+    if (state.get(v) === 1) return v;
+    if (state.get(v) === 2) return undefined;
+    state.set(v, 1);
+    for (const w of adj.get(v) ?? []) {
+      const c = visit(w);
+      if (c) return c;
+    }
+    state.set(v, 2);
+    return undefined;
+  };
+  for (const v of spec.vertices) {
+    const c = visit(v.id);
+    if (c) return c;
+  }
+  return undefined;
+}

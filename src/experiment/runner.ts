@@ -1,0 +1,173 @@
+/**
+ * One simulation run: scenario (+ overrides) in, summary, time series and latency distribution out.
+ * Deterministic: the same scenario, options and seed give a byte-identical summary.
+ */
+import { performance } from 'node:perf_hooks';
+import { RandomStreams } from '../engine/random.js';
+import { Job } from '../dataflow/job.js';
+import { KeyModel } from '../dataflow/keys.js';
+import type { RunSummary, VertexSummary } from '../metrics/summary.js';
+import { round3 } from '../metrics/latency.js';
+import type { ParamValue, PolicyFactory } from '../policy/contract.js';
+import { getPolicyFactory, resolveParams } from '../policy/registry.js';
+import { loadTrace } from '../workload/parse.js';
+import type { Trace } from '../workload/types.js';
+import { attachOffload, type OffloadRuntime } from '../offload/attach.js';
+import type { Scenario } from './scenario.js';
+
+export { loadScenario } from './load-scenario.js';
+
+export const SPILLWAY_VERSION = '0.1.0';
+
+export interface RunOptions {
+  seed?: number;
+  /** Replay length, s (overrides the scenario's duration_s). */
+  durationS?: number;
+  /** Trace file (overrides the scenario's workload.trace). */
+  tracePath?: string;
+  /** Built-in policy name or an already loaded factory (user modules: see loadPolicyFactory). */
+  policy?: string | PolicyFactory;
+  params?: Record<string, ParamValue>;
+  /** An already parsed trace (sweeps reuse one parse across runs). */
+  trace?: Trace;
+}
+
+export interface TimeSeries {
+  columns: string[];
+  rows: number[][];
+}
+
+export interface RunResult {
+  summary: RunSummary;
+  timeseries: TimeSeries;
+  /** [percentile, latency ms] pairs. */
+  latencyCdf: [number, number][];
+  /** The run's HdrHistogram, compressed base64 (for merging across runs). */
+  latencyHistogram: string;
+  wallMs: number;
+  eventsPerSecond: number;
+}
+
+/** The zero-loss invariant failed: the run's numbers are not to be trusted. */
+export class InvariantError extends Error {
+  constructor(
+    message: string,
+    readonly result: RunResult,
+  ) {
+    super(message);
+    this.name = 'InvariantError';
+  }
+}
+
+export function runScenario(scenario: Scenario, options: RunOptions = {}): RunResult {
+  const t0 = performance.now();
+  const seed = options.seed ?? scenario.seed;
+  const durationS = options.durationS ?? scenario.duration_s;
+  const tracePath = options.tracePath ?? scenario.workload.trace;
+  const trace = options.trace ?? loadTrace(tracePath, { durationS });
+  const endMs = (durationS ?? trace.endS) * 1000;
+  const streams = new RandomStreams(seed);
+  const keys = new KeyModel(scenario.workload.keys?.count ?? 1000, scenario.workload.keys?.zipf_s ?? 0);
+  const job = new Job(scenario, trace, streams, keys, { endMs, deadlineMs: endMs + scenario.drain_s * 1000 });
+
+  const policyRef = options.policy ?? scenario.policy?.name ?? 'backpressure';
+  const factory = typeof policyRef === 'string' ? getPolicyFactory(policyRef) : policyRef;
+  const params = resolveParams(factory, { ...(scenario.policy?.params ?? {}), ...(options.params ?? {}) });
+  const offload: OffloadRuntime | null = attachOffload(job, scenario, factory, params, streams);
+
+  job.run();
+  const wallMs = performance.now() - t0;
+  const summary = summarize(job, offload, scenario, factory.name, params, seed, endMs);
+  const result: RunResult = {
+    summary,
+    timeseries: { columns: job.collector.columns, rows: job.collector.rows },
+    latencyCdf: job.latency.cdf(),
+    latencyHistogram: job.latency.encode(),
+    wallMs,
+    eventsPerSecond: job.calendar.eventsProcessed / (wallMs / 1000),
+  };
+  job.latency.destroy();
+  const r = summary.records;
+  if (r.lost !== 0 || r.duplicated !== 0) {
+    throw new InvariantError(`zero-loss invariant violated: ${r.lost} lost, ${r.duplicated} duplicated of ${r.arrived} records`, result);
+  }
+  return result;
+}
+
+function summarize(
+  job: Job,
+  offload: OffloadRuntime | null,
+  scenario: Scenario,
+  policy: string,
+  params: Record<string, ParamValue>,
+  seed: number,
+  endMs: number,
+): RunSummary {
+  const now = job.calendar.now;
+  const arrived = job.seqCount;
+  const missing = job.ledger.missing(arrived);
+  const inFlight = job.originsInFlight() + (offload?.originsInFlight() ?? 0);
+  const vertices: Record<string, VertexSummary> = {};
+  const backpressured: Record<string, number> = {};
+  for (const task of job.graph.tasks) {
+    const subs = job.subtasks[task.index];
+    let busy = 0;
+    let bp = 0;
+    let rin = 0;
+    let rout = 0;
+    for (const s of subs) {
+      s.settleBackpressure(now);
+      busy += s.meter.totalBusyMs;
+      bp += s.meter.totalBackpressuredMs;
+      rin += s.meter.totalIn;
+      rout += s.meter.totalOut;
+    }
+    const span = now * subs.length;
+    const busyRatio = span > 0 ? Math.min(1, busy / span) : 0;
+    const bpRatio = span > 0 ? Math.min(1 - busyRatio, bp / span) : 0;
+    vertices[task.id] = {
+      parallelism: task.parallelism,
+      chain: task.operators.map((o) => o.id),
+      records_in: rin,
+      records_out: rout,
+      busy_ratio: round6(busyRatio),
+      idle_ratio: round6(Math.max(0, 1 - busyRatio - bpRatio)),
+      backpressured_ratio: round6(bpRatio),
+    };
+    backpressured[task.id] = round3(bp / 1000);
+  }
+  const o = offload?.summary();
+  return {
+    spillway_version: SPILLWAY_VERSION,
+    scenario: scenario.name,
+    policy,
+    params,
+    seed,
+    duration_s: endMs / 1000,
+    end_s: round3(now / 1000),
+    drained: job.drained,
+    records: {
+      arrived,
+      emitted: job.ledger.emitted + job.ledger.absorbed,
+      filtered: job.ledger.filtered,
+      in_flight: job.drained ? 0 : inFlight,
+      lost: Math.max(0, missing - (job.drained ? 0 : inFlight)),
+      duplicated: job.ledger.duplicated,
+      results: job.results(),
+    },
+    latency_ms: job.latency.summary(),
+    throughput_rps: round3(arrived / (endMs / 1000)),
+    max_pending_records: job.collector.maxPending,
+    backpressured_s: backpressured,
+    vertices,
+    cost_usd: o?.cost ?? { total: 0, requests: 0, duration: 0, provisioned: 0 },
+    offload: o?.offload ?? { records: 0, batches: 0, fallbacks: 0, share: 0 },
+    lambda: o?.lambda ?? { invocations: 0, cold_starts: 0, throttles: 0, errors: 0, timeouts: 0, max_concurrency: 0 },
+    order_violations: o?.orderViolations ?? 0,
+    events_processed: job.calendar.eventsProcessed,
+  };
+}
+
+function round6(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}

@@ -1,0 +1,130 @@
+/** JSON Schema of scenario files (see scenario.ts for the meaning of each field). */
+import { countSchema, distributionSchema } from '../engine/distributions.js';
+
+const id = { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_.-]*$' };
+
+export const scenarioSchema = {
+  $id: 'spillway:scenario',
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'workload', 'vertices', 'edges'],
+  properties: {
+    $schema: { type: 'string' },
+    name: { type: 'string', minLength: 1 },
+    description: { type: 'string' },
+    seed: { type: 'integer', minimum: 0 },
+    duration_s: { type: 'number', exclusiveMinimum: 0 },
+    drain_s: { type: 'number', minimum: 0 },
+    time_resolution_ms: { type: 'number', minimum: 0, maximum: 1000 },
+    metrics_interval_ms: { type: 'number', minimum: 10, maximum: 60000 },
+    chaining: { type: 'boolean' },
+    workload: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['trace'],
+      properties: {
+        trace: { type: 'string', minLength: 1 },
+        arrivals: { enum: ['poisson', 'uniform'] },
+        rate_scale: { type: 'number', exclusiveMinimum: 0 },
+        record_bytes: { type: 'number', exclusiveMinimum: 0 },
+        keys: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['count'],
+          properties: { count: { type: 'integer', minimum: 1, maximum: 10000000 }, zipf_s: { type: 'number', minimum: 0 } },
+        },
+      },
+    },
+    network: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        segment_size_bytes: { type: 'integer', minimum: 64 },
+        buffers_per_channel: { type: 'integer', minimum: 1 },
+        floating_buffers_per_gate: { type: 'integer', minimum: 0 },
+        max_buffers_per_channel: { type: 'integer', minimum: 1 },
+        output_pool_buffers: { type: 'integer', minimum: 1 },
+        buffer_timeout_ms: { type: 'number', minimum: -1 },
+        latency_ms: { type: 'number', minimum: 0 },
+      },
+    },
+    vertices: {
+      type: 'array',
+      minItems: 2,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'kind', 'parallelism', 'service_ms'],
+        properties: {
+          id,
+          kind: { enum: ['source', 'map', 'flatMap', 'filter', 'window', 'sink'] },
+          parallelism: { type: 'integer', minimum: 1, maximum: 1024 },
+          service_ms: { $ref: 'spillway:distribution' },
+          selectivity: { $ref: 'spillway:count' },
+          output_bytes: { type: 'number', exclusiveMinimum: 0 },
+          window: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['size_ms'],
+            properties: { size_ms: { type: 'number', exclusiveMinimum: 0 }, out_of_orderness_ms: { type: 'number', minimum: 0 } },
+          },
+        },
+      },
+    },
+    edges: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['from', 'to', 'partitioning'],
+        properties: {
+          from: id,
+          to: id,
+          partitioning: { enum: ['forward', 'rebalance', 'hash'] },
+          chain: { type: 'boolean' },
+        },
+      },
+    },
+    offload: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['id', 'vertex', 'platform'],
+        properties: {
+          id,
+          vertex: id,
+          platform: { type: 'string', minLength: 1 },
+          merge: { enum: ['unordered', 'ordered'] },
+          memory_mb: { type: 'integer', minimum: 128, maximum: 10240 },
+          work_factor: { type: 'number', exclusiveMinimum: 0 },
+          retry_function_errors: { type: 'boolean' },
+          max_attempts: { type: 'integer', minimum: 1, maximum: 10 },
+          result_bytes: { type: 'number', minimum: 0 },
+          timeout_ms: { type: 'number', exclusiveMinimum: 0 },
+        },
+      },
+    },
+    policy: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['name'],
+      properties: {
+        name: { type: 'string', minLength: 1 },
+        params: { type: 'object', additionalProperties: { type: ['number', 'string', 'boolean'] } },
+      },
+    },
+    controller: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        interval_ms: { type: 'number', minimum: 10 },
+        reporting_delay_ms: { type: 'number', minimum: 0 },
+        timer_window_ms: { type: 'number', minimum: 10 },
+        meter_window_ms: { type: 'number', minimum: 10 },
+      },
+    },
+  },
+} as const;
+
+export const schemaDependencies = [distributionSchema, countSchema];

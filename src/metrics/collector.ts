@@ -1,0 +1,242 @@
+/**
+ * Every metrics interval: one row of the time series, and the Flink-shaped view the controller reads.
+ *
+ * The time series keeps exact per-interval values. Snapshots for policies imitate what Flink's REST API
+ * returns: time gauges (busy/idle/backpressured ms per second) average the last `timerWindowMs` and are
+ * updated only at multiples of it (Flink's TimerGauge updates every 5 s), rate meters average the last
+ * `meterWindowMs` (Flink's MeterView: 60 s), pool usage, pending records and lag are instantaneous gauges.
+ */
+import type { Aggregate, MetricsSnapshot, OffloadPointSnapshot, VertexSnapshot } from '../policy/contract.js';
+import type { LatencyRecorder } from './latency.js';
+import type { Ledger } from './ledger.js';
+import type { SubtaskMeter } from './meter.js';
+import { TIMESERIES_COLUMNS, VERTEX_COLUMNS } from './summary.js';
+
+/** What the collector reads from one subtask. */
+export interface MeteredSubtask {
+  readonly meter: SubtaskMeter;
+  settleBackpressure(now: number): void;
+  inPoolUsage(): number;
+  outPoolUsage(): number;
+}
+
+export interface MeteredSource {
+  advanceTo(t: number): void;
+  readonly pending: number;
+  readonly arrived: number;
+}
+
+export interface MeteredVertex {
+  id: string;
+  isSource: boolean;
+  subtasks: MeteredSubtask[];
+  /** Source only: the external queues and the intended time of the last record each subtask read. */
+  sources: MeteredSource[];
+  lastEmitted: () => number[];
+}
+
+/** The offload layer's side of a row and of a snapshot (zeros when there is no offload). */
+export interface OffloadView {
+  snapshots(now: number): OffloadPointSnapshot[];
+  /** Records routed so far, records in flight now, busy environments now, cold starts and throttles so far, cost so far. */
+  totals(): { routed: number; inFlight: number; concurrency: number; coldStarts: number; throttles: number; costUsd: number; share: number };
+}
+
+export interface CollectorOptions {
+  intervalMs: number;
+  timerWindowMs: number;
+  meterWindowMs: number;
+}
+
+export class MetricsCollector {
+  readonly columns: string[];
+  readonly rows: number[][] = [];
+  maxPending = 0;
+  private lastArrived = 0;
+  private lastEmitted = 0;
+  private lastResults = 0;
+  private lastRouted = 0;
+  private lastCold = 0;
+  private lastThrottles = 0;
+  /** Instantaneous gauges per interval end, per vertex: [inPool avg..., outPool..., pending, lag] history. */
+  private readonly gauges: { t: number; perVertex: { inPool: number[]; outPool: number[]; pending: number[]; lag: number[] }[] }[] = [];
+
+  constructor(
+    private readonly vertices: MeteredVertex[],
+    private readonly ledger: Ledger,
+    private readonly latency: LatencyRecorder,
+    private readonly results: () => number,
+    private readonly opts: CollectorOptions,
+    public offload: OffloadView | null = null,
+  ) {
+    this.columns = [...TIMESERIES_COLUMNS];
+    for (const v of vertices) for (const m of VERTEX_COLUMNS) this.columns.push(`${v.id}.${m}`);
+  }
+
+  /** Close the interval ending at `t` (ms): settle gauges and append one row. */
+  tick(t: number): void {
+    const interval = this.opts.intervalMs;
+    const i = Math.round(t / interval) - 1;
+    const perSecond = 1000 / interval;
+    let arrived = 0;
+    let pending = 0;
+    let lag = 0;
+    let read = 0;
+    const gaugeRow: (typeof this.gauges)[number] = { t, perVertex: [] };
+    const vertexCells: number[] = [];
+    for (const v of this.vertices) {
+      const g = { inPool: [] as number[], outPool: [] as number[], pending: [] as number[], lag: [] as number[] };
+      if (v.isSource) {
+        const last = v.lastEmitted();
+        v.sources.forEach((s, k) => {
+          s.advanceTo(t);
+          arrived += s.arrived;
+          pending += s.pending;
+          g.pending.push(s.pending);
+          const l = Number.isNaN(last[k]) ? 0 : Math.max(0, t - last[k]);
+          g.lag.push(l);
+          if (l > lag) lag = l;
+        });
+      }
+      let busy = 0;
+      let bp = 0;
+      let recIn = 0;
+      let recOut = 0;
+      let inPool = 0;
+      let outPool = 0;
+      for (const s of v.subtasks) {
+        s.settleBackpressure(t);
+        busy += Math.min(interval, s.meter.busy.get(i));
+        bp += Math.min(interval, s.meter.backpressured.get(i));
+        recIn += s.meter.recordsIn.get(i);
+        recOut += s.meter.recordsOut.get(i);
+        const ip = s.inPoolUsage();
+        const op = s.outPoolUsage();
+        g.inPool.push(ip);
+        g.outPool.push(op);
+        inPool += ip;
+        outPool += op;
+      }
+      if (v.isSource) read += recOut;
+      const n = v.subtasks.length;
+      const busyAvg = (busy / n) * perSecond;
+      const bpAvg = Math.min(1000 - busyAvg, (bp / n) * perSecond);
+      vertexCells.push(busyAvg, bpAvg, Math.max(0, 1000 - busyAvg - bpAvg), recIn * perSecond, recOut * perSecond, inPool / n, outPool / n);
+      gaugeRow.perVertex.push(g);
+    }
+    this.gauges.push(gaugeRow);
+    if (pending > this.maxPending) this.maxPending = pending;
+    const lat = this.latency.takeInterval();
+    const emitted = this.ledger.emitted + this.ledger.absorbed;
+    const results = this.results();
+    const off = this.offload?.totals() ?? { routed: 0, inFlight: 0, concurrency: 0, coldStarts: 0, throttles: 0, costUsd: 0, share: 0 };
+    const row = [
+      t / 1000,
+      (arrived - this.lastArrived) * perSecond,
+      read * perSecond,
+      (off.routed - this.lastRouted) * perSecond,
+      (emitted - this.lastEmitted) * perSecond,
+      (results - this.lastResults) * perSecond,
+      pending,
+      lag,
+      lat.p50,
+      lat.p99,
+      lat.max,
+      off.inFlight,
+      off.concurrency,
+      off.coldStarts - this.lastCold,
+      off.throttles - this.lastThrottles,
+      off.costUsd,
+      off.share,
+      ...vertexCells,
+    ];
+    this.lastArrived = arrived;
+    this.lastEmitted = emitted;
+    this.lastResults = results;
+    this.lastRouted = off.routed;
+    this.lastCold = off.coldStarts;
+    this.lastThrottles = off.throttles;
+    this.rows.push(row);
+  }
+
+  /**
+   * The snapshot a controller receives at `receivedMs` describing time `tMs` (a closed interval end),
+   * aggregated over subtasks as Flink's REST API does.
+   */
+  snapshot(tMs: number, receivedMs: number): MetricsSnapshot {
+    const interval = this.opts.intervalMs;
+    const timerW = this.opts.timerWindowMs;
+    const meterW = this.opts.meterWindowMs;
+    // Views update at multiples of the timer window; the last update at or before tMs.
+    const update = Math.floor(tMs / timerW) * timerW;
+    const timerFrom = Math.max(0, update - timerW);
+    const meterFrom = Math.max(0, update - meterW);
+    const gaugeIndex = Math.round(tMs / interval) - 1;
+    const gauge = gaugeIndex >= 0 && gaugeIndex < this.gauges.length ? this.gauges[gaugeIndex] : undefined;
+    const vertices: VertexSnapshot[] = this.vertices.map((v, vi) => {
+      const busy: number[] = [];
+      const bp: number[] = [];
+      const idle: number[] = [];
+      const rin: number[] = [];
+      const rout: number[] = [];
+      for (const s of v.subtasks) {
+        const b = sumRange(s.meter.busy, timerFrom, update, interval, true);
+        const p = sumRange(s.meter.backpressured, timerFrom, update, interval, true);
+        const span = update - timerFrom;
+        const bps = span > 0 ? (b * 1000) / span : 0;
+        const pps = span > 0 ? Math.min(1000 - bps, (p * 1000) / span) : 0;
+        busy.push(bps);
+        bp.push(pps);
+        idle.push(span > 0 ? Math.max(0, 1000 - bps - pps) : 1000);
+        const mspan = update - meterFrom;
+        rin.push(mspan > 0 ? (sumRange(s.meter.recordsIn, meterFrom, update, interval) * 1000) / mspan : 0);
+        rout.push(mspan > 0 ? (sumRange(s.meter.recordsOut, meterFrom, update, interval) * 1000) / mspan : 0);
+      }
+      const g = gauge?.perVertex[vi];
+      const metrics: VertexSnapshot['metrics'] = {
+        busyTimeMsPerSecond: aggregate(busy),
+        backPressuredTimeMsPerSecond: aggregate(bp),
+        idleTimeMsPerSecond: aggregate(idle),
+        numRecordsInPerSecond: aggregate(rin),
+        numRecordsOutPerSecond: aggregate(rout),
+        'buffers.inPoolUsage': aggregate(g?.inPool ?? v.subtasks.map(() => 0)),
+        'buffers.outPoolUsage': aggregate(g?.outPool ?? v.subtasks.map(() => 0)),
+      };
+      if (v.isSource) {
+        metrics.pendingRecords = aggregate(g?.pending ?? v.subtasks.map(() => 0));
+        metrics.currentEmitEventTimeLag = aggregate(g?.lag ?? v.subtasks.map(() => 0));
+      }
+      return { id: v.id, parallelism: v.subtasks.length, metrics };
+    });
+    return {
+      tMs,
+      receivedMs,
+      windowMs: update - timerFrom,
+      vertices,
+      offload: this.offload?.snapshots(tMs) ?? [],
+    };
+  }
+}
+
+/** Sum of a per-interval series over [from, to) ms; time series are clamped to the interval length. */
+function sumRange(series: { get(i: number): number }, from: number, to: number, interval: number, isTime = false): number {
+  let s = 0;
+  for (let i = Math.round(from / interval); i < Math.round(to / interval); i++) {
+    const v = series.get(i);
+    s += isTime ? Math.min(interval, v) : v;
+  }
+  return s;
+}
+
+export function aggregate(values: number[]): Aggregate {
+  if (values.length === 0) return { min: 0, max: 0, avg: 0, sum: 0 };
+  let min = Infinity;
+  let max = -Infinity;
+  let sum = 0;
+  for (const v of values) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+    sum += v;
+  }
+  return { min, max, avg: sum / values.length, sum };
+}
