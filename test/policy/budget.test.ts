@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { PolicyFactory } from '../../src/policy/contract.js';
+import { createBudgetPolicy } from '../../src/policy/policies/budget.js';
 import { getPolicyFactory } from '../../src/policy/registry.js';
 import { UserError } from '../../src/util/errors.js';
 import { POINT, context, runPolicy, snap } from './snapshots.js';
@@ -54,5 +56,29 @@ describe('budget', () => {
         'policy "budget": parameter "inner": given "budget", allowed: one of backpressure, static, threshold, target-lag, predictive',
       ),
     );
+  });
+});
+
+describe('budget with a stand-in inner policy', () => {
+  const inner: PolicyFactory = {
+    name: 'fixed',
+    description: 'always the same decision',
+    params: [],
+    create: () => ({
+      name: 'fixed',
+      decide: () => ({ points: { [POINT]: { share: 0.8, batchRecords: 10, maxWaitMs: 5, maxInFlight: 20, prewarm: 11, maxRateRps: 100 } } }),
+    }),
+  };
+  const budget = createBudgetPolicy(() => inner);
+
+  it('scales share and pre-warming, and keeps the tighter rate cap', () => {
+    // 0.01 $ in 9 s = 4 $/h against a 1 $/h cap → factor 0.25; 1e-4 $/record → 1 $/h sustains 2.78 rec/s
+    const [d] = runPolicy(budget, { usdPerHour: 1 }, [snap({ tMs: 9000, costUsd: 0.01, offloaded: 100 })]);
+    expect(d.points[POINT].share).toBeCloseTo(0.2, 12);
+    expect(d.points[POINT].prewarm).toBe(2); // floor(11 × 0.25)
+    expect(d.points[POINT].maxRateRps).toBeCloseTo(1 / 3600 / 1e-4, 9);
+    // a generous cap: the inner's own rate cap (100) is the tighter one
+    const [loose] = runPolicy(budget, { usdPerHour: 1000 }, [snap({ tMs: 9000, costUsd: 0.01, offloaded: 100 })]);
+    expect(loose.points[POINT]).toEqual({ share: 0.8, batchRecords: 10, maxWaitMs: 5, maxInFlight: 20, prewarm: 11, maxRateRps: 100 });
   });
 });

@@ -1,7 +1,8 @@
 /**
  * `budget`: any policy, under a dollars-per-hour cap. The inner policy decides; its share is then scaled by
  * cap / spend when the offload spend over the sliding window exceeds the cap, and its routed rate is capped at
- * the rate the budget sustains at the window's cost per record (split evenly over offload points).
+ * the rate the budget sustains at the window's cost per record (split evenly over offload points); pre-warming
+ * is scaled like the share.
  * Spend comes from the snapshots' cumulative costUsd, so it includes cold starts and pre-warming.
  * When the spend cannot be measured the policy offloads nothing: an unknown bill is not under budget.
  */
@@ -70,6 +71,8 @@ export function createBudgetPolicy(lookup: (name: string) => PolicyFactory): Pol
           const points: Record<string, PointDecision> = {};
           for (const [id, d] of lastInner) {
             const scaled: PointDecision = { ...d, share: d.share * factor };
+            // Pre-warming pings cost money too: scale them with the share.
+            if (d.prewarm !== undefined) scaled.prewarm = Math.floor(d.prewarm * factor);
             if (sustainableRps !== undefined) scaled.maxRateRps = Math.min(d.maxRateRps ?? Infinity, sustainableRps);
             points[id] = scaled;
           }
