@@ -20,7 +20,7 @@ export interface Executor {
 }
 
 /** Runs one simulation: the base scenario file, with the run's seed, policy, params, trace and duration. */
-export type RunFn = (scenarioPath: string, options: SweepRunOptions) => RunOutput;
+export type RunFn = (scenarioPath: string, options: SweepRunOptions) => RunOutput | Promise<RunOutput>;
 
 export function errorOutcome(id: string, err: unknown): RunOutcome {
   const e = err instanceof Error ? err : new Error(String(err));
@@ -43,7 +43,7 @@ export class InProcessExecutor implements Executor {
       let outcome: RunOutcome;
       try {
         const started = performance.now();
-        const output = this.runFn(run.scenarioPath, run.options);
+        const output = await this.runFn(run.scenarioPath, run.options);
         outcome = { id: run.id, ok: true, output: { ...output, wallMs: output.wallMs ?? performance.now() - started } };
       } catch (err) {
         outcome = errorOutcome(run.id, err);

@@ -24,13 +24,13 @@ if (port) {
   } catch (err) {
     loadError = err;
   }
-  port.on('message', (msg: ToWorker) => {
+  port.on('message', async (msg: ToWorker) => {
     if (msg.type !== 'run') return;
     let outcome: RunOutcome;
     if (!runFn) outcome = errorOutcome(msg.run.id, loadError);
     else {
       try {
-        outcome = { id: msg.run.id, ok: true, output: runFn(msg.run.scenarioPath, msg.run.options) };
+        outcome = { id: msg.run.id, ok: true, output: await runFn(msg.run.scenarioPath, msg.run.options) };
       } catch (err) {
         outcome = errorOutcome(msg.run.id, err);
       }
