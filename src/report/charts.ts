@@ -1,0 +1,64 @@
+/** Which charts each kind of report shows, with the question each answers. */
+import type { ChartEntry } from './html.js';
+import type { RunData, SweepData, SweepRow } from './inputs.js';
+import { rankedRows } from './inputs.js';
+import { cdfSpec, type CdfCurve } from './specs/cdf.js';
+import { paretoSpec } from './specs/pareto.js';
+import { costSpec, functionsSpec, latencySpec, pendingSpec, ratesSpec, verticesSpec } from './specs/timeseries.js';
+
+export const QUESTIONS = {
+  rates: 'Does processing keep up with the input, and how much of the excess goes to functions?',
+  pending: 'How far behind does the job fall during a spike, and how quickly does it recover?',
+  latency: 'When does result latency grow, and how high do the tail (p99) and the worst case go?',
+  functions: 'How many function environments does offloading keep busy, and when does it pay cold starts or hit throttles?',
+  cost: 'What does offloading cost, and when is the money spent?',
+  latency_cdf: 'What share of results meets a given latency? Curves further left and steeper are better.',
+  vertices: 'Which task is the bottleneck (busy), and which are held back by it (backpressured)?',
+  pareto: 'Which configurations give the best trade-off between cost and tail latency, and how sure are we?',
+  trace: 'What load does the trace offer, and when do its spikes come?',
+} as const;
+
+/** Charts (a)–(e), (f) and (i) of one run, or of several runs overlaid (comparison mode). */
+export function runCharts(runs: readonly RunData[]): ChartEntry[] {
+  const charts: ChartEntry[] = [
+    { name: 'rates', heading: 'Rates', question: QUESTIONS.rates, spec: ratesSpec(runs) },
+    { name: 'pending', heading: 'Pending records', question: QUESTIONS.pending, spec: pendingSpec(runs) },
+    { name: 'latency', heading: 'Latency over time', question: QUESTIONS.latency, spec: latencySpec(runs) },
+    { name: 'functions', heading: 'Functions', question: QUESTIONS.functions, spec: functionsSpec(runs) },
+    { name: 'cost', heading: 'Cost', question: QUESTIONS.cost, spec: costSpec(runs) },
+    {
+      name: 'latency_cdf',
+      heading: 'Latency distribution',
+      question: QUESTIONS.latency_cdf,
+      spec: cdfSpec(runs.map((r) => ({ label: r.label, points: r.cdf }))),
+    },
+  ];
+  if (runs.some((r) => r.vertices.length > 0)) {
+    charts.push({ name: 'vertices', heading: 'Task time', question: QUESTIONS.vertices, spec: verticesSpec(runs) });
+  }
+  return charts;
+}
+
+/** How many of the best-ranked sweep rows the CDF chart overlays. */
+export const SWEEP_CDF_ROWS = 6;
+
+/** The sweep rows whose latency CDFs the report overlays: the best ranked ones. */
+export function sweepCdfRows(rows: readonly SweepRow[]): SweepRow[] {
+  return rankedRows(rows).slice(0, SWEEP_CDF_ROWS);
+}
+
+export function sweepLabel(r: SweepRow): string {
+  return `${r.rank !== null ? `#${r.rank} ` : ''}${r.policy} (${r.id})`;
+}
+
+export function sweepCharts(sweep: SweepData, curves: readonly CdfCurve[]): ChartEntry[] {
+  return [
+    { name: 'pareto', heading: 'Cost vs p99 latency', question: QUESTIONS.pareto, spec: paretoSpec(sweep.rows) },
+    {
+      name: 'latency_cdf',
+      heading: 'Latency distribution of the best-ranked configurations',
+      question: QUESTIONS.latency_cdf,
+      spec: cdfSpec(curves, { subtitle: `the ${curves.length} best-ranked rows; latency on a log scale` }),
+    },
+  ];
+}

@@ -1,0 +1,135 @@
+/**
+ * Reports: charts (SVG, PNG) and a self-contained report.html for a run directory, a comparison directory
+ * (compare.json: the same scenario under several policies) or a sweep directory (results.json).
+ */
+import { existsSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { UserError } from '../util/errors.js';
+import { withStagedDir, writeFileAtomic } from '../util/fsx.js';
+import { runCharts, sweepCdfRows, sweepCharts, sweepLabel } from './charts.js';
+import { escapeHtml, renderPage, type ChartEntry } from './html.js';
+import { loadCdf, loadCompare, loadRun, loadSweep, type RunData } from './inputs.js';
+import { renderSvg, svgToPng } from './render.js';
+import { traceSpec, type TraceChartOptions, type TraceShape } from './specs/trace.js';
+import { rankingTable, summaryTable, zeroLossBanner } from './tables.js';
+
+export { compileSpec, renderSvg, svgToPng } from './render.js';
+export type { TraceShape } from './specs/trace.js';
+
+export interface ReportOptions {
+  /** Also write charts/*.png next to the SVGs (default true). */
+  png?: boolean;
+  /** For a comparison directory: also write each run's own report (default true). */
+  perRun?: boolean;
+}
+
+export type ReportKind = 'run' | 'compare' | 'sweep';
+
+/** Write charts/<name>.svg (and .png) for each chart; the charts/ directory is replaced as a whole. */
+async function writeCharts(dir: string, charts: readonly ChartEntry[], png: boolean): Promise<void> {
+  await withStagedDir(join(dir, 'charts'), async (staging) => {
+    for (const c of charts) {
+      const svg = await renderSvg(c.spec);
+      writeFileAtomic(join(staging, `${c.name}.svg`), svg);
+      if (png) writeFileAtomic(join(staging, `${c.name}.png`), svgToPng(svg));
+    }
+  });
+}
+
+function runSubtitle(run: RunData): string[] {
+  const s = run.summary;
+  return [`scenario ${s.scenario} · policy ${s.policy} · seed ${s.seed} · ${s.duration_s} s replay · spillway ${s.spillway_version ?? '?'}`];
+}
+
+/** Charts and report.html for one run directory (summary.json, timeseries.csv, latency_cdf.csv). */
+export async function writeRunReport(runDir: string, opts: ReportOptions = {}): Promise<void> {
+  const run = loadRun(runDir);
+  const charts = runCharts([run]);
+  const png = opts.png ?? true;
+  await writeCharts(runDir, charts, png);
+  const html = renderPage({
+    title: `Spillway run: ${run.summary.scenario} / ${run.summary.policy}`,
+    subtitle: runSubtitle(run),
+    sections: [zeroLossBanner([run]), summaryTable([run])],
+    charts,
+    staticLinks: { svg: true, png },
+  });
+  writeFileAtomic(join(runDir, 'report.html'), html);
+}
+
+/** Charts overlaying every run of a comparison directory (compare.json), and its report.html. */
+export async function writeCompareReport(dir: string, opts: ReportOptions = {}): Promise<void> {
+  const cmp = loadCompare(dir);
+  const png = opts.png ?? true;
+  const charts = runCharts(cmp.runs);
+  await writeCharts(dir, charts, png);
+  const perRun = opts.perRun ?? true;
+  if (perRun) for (const r of cmp.runs) await writeRunReport(r.dir, { png });
+  const runList = `<h2>Runs</h2>\n<ul id="run-list">${cmp.runs
+    .map((r) => {
+      const rel = relative(dir, r.dir).split(sep).join('/');
+      return `<li>${escapeHtml(r.label)}: policy ${escapeHtml(r.summary.policy)}${perRun ? ` · <a href="${escapeHtml(rel)}/report.html">its own report</a>` : ''}</li>`;
+    })
+    .join('')}</ul>`;
+  const html = renderPage({
+    title: `Spillway comparison: ${cmp.scenario}`,
+    subtitle: [`${cmp.runs.length} runs of the same scenario: ${cmp.runs.map((r) => r.label).join(', ')}`],
+    sections: [zeroLossBanner(cmp.runs), summaryTable(cmp.runs), runList],
+    charts,
+    staticLinks: { svg: true, png },
+  });
+  writeFileAtomic(join(dir, 'report.html'), html);
+}
+
+/** The Pareto chart, the best rows' latency CDFs and the ranking table of a sweep directory (results.json). */
+export async function writeSweepReport(sweepDir: string, opts: ReportOptions = {}): Promise<void> {
+  const sweep = loadSweep(sweepDir);
+  const png = opts.png ?? true;
+  const curves = sweepCdfRows(sweep.rows).map((r) => ({ label: sweepLabel(r), points: loadCdf(join(sweepDir, 'cdf', `${r.id}.csv`)) }));
+  const charts = sweepCharts(sweep, curves);
+  await writeCharts(sweepDir, charts, png);
+  const objective =
+    sweep.objective === undefined ? '' : `<h2>Objective</h2>\n<pre id="objective">${escapeHtml(JSON.stringify(sweep.objective, null, 2))}</pre>`;
+  const html = renderPage({
+    title: `Spillway sweep: ${sweep.sweep}`,
+    subtitle: [`${sweep.rows.length} configurations · ${sweep.rows.filter((r) => r.pareto).length} on the Pareto front`],
+    sections: [objective, rankingTable(sweep.rows)],
+    charts,
+    staticLinks: { svg: true, png },
+  });
+  writeFileAtomic(join(sweepDir, 'report.html'), html);
+}
+
+/** Render a trace's shape (rate over time) to an SVG file (and a PNG beside it when asked). */
+export async function renderTraceChart(
+  trace: TraceShape,
+  outSvgPath: string,
+  opts: TraceChartOptions & { png?: boolean } = {},
+): Promise<void> {
+  if (trace.tS.length === 0) throw new UserError(`${outSvgPath}: the trace has no points to chart`);
+  if (trace.tS.length !== trace.rate.length) {
+    throw new UserError(`${outSvgPath}: the trace has ${trace.tS.length} times but ${trace.rate.length} rates`);
+  }
+  const svg = await renderSvg(traceSpec(trace, opts));
+  writeFileAtomic(outSvgPath, svg);
+  if (opts.png) writeFileAtomic(outSvgPath.replace(/\.svg$/i, '') + '.png', svgToPng(svg));
+}
+
+/** What kind of report directory this is: results.json → sweep, compare.json → comparison, summary.json → run. */
+export function detectReportKind(dir: string): ReportKind {
+  if (!existsSync(dir)) throw new UserError(`${dir}: directory not found`);
+  if (!statSync(dir).isDirectory()) throw new UserError(`${dir}: not a directory`);
+  if (existsSync(join(dir, 'results.json'))) return 'sweep';
+  if (existsSync(join(dir, 'compare.json'))) return 'compare';
+  if (existsSync(join(dir, 'summary.json'))) return 'run';
+  throw new UserError(`${dir}: not a run, comparison or sweep directory (no summary.json, compare.json or results.json)`);
+}
+
+/** Write the report of a run, comparison or sweep directory, whichever it is. */
+export async function writeReport(dir: string, opts: ReportOptions = {}): Promise<ReportKind> {
+  const kind = detectReportKind(dir);
+  if (kind === 'sweep') await writeSweepReport(dir, opts);
+  else if (kind === 'compare') await writeCompareReport(dir, opts);
+  else await writeRunReport(dir, opts);
+  return kind;
+}
