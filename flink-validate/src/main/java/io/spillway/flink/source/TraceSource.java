@@ -51,12 +51,12 @@ public final class TraceSource implements Source<Line, TraceSplit, Long> {
 
   @Override
   public SplitEnumerator<TraceSplit, Long> createEnumerator(SplitEnumeratorContext<TraceSplit> ctx) {
-    return new Enumerator(ctx, System.currentTimeMillis() + startDelayMs, runId);
+    return new Enumerator(ctx, -1L, startDelayMs, runId);
   }
 
   @Override
   public SplitEnumerator<TraceSplit, Long> restoreEnumerator(SplitEnumeratorContext<TraceSplit> ctx, Long t0) {
-    return new Enumerator(ctx, t0, runId);
+    return new Enumerator(ctx, t0, startDelayMs, runId);
   }
 
   @Override public SimpleVersionedSerializer<TraceSplit> getSplitSerializer() { return new TraceSplit.Serializer(); }
@@ -81,17 +81,23 @@ public final class TraceSource implements Source<Line, TraceSplit, Long> {
     return new Reader(ctx, trace, textGen);
   }
 
-  /** Assigns split i to reader i on its first request; answers the second request with "no more splits". */
+  /**
+   * Waits until every reader has asked for its split (all source subtasks are running), then fixes the common epoch
+   * t0 = now + start_delay_ms and assigns split i to reader i; answers a reader's second request with "no more splits".
+   */
   static final class Enumerator implements SplitEnumerator<TraceSplit, Long> {
     private final SplitEnumeratorContext<TraceSplit> ctx;
-    private final long t0Ms;
+    private long t0Ms;
+    private final long startDelayMs;
     private final String runId;
+    private final Set<Integer> requested = new HashSet<>();
     private final Set<Integer> assigned = new HashSet<>();
     private final Set<Integer> finished = new HashSet<>();
 
-    Enumerator(SplitEnumeratorContext<TraceSplit> ctx, long t0Ms, String runId) {
+    Enumerator(SplitEnumeratorContext<TraceSplit> ctx, long t0Ms, long startDelayMs, String runId) {
       this.ctx = ctx;
       this.t0Ms = t0Ms;
+      this.startDelayMs = startDelayMs;
       this.runId = runId;
     }
 
@@ -99,9 +105,15 @@ public final class TraceSource implements Source<Line, TraceSplit, Long> {
 
     @Override
     public void handleSplitRequest(int subtask, String host) {
-      if (assigned.add(subtask)) {
-        int p = ctx.currentParallelism();
-        ctx.assignSplit(new TraceSplit(subtask, p, t0Ms, subtask), subtask);
+      int p = ctx.currentParallelism();
+      if (!assigned.contains(subtask)) {
+        requested.add(subtask);
+        if (requested.size() < p) return; // wait for every reader
+        if (t0Ms < 0) t0Ms = System.currentTimeMillis() + startDelayMs;
+        for (int r : requested) {
+          if (assigned.add(r)) ctx.assignSplit(new TraceSplit(r, p, t0Ms, r), r);
+        }
+        requested.clear();
       } else {
         ctx.signalNoMoreSplits(subtask);
         finished.add(subtask);

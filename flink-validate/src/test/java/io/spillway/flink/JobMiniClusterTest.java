@@ -1,0 +1,90 @@
+package io.spillway.flink;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Short MiniCluster runs of the whole job (runs under Surefire; a few seconds of trace each). */
+class JobMiniClusterTest {
+  private static final ObjectMapper M = new ObjectMapper();
+
+  static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static String baseConfig(Path out, String extra) throws Exception {
+    return "{\"seed\":3,\"duration_s\":3,\"trace\":[[0,1000],[1,3000],[2,1000]],"
+        + "\"start_delay_ms\":300,\"buffer_timeout_ms\":20,"
+        + "\"parallelism\":{\"source\":2,\"router\":2,\"tokenizer\":2,\"offload\":2},"
+        + "\"tokenizer\":{\"work_us_per_record\":20},"
+        + "\"rest_port\":" + freePort() + ",\"output_dir\":" + M.writeValueAsString(out.toString()) + extra + "}";
+  }
+
+  private static JsonNode run(Path dir, String json, int expectedExit) throws Exception {
+    Path cfg = dir.resolve("job.json");
+    Files.writeString(cfg, json);
+    int code = Main.run(new String[] {"--config", cfg.toString()});
+    assertEquals(expectedExit, code);
+    return M.readTree(dir.resolve("out").resolve("summary.json").toFile());
+  }
+
+  @Test
+  void localOnlyRunIsExact(@TempDir Path dir) throws Exception {
+    JsonNode s = run(dir, baseConfig(dir.resolve("out"), ",\"offload\":{\"enabled\":false}"), 0);
+    assertTrue(s.get("ok").asBoolean());
+    assertEquals(5000, s.get("records_generated").asLong());
+    assertEquals(5000, s.get("records_emitted").asLong());
+    assertEquals(0, s.get("lost").asLong());
+    assertEquals(0, s.get("duplicated").asLong());
+    assertEquals(0, s.get("offloaded").asLong());
+    assertEquals(0, s.get("token_mismatches").asLong());
+    assertTrue(s.get("latency_ms").get("p99").asDouble() >= 0);
+    String ts = Files.readString(dir.resolve("out").resolve("timeseries.csv"));
+    assertTrue(ts.startsWith("t_s,input_rps,emitted_rps,offloaded_rps"), ts);
+    assertTrue(ts.contains("\n1,3000,"), ts);
+  }
+
+  @Test
+  void offloadToStubEndpointWithThrottlesAndErrorsLosesNothing(@TempDir Path dir) throws Exception {
+    try (StubLambdaServer lambda = new StubLambdaServer(); StubControlServer control = new StubControlServer()) {
+      // every 4th call throttled, every 7th a function error, calls 20..22 all throttled (-> one fallback batch)
+      lambda.behaviour = n -> n >= 20 && n <= 22 ? StubLambdaServer.Mode.THROTTLE
+          : n % 4 == 0 ? StubLambdaServer.Mode.THROTTLE
+          : n % 7 == 0 ? StubLambdaServer.Mode.FUNCTION_ERROR : StubLambdaServer.Mode.OK;
+      control.decision = "{\"version\":1,\"share\":0.5,\"batchRecords\":50,\"maxWaitMs\":20,\"maxInFlight\":4}";
+      String extra = ",\"control\":{\"url\":" + M.writeValueAsString(control.url()) + ",\"poll_ms\":100}"
+          + ",\"initial_decision\":{\"version\":0,\"share\":0.5,\"batchRecords\":50,\"maxWaitMs\":20,\"maxInFlight\":4}"
+          + ",\"offload\":{\"function_name\":\"tok\",\"endpoint_url\":" + M.writeValueAsString(lambda.url())
+          + ",\"mode\":\"unordered\",\"async_capacity\":16,\"attempt_timeout_ms\":3000,"
+          + "\"backoff_base_ms\":1,\"throttle_backoff_base_ms\":2,\"backoff_max_ms\":20}";
+      JsonNode s = run(dir, baseConfig(dir.resolve("out"), extra), 0);
+      assertTrue(s.get("ok").asBoolean(), s.toString());
+      assertEquals(5000, s.get("records_generated").asLong());
+      assertEquals(5000, s.get("records_emitted").asLong());
+      assertEquals(0, s.get("lost").asLong());
+      assertEquals(0, s.get("duplicated").asLong());
+      assertEquals(0, s.get("token_mismatches").asLong());
+      // share 0.5 on each of 2 router subtasks with 2500 records each: exactly 2500 offloaded (some fell back)
+      assertEquals(2500, s.get("offloaded").asLong() + s.get("fallbacks").asLong());
+      assertTrue(s.get("offloaded").asLong() > 0);
+      assertTrue(s.get("fallbacks").asLong() > 0, "calls 20..22 throttled -> at least one fallback batch");
+      assertTrue(s.get("throttles").asLong() >= 3);
+      assertTrue(s.get("cold_starts").asLong() >= 1);
+      assertEquals(lambda.calls.get(), s.get("invocations").asLong());
+      assertTrue(control.polls.get() > 0);
+    }
+  }
+
+  @Test
+  void badConfigIsUsageError() throws Exception {
+    assertThrows(IllegalArgumentException.class, () -> Main.run(new String[] {"--bogus"}));
+  }
+}

@@ -1,0 +1,113 @@
+package io.spillway.flink;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+
+/**
+ * Minimal stand-in for the Lambda Invoke API on 127.0.0.1: POST /2015-03-31/functions/{name}/invocations.
+ * Behaviour per call number (1-based) is chosen by {@link #behaviour}.
+ */
+final class StubLambdaServer implements AutoCloseable {
+  enum Mode { OK, THROTTLE, FUNCTION_ERROR, DROP_RECORD, NOT_FOUND, SLOW }
+
+  private static final ObjectMapper M = new ObjectMapper();
+  final HttpServer server;
+  final AtomicInteger calls = new AtomicInteger();
+  final AtomicInteger records = new AtomicInteger();
+  volatile IntFunction<Mode> behaviour = n -> Mode.OK;
+  volatile long slowMs = 3000;
+  volatile String lastPath;
+  volatile String lastAuthorization;
+
+  StubLambdaServer() throws IOException {
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.setExecutor(Executors.newFixedThreadPool(8));
+    server.createContext("/2015-03-31/functions/", this::handle);
+    server.start();
+  }
+
+  String url() { return "http://127.0.0.1:" + server.getAddress().getPort(); }
+
+  private void handle(HttpExchange ex) throws IOException {
+    try {
+      int n = calls.incrementAndGet();
+      lastPath = ex.getRequestURI().getPath();
+      lastAuthorization = ex.getRequestHeaders().getFirst("Authorization");
+      byte[] body = ex.getRequestBody().readAllBytes();
+      if (!"POST".equals(ex.getRequestMethod()) || !lastPath.endsWith("/invocations")) {
+        send(ex, 404, "{\"Type\":\"User\",\"message\":\"no such path\"}", "ResourceNotFoundException", null);
+        return;
+      }
+      Mode mode = behaviour.apply(n);
+      switch (mode) {
+        case THROTTLE:
+          send(ex, 429, "{\"Type\":\"User\",\"message\":\"Rate Exceeded.\",\"Reason\":\"ReservedFunctionConcurrentInvocationLimitExceeded\"}",
+              "TooManyRequestsException", null);
+          return;
+        case NOT_FOUND:
+          send(ex, 404, "{\"Type\":\"User\",\"message\":\"Function not found\"}", "ResourceNotFoundException", null);
+          return;
+        case FUNCTION_ERROR:
+          send(ex, 200, "{\"errorMessage\":\"boom\",\"errorType\":\"Error\"}", null, "Unhandled");
+          return;
+        case SLOW:
+          Thread.sleep(slowMs);
+          break;
+        default:
+          break;
+      }
+      JsonNode req = M.readTree(body);
+      ObjectNode resp = M.createObjectNode();
+      ArrayNode out = resp.putArray("records");
+      int i = 0;
+      for (JsonNode r : req.get("records")) {
+        if (mode == Mode.DROP_RECORD && i++ == 0) continue;
+        ObjectNode o = out.addObject();
+        o.put("seq", r.get("seq").asLong());
+        o.put("t", r.get("t").asLong());
+        ArrayNode toks = o.putArray("tokens");
+        for (String t : Tokenizer.tokenize(r.get("text").asText())) toks.add(t);
+        records.incrementAndGet();
+      }
+      resp.put("env", "stub-1");
+      resp.put("cold", n == 1);
+      resp.put("init_ms", n == 1 ? 123.0 : 0.0);
+      resp.put("duration_ms", 1.5);
+      send(ex, 200, M.writeValueAsString(resp), null, null);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      ex.close();
+    }
+  }
+
+  private static void send(HttpExchange ex, int status, String body, String errorType, String functionError) throws IOException {
+    byte[] b = body.getBytes(StandardCharsets.UTF_8);
+    ex.getResponseHeaders().set("Content-Type", "application/json");
+    ex.getResponseHeaders().set("x-amzn-RequestId", java.util.UUID.randomUUID().toString());
+    if (errorType != null) ex.getResponseHeaders().set("x-amzn-ErrorType", errorType);
+    if (functionError != null) ex.getResponseHeaders().set("X-Amz-Function-Error", functionError);
+    ex.getResponseHeaders().set("X-Amz-Executed-Version", "$LATEST");
+    ex.sendResponseHeaders(status, b.length);
+    try (OutputStream os = ex.getResponseBody()) {
+      os.write(b);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+  }
+}
