@@ -191,6 +191,8 @@ export class Platform implements EventHandler {
   readonly timeoutMs: number;
 
   private readonly target: number;
+  /** When the platform (and its provisioned environments) came into being, ms. */
+  private readonly createdAt: number;
   private readonly account: AccountConcurrency;
   private readonly vcpus: number;
   private readonly threads: number;
@@ -306,6 +308,7 @@ export class Platform implements EventHandler {
     this.faultRng = stream('faults');
 
     this.target = calendar.register(this);
+    this.createdAt = calendar.now;
 
     for (let i = 0; i < this.provisioned; i++) {
       const env = this.newEnv(calendar.now);
@@ -363,7 +366,7 @@ export class Platform implements EventHandler {
       if (e.state === ST_INIT) initializing++;
       else if (e.active === 0) warmIdle++;
     }
-    const provisionedUsd = provisionedCost(this.model.billing, this.provisioned, this.memoryMb, this.calendar.now);
+    const provisionedUsd = provisionedCost(this.model.billing, this.provisioned, this.memoryMb, this.calendar.now - this.createdAt);
     const s = this.s;
     return {
       invocations: s.invocations,
