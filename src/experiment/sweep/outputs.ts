@@ -89,11 +89,11 @@ export function scenarioForRow(spec: SweepSpec, config: ConfigSpec, row: ResultR
   return scenario;
 }
 
-/** top/<rank>-<row id>.json for the best `k` rows; returns the files written. */
+/** top/<rank>-<row id>.json for the best `k` rows (replacing an earlier top/); returns the files written. */
 export function exportTop(outDir: string, spec: SweepSpec, configs: readonly ConfigSpec[], results: SweepResults, k: number): string[] {
+  if (k <= 0) return []; // an earlier export is left alone
   const dir = join(outDir, TOP_DIR);
   rmSync(dir, { recursive: true, force: true });
-  if (k <= 0) return [];
   const byRow = new Map(configs.map((c) => [c.rowId, c]));
   const files: string[] = [];
   for (const row of results.rows.slice(0, k)) {

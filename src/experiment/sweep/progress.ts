@@ -61,7 +61,7 @@ export function createProgress(options: ProgressOptions): Progress {
       resumed = d;
       startedAt = now();
       if (plain) {
-        stream.write(`${options.label}: ${total} runs${d > 0 ? `, ${d} already recorded (resuming)` : ''}\n`);
+        stream.write(`${options.label}: ${total} runs${d > 0 ? `, ${d} already recorded${d < total ? ' (resuming)' : ', nothing to run'}` : ''}\n`);
         lastLine = now();
         return;
       }
