@@ -18,7 +18,7 @@ import { makeSampler, type Sampler } from '../engine/distributions.js';
 import type { RandomStreams, Rng } from '../engine/random.js';
 import { UserError } from '../util/errors.js';
 import { AccountConcurrency } from './account.js';
-import { attemptBill, provisionedCost } from './billing.js';
+import { attemptBill, billedMemoryMb, provisionedCost } from './billing.js';
 import { checkMemory } from './model-file.js';
 import { environmentVcpus, type PlatformModel } from './model.js';
 import { ScaleOutBudget } from './scale-budget.js';
@@ -197,6 +197,7 @@ export class Platform implements EventHandler {
   private readonly vcpus: number;
   private readonly threads: number;
   private readonly billInit: boolean;
+  private readonly billedMemoryMb: number;
   private readonly errorRate: number;
   private readonly timeoutRate: number;
   private readonly bytesPerMs: number;
@@ -284,6 +285,7 @@ export class Platform implements EventHandler {
     this.threads = options.handlerThreads ?? 1;
     this.vcpus = environmentVcpus(model, this.memoryMb);
     this.billInit = options.billInit ?? model.billing.bill_init;
+    this.billedMemoryMb = billedMemoryMb(model.billing, this.memoryMb);
     this.errorRate = options.faults?.errorRate ?? model.faults.error_rate;
     this.timeoutRate = options.faults?.timeoutRate ?? model.faults.timeout_rate;
     const timeoutS = options.timeoutS ?? model.limits.timeout_s;
@@ -714,7 +716,7 @@ export class Platform implements EventHandler {
     a.costUsd = bill.totalUsd;
     const s = this.s;
     s.billedMs += bill.billedMs;
-    s.gbSeconds += (bill.billedMs / 1000) * (this.memoryMb / 1024);
+    s.gbSeconds += (bill.billedMs / 1000) * (this.billedMemoryMb / 1024);
     s.requestsUsd += bill.requestUsd;
     s.durationUsd += bill.durationUsd;
     if (a.prewarm) {

@@ -126,6 +126,7 @@ describe('costs through the platform, by hand', () => {
     rig.run();
     expect(rig.results[0].billedMs).toBe(100);
     expect(rig.results[0].costUsd).toBeCloseTo(0.0000002 + 0.1 * 0.25 * 0.000016, 15);
+    expect(rig.platform.stats().gbSeconds).toBeCloseTo(0.1 * 0.25, 12);
   });
 
   it('throttles cost nothing', () => {
