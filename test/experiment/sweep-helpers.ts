@@ -24,7 +24,7 @@ export function fakeExecutor(runFn: RunFn = fakeRunFn()): InProcessExecutor {
 /** A fresh directory holding copies of the fixture files. */
 export function scratch(): string {
   const dir = mkdtempSync(join(tmpdir(), 'spillway-sweep-test-'));
-  for (const f of readdirSync(FIXTURES)) cpSync(join(FIXTURES, f), join(dir, f));
+  for (const f of readdirSync(FIXTURES, { withFileTypes: true })) if (f.isFile()) cpSync(join(FIXTURES, f.name), join(dir, f.name));
   return dir;
 }
 
