@@ -174,7 +174,10 @@ export class SdkClient implements EventHandler {
     this.handlerId = calendar.register(this);
   }
 
-  /** Invoke with retries; `done` is called exactly once with every attempt made. */
+  /**
+   * Invoke with retries; `done` is called exactly once (never synchronously) with every attempt made.
+   * `req` is kept until then and sent again on a retry: do not change it meanwhile.
+   */
   invokeWithRetry(req: InvocationRequest, done: (final: InvokeFinal) => void): void {
     const call = this.freeCalls.pop() ?? this.newCall();
     call.req = req;
@@ -209,7 +212,7 @@ export class SdkClient implements EventHandler {
     if (kind === K_RETRY) this.send(this.calls[arg]);
   }
 
-  /** Called by a Call's result callback. */
+  /** @internal Called by a Call's result callback. */
   attemptDone(call: Call, r: AttemptResult): void {
     this.socketsInUse--;
     this.pump();
