@@ -104,7 +104,8 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<
     store.close();
   }
   if (userError) throw userError;
-  if (options.signal?.aborted) {
+  // Stopped before every run was recorded (a stop that came after the last run changes nothing).
+  if (options.signal?.aborted && outcome.failed.length + runs.filter((r) => store.records.has(r.id)).length < runs.length) {
     outcome.interrupted = true;
     return outcome;
   }

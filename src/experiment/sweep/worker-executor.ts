@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { UserError } from '../../util/errors.js';
 import { Channel, errorOutcome, type Executor } from './executor.js';
 import type { FromWorker, ToWorker, WorkerData } from './worker.js';
 import type { RunOutcome, RunSpec } from './types.js';
@@ -32,7 +33,7 @@ export class WorkerThreadExecutor implements Executor {
     this.workerFile = options.workerFile ?? DEFAULT_WORKER_FILE;
     const path = typeof this.workerFile === 'string' ? this.workerFile : fileURLToPath(this.workerFile);
     if (!existsSync(path)) {
-      throw new Error(`worker entry not found: ${path}; worker threads run the compiled build (npm run build), or use --workers 0`);
+      throw new UserError(`worker entry not found: ${path}; worker threads run the compiled build (npm run build), or use --workers 0`);
     }
     this.data = {};
     if (options.runnerModule !== undefined) this.data.runnerModule = options.runnerModule;
