@@ -58,7 +58,7 @@ const SUMMARY_ROWS: Row[] = [
   { group: 'Run' },
   { key: 'scenario', cell: (s) => t(s.scenario) },
   { key: 'policy', cell: (s) => t(s.policy) },
-  { key: 'policy parameters', cell: (s) => t(formatParams(s.params) || '—', 'k') },
+  { key: 'policy parameters', cell: (s) => t(formatParams(s.params) || '—', 'wrap') },
   { key: 'seed', cell: (s) => t(String(s.seed)) },
   { key: 'replay length (s)', cell: (s) => t(fmtNum(s.duration_s, 1)) },
   { key: 'ended at (s, after draining)', cell: (s) => t(fmtNum(s.end_s, 1)) },
@@ -84,7 +84,7 @@ const SUMMARY_ROWS: Row[] = [
   { key: 'max pending records', cell: (s) => t(fmtInt(s.max_pending_records)) },
   {
     key: 'backpressured time (s, per vertex)',
-    cell: (s) => t(Object.entries(s.backpressured_s ?? {}).map(([v, x]) => `${v} ${fmtNum(x, 1)}`).join(', ') || '—'),
+    cell: (s) => t(Object.entries(s.backpressured_s ?? {}).map(([v, x]) => `${v} ${fmtNum(x, 1)}`).join(', ') || '—', 'wrap'),
   },
   { group: 'Offload and functions' },
   { key: 'offloaded records', cell: (s) => t(`${fmtInt(s.offload.records)} (${fmtPct(s.offload.share)})`) },
@@ -119,17 +119,24 @@ function stat(r: SweepRow, metric: string, fmt: (n: number) => string): string {
   return Number.isFinite(m.ci95) ? `${fmt(m.mean)} ± ${fmt(m.ci95)}` : fmt(m.mean);
 }
 
-/** The ranking of a sweep: ranked rows first, Pareto rows highlighted. */
+/** The ranking of a sweep: ranked rows first, Pareto rows highlighted. The trace column only when rows differ. */
 export function rankingTable(rows: readonly SweepRow[]): string {
-  const cols = ['rank', 'row', 'policy', 'parameters', 'trace', 'n', 'p99 (ms)', 'p50 (ms)', 'cost (USD)', 'cost (USD/h)', 'max pending', 'throughput (rec/s)', 'Pareto', 'feasible', 'score'];
-  const head = `<tr>${cols.map((c, i) => `<th${i >= 1 && i <= 4 ? ' class="k"' : ''}>${escapeHtml(c)}</th>`).join('')}</tr>`;
+  const traces = new Set(rows.map((r) => r.trace));
+  const showTrace = traces.size > 1;
+  const cols: [string, boolean][] = [
+    ['rank', false], ['row', true], ['policy', true], ['parameters', true], ...(showTrace ? [['trace', true] as [string, boolean]] : []),
+    ['n', false], ['p99 (ms)', false], ['p50 (ms)', false], ['cost (USD)', false], ['cost (USD/h)', false],
+    ['max pending', false], ['throughput (rec/s)', false], ['status', true], ['score', false],
+  ];
+  const head = `<tr>${cols.map(([c, left]) => `<th${left ? ' class="k"' : ''}>${escapeHtml(c)}</th>`).join('')}</tr>`;
   const body = rankedRows(rows).map((r) => {
+    const status = !r.feasible ? t('infeasible', 'k fail') : r.pareto ? t('Pareto front', 'k pass') : t('feasible', 'k');
     const cells = [
       t(r.rank === null ? '—' : String(r.rank)),
       t(r.id, 'k'),
       t(r.policy, 'k'),
-      t(formatParams(r.params) || '—', 'k'),
-      t(r.trace || '—', 'k'),
+      t(formatParams(r.params) || '—', 'k wrap'),
+      ...(showTrace ? [t(r.trace || '—', 'k')] : []),
       t(String(r.n)),
       t(stat(r, 'latency_p99_ms', (n) => fmtNum(n, 1))),
       t(stat(r, 'latency_p50_ms', (n) => fmtNum(n, 1))),
@@ -137,11 +144,11 @@ export function rankingTable(rows: readonly SweepRow[]): string {
       t(stat(r, 'cost_usd_per_hour', (n) => fmtNum(n, 3))),
       t(stat(r, 'max_pending_records', (n) => fmtNum(n, 0))),
       t(stat(r, 'throughput_rps', (n) => fmtNum(n, 0))),
-      t(r.pareto ? 'yes' : '', r.pareto ? 'pass' : undefined),
-      t(r.feasible ? 'yes' : 'no', r.feasible ? undefined : 'fail'),
+      status,
       t(r.score === null ? '—' : fmtNum(r.score, 4)),
     ];
     return `<tr data-row="${escapeHtml(r.id)}"${r.pareto ? ' class="pareto"' : ''}>${cells.map((c) => `<td${c.cls ? ` class="${c.cls}"` : ''}>${c.html}</td>`).join('')}</tr>`;
   });
-  return `<h2>Ranking</h2>\n<p class="hint">Means over replications ± 95% confidence half-width. Highlighted rows are on the cost–p99 Pareto front.</p>\n<div class="table-wrap"><table id="ranking-table">\n${head}\n${body.join('\n')}\n</table></div>`;
+  const traceNote = !showTrace && rows[0]?.trace ? ` Every row replays ${escapeHtml(rows[0].trace)}.` : '';
+  return `<h2>Ranking</h2>\n<p class="hint">Means over replications ± 95% confidence half-width. Highlighted rows are on the cost–p99 Pareto front.${traceNote}</p>\n<div class="table-wrap"><table id="ranking-table">\n${head}\n${body.join('\n')}\n</table></div>`;
 }
