@@ -47,9 +47,21 @@ export interface OffloadHook {
   readonly opIndex: number;
   /** Take up to all of `count` records bound for operator opIndex; returns how many it took (the first ones). */
   route(count: number, bytes: number, aFirst: number, aLast: number, seq: number, origin: number, key: number, now: number): number;
+  /**
+   * After operator opIndex ran locally on the rest of a run (its output given): true when the hook keeps the
+   * output (ordered merge behind pending batches, or a fallback filling its place), which stops the walk.
+   */
+  afterLocal(count: number, bytes: number, aFirst: number, aLast: number, seq: number, origin: number, key: number, tag: number, now: number): boolean;
   /** Batches out or records waiting: the subtask must not finish before they come back. */
   outstanding(): number;
+  /** Earliest event time among records out (windows wait for them before firing). */
+  minOutstandingEventTime(): number;
 }
+
+/** Work-item tags: chain position in the low byte, a no-route flag, and a reorder slot (+1) above. */
+export const TAG_OP_MASK = 0xff;
+export const TAG_NO_ROUTE = 0x100;
+export const TAG_SLOT_SHIFT = 9;
 
 /** How hash edges spread records: exact per key, or by per-subtask weights for runs of mixed keys. */
 export interface HashRouting {
@@ -340,8 +352,7 @@ export class Subtask implements EventHandler {
     const w = this.work;
     if (w.length > 0) {
       const i = w.head;
-      const startOp = w.tag[i];
-      this.serve(w.count[i], w.bytes[i], w.aFirst[i], w.aLast[i], w.seq[i], w.origin[i], w.key[i], startOp, now, false);
+      this.serve(w.count[i], w.bytes[i], w.aFirst[i], w.aLast[i], w.seq[i], w.origin[i], w.key[i], w.tag[i], now, false);
       w.head++;
       w.compact();
       return true;
@@ -402,8 +413,14 @@ export class Subtask implements EventHandler {
     for (const ch of this.channels) if (ch.watermark < wm) wm = ch.watermark;
     if (wm > this.watermark) {
       this.watermark = wm;
-      if (this.windows) this.windows.advance(wm, this, now);
+      if (this.windows) this.fireWindows(now);
     }
+  }
+
+  /** Fire windows up to the watermark, but never past records still out in batches (their partials). */
+  private fireWindows(now: number): void {
+    const held = this.hook ? this.hook.minOutstandingEventTime() : Infinity;
+    this.windows!.advance(Math.min(this.watermark, held), this, now);
   }
 
   private takeFromSource(now: number): boolean {
@@ -439,31 +456,39 @@ export class Subtask implements EventHandler {
    * Walk the chain from operator `startOp` for one run: sum its service time and find its output.
    * The offload hook may take part of the run before its operator; windows absorb theirs.
    */
-  private serve(count: number, bytes: number, aFirst: number, aLast: number, seq: number, origin: number, key: number, startOp: number, now: number, isInput: boolean): void {
+  private serve(count: number, bytes: number, aFirst: number, aLast: number, seq: number, origin: number, key: number, tag: number, now: number, isInput: boolean): void {
     const ops = this.task.operators;
+    const hook = this.hook;
+    const hookAt = hook ? hook.opIndex : -1;
+    const startOp = tag & TAG_OP_MASK;
+    const mayRoute = (tag & TAG_NO_ROUTE) === 0;
     let service = 0;
     let c = count;
     let b = bytes;
     let k = key;
-    if (isInput) this.meter.addIn(now, count);
     this.pendingKind = 0;
     this.pendingFiltered = 0;
     this.pendingAbsorbed = 0;
+    let counted = !isInput;
     for (let j = startOp; j < ops.length; j++) {
       const op = ops[j];
-      if (this.hook && this.hook.opIndex === j && c > 0) {
-        const routed = this.hook.route(c, b, aFirst, aLast, seq, origin, k, now);
+      if (j === hookAt && mayRoute && c > 0) {
+        const routed = hook!.route(c, b, aFirst, aLast, seq, origin, k, now);
         if (routed > 0) {
           // The routed records are the first `routed` of the run; the rest stay local.
           const o = apportion(origin, 0, routed, c);
-          const span = aLast - aFirst;
-          aFirst += (span * routed) / c;
+          aFirst += ((aLast - aFirst) * routed) / c;
           seq += o;
           origin -= o;
           c -= routed;
-          if (c === 0) break;
         }
       }
+      if (!counted) {
+        // numRecordsIn counts what this task processes itself (routed records bypass it, as behind a router).
+        this.meter.addIn(now, c);
+        counted = true;
+      }
+      if (c === 0) break;
       service += this.services[j].sumOf(c);
       if (op.kind === 'window') {
         this.windows!.absorb(c, k, aFirst, aLast, this.rng);
@@ -484,6 +509,12 @@ export class Subtask implements EventHandler {
         c = out;
       }
       b = op.outputBytes;
+      if (j === hookAt && hook!.afterLocal(c, b, aFirst, aLast, seq, origin, k, tag, now)) {
+        // The hook keeps this output (ordered merge): its origins are now the hook's.
+        c = 0;
+        origin = 0;
+        break;
+      }
       if (c === 0) {
         this.pendingFiltered = origin;
         this.pendingFilteredSeq = seq;
@@ -491,6 +522,7 @@ export class Subtask implements EventHandler {
         break;
       }
     }
+    if (!counted) this.meter.addIn(now, c);
     if (c > 0 && this.pendingKind === 0) this.pendingKind = 1;
     this.pCount = c;
     this.pBytes = b;
@@ -503,6 +535,27 @@ export class Subtask implements EventHandler {
     this.serviceEnd = now + service;
     this.meter.addBusy(now, this.serviceEnd);
     this.ctx.calendar.schedule(this.serviceEnd, this.target, EV_FINISH, 0);
+  }
+
+  /** Offloaded results rejoin the chain after operator `opIndex` (0 results: their records are done). */
+  resumeAfter(opIndex: number, count: number, bytes: number, aFirst: number, aLast: number, seq: number, origin: number, key: number, now: number): void {
+    if (count === 0) {
+      this.ctx.ledger.complete(seq, origin, 'filtered');
+      return;
+    }
+    this.enqueueWork(count, bytes, aFirst, aLast, seq, origin, key, opIndex + 1, now);
+  }
+
+  /** A partial aggregate from the function merges into the window state, exactly as local records would. */
+  mergePartial(count: number, key: number, aFirst: number, aLast: number, seq: number, origin: number): void {
+    this.windows!.absorb(count, key, aFirst, aLast, this.rng);
+    this.ctx.ledger.complete(seq, origin, 'absorbed');
+  }
+
+  /** Batches came back: windows held for them may fire now, and a finished input may let the subtask end. */
+  offloadSettled(now: number): void {
+    if (this.windows) this.fireWindows(now);
+    this.tryStart(now);
   }
 
   private onFinish(now: number): void {
@@ -713,8 +766,9 @@ export class Subtask implements EventHandler {
       this.inputsEnded = true;
     }
     if (!this.inputsEnded) return;
-    // All input is in: event time is complete, so every window fires.
-    if (this.windows && this.watermark !== Infinity) {
+    if (this.hook && this.hook.outstanding() > 0) return;
+    // All input is in and nothing is out: event time is complete, so every window fires.
+    if (this.windows && this.windows.openWindows > 0) {
       this.watermark = Infinity;
       this.windows.advance(Infinity, this, now);
       if (this.work.length > 0) {
@@ -722,7 +776,6 @@ export class Subtask implements EventHandler {
         return;
       }
     }
-    if (this.hook && this.hook.outstanding() > 0) return;
     this.finished = true;
     this.watermark = Infinity;
     for (const sp of this.subparts) {

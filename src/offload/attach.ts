@@ -1,11 +1,24 @@
-/** Wires offload points, the platform models and the controller into a job (see ./runtime.ts). */
+/**
+ * Wires a scenario's offload points into a job: one function (Platform) per point, one lane (router,
+ * batcher, SDK client, merge) per subtask of the offloaded vertex, and the controller running the policy.
+ */
+import { makeCountSampler, makeSampler } from '../engine/distributions.js';
 import type { RandomStreams } from '../engine/random.js';
 import type { Job } from '../dataflow/job.js';
-import type { ParamValue, PolicyFactory } from '../policy/contract.js';
 import type { Scenario } from '../experiment/scenario.js';
 import type { RunSummary } from '../metrics/summary.js';
+import type { ParamValue, PolicyFactory } from '../policy/contract.js';
+import { createPolicy } from '../policy/registry.js';
+import { loadPlatformModel } from '../serverless/model-file.js';
+import { Platform } from '../serverless/platform.js';
+import { SdkClient } from '../serverless/sdk-client.js';
+import { Controller, type DecisionRecord } from './controller.js';
+import { OffloadLane } from './lane.js';
+import { OffloadPoint } from './point.js';
 
 export interface OffloadRuntime {
+  readonly points: OffloadPoint[];
+  readonly decisions: DecisionRecord[];
   originsInFlight(): number;
   summary(): {
     cost: RunSummary['cost_usd'];
@@ -16,12 +29,122 @@ export interface OffloadRuntime {
 }
 
 export function attachOffload(
-  _job: Job,
+  job: Job,
   scenario: Scenario,
-  _factory: PolicyFactory,
-  _params: Record<string, ParamValue>,
-  _streams: RandomStreams,
+  factory: PolicyFactory,
+  params: Record<string, ParamValue>,
+  streams: RandomStreams,
 ): OffloadRuntime | null {
-  if (!scenario.offload || scenario.offload.length === 0) return null;
-  throw new Error('offload points are not wired yet');
+  const specs = scenario.offload ?? [];
+  if (specs.length === 0) return null;
+  const points: OffloadPoint[] = [];
+  for (const spec of specs) {
+    const taskIndex = job.graph.taskOfOperator.get(spec.vertex)!;
+    const task = job.graph.tasks[taskIndex];
+    const opIndex = task.operators.findIndex((o) => o.id === spec.vertex);
+    const op = task.operators[opIndex];
+    const model = loadPlatformModel(spec.platform);
+    const platform = new Platform(job.calendar, streams, model, spec.id, {
+      memoryMb: typeof spec.memory_mb === 'number' ? spec.memory_mb : undefined,
+      timeoutS: typeof spec.timeout_ms === 'number' ? spec.timeout_ms / 1000 : undefined,
+    });
+    const point = new OffloadPoint(spec.id, task.id, job.calendar, platform, typeof spec.work_factor === 'number' ? spec.work_factor : 1);
+    for (const sub of job.subtasks[taskIndex]) {
+      if (sub.hook) throw new Error(`vertex ${task.id} has two offload points; one per task is supported`);
+      const name = `offload:${spec.id}:${sub.index}`;
+      const client = new SdkClient(job.calendar, streams, platform, name, {
+        maxAttempts: typeof spec.max_attempts === 'number' ? spec.max_attempts : 3,
+        retryFunctionErrors: spec.retry_function_errors !== false,
+        retryFunctionTimeouts: spec.retry_function_errors !== false,
+      });
+      const lane = new OffloadLane(
+        opIndex,
+        point,
+        sub,
+        client,
+        makeSampler(op.service, streams.stream(`${name}:work`)),
+        op.selectivity ? makeCountSampler(op.selectivity, streams.stream(`${name}:selectivity`)) : null,
+        typeof spec.result_bytes === 'number' ? spec.result_bytes : op.outputBytes,
+        op.kind === 'window',
+        spec.merge === 'ordered',
+        streams.stream(`${name}:lane`),
+      );
+      lane.target = job.calendar.register(lane);
+      sub.hook = lane;
+      point.lanes.push(lane);
+    }
+    points.push(point);
+  }
+
+  const policy = createPolicy(factory, params, {
+    offloadPoints: points.map((p) => ({ id: p.id, vertex: p.vertex })),
+    vertices: job.graph.tasks.map((t) => ({ id: t.id, parallelism: t.parallelism, isSource: t.isSource })),
+    controllerIntervalMs: scenario.controller.interval_ms,
+  });
+  const controller = new Controller(job.calendar, job.collector, policy, points, scenario.controller.interval_ms, scenario.controller.reporting_delay_ms);
+  job.onTick = (now) => controller.onMetricsTick(now);
+  job.collector.offload = {
+    snapshots: () => points.map((p) => p.snapshot()),
+    totals: () => {
+      let routed = 0;
+      let inFlight = 0;
+      let concurrency = 0;
+      let coldStarts = 0;
+      let throttles = 0;
+      let costUsd = 0;
+      for (const p of points) {
+        const t = p.totals();
+        const st = p.platform.stats();
+        routed += t.routed;
+        inFlight += t.inFlight;
+        concurrency += st.concurrency;
+        coldStarts += st.coldStarts;
+        throttles += st.throttles;
+        costUsd += st.costs.totalUsd;
+      }
+      return { routed, inFlight, concurrency, coldStarts, throttles, costUsd, share: points[0].decision.share };
+    },
+  };
+
+  return {
+    points,
+    decisions: controller.log,
+    originsInFlight: () => points.reduce((s, p) => s + p.originsInFlight(), 0),
+    summary: () => {
+      const cost = { total: 0, requests: 0, duration: 0, provisioned: 0 };
+      const offload = { records: 0, batches: 0, fallbacks: 0, share: 0 };
+      const lambda = { invocations: 0, cold_starts: 0, throttles: 0, errors: 0, timeouts: 0, max_concurrency: 0 };
+      let entered = 0;
+      let violations = 0;
+      for (const p of points) {
+        const st = p.platform.stats();
+        const t = p.totals();
+        cost.total += st.costs.totalUsd;
+        cost.requests += st.costs.requestsUsd;
+        cost.duration += st.costs.durationUsd;
+        cost.provisioned += st.costs.provisionedUsd;
+        offload.records += t.routed;
+        offload.batches += t.batches;
+        offload.fallbacks += t.fallbacks;
+        entered += t.entered;
+        violations += t.violations;
+        lambda.invocations += st.invocations;
+        lambda.cold_starts += st.coldStarts;
+        lambda.throttles += st.throttles;
+        lambda.errors += st.errors;
+        lambda.timeouts += st.timeouts;
+        lambda.max_concurrency = Math.max(lambda.max_concurrency, st.maxConcurrency);
+      }
+      offload.share = entered > 0 ? round6(offload.records / entered) : 0;
+      return {
+        cost: { total: round8(cost.total), requests: round8(cost.requests), duration: round8(cost.duration), provisioned: round8(cost.provisioned) },
+        offload,
+        lambda,
+        orderViolations: violations,
+      };
+    },
+  };
 }
+
+const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
+const round8 = (x: number) => Math.round(x * 1e8) / 1e8;

@@ -1,6 +1,18 @@
 /** Every sub-command of `spillway`. Each lives in its own module; add new ones here. */
 import type { CommandModule } from 'yargs';
+import { demoCommand } from './demo.js';
+import { lambdaCommand } from './lambda.js';
+import { policiesCommand } from './policies.js';
+import { reportCommand } from './report.js';
 import { simulateCommand } from './simulate.js';
+import { sweepCommand } from './sweep.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [simulateCommand];
+export const commands: CommandModule<any, any>[] = [
+  simulateCommand,
+  demoCommand,
+  sweepCommand,
+  reportCommand,
+  policiesCommand,
+  lambdaCommand,
+];

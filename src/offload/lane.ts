@@ -1,0 +1,255 @@
+/**
+ * One subtask's share of an offload point (Flink: the router and async operator in that subtask): it routes
+ * the decided share of the records bound for the offloaded operator into batches (closed on max records,
+ * max bytes or payload limit, or max wait), invokes the function with at most maxInFlight batches out, and
+ * merges the results back into the subtask's mailbox, ordered or unordered. A batch whose retries are used
+ * up falls back to local processing. Nothing is lost or emitted twice: every record is either in the open
+ * batch, in a batch in flight, in the reorder queue, or back in the subtask.
+ */
+import type { EventHandler } from '../engine/calendar.js';
+import type { CountSampler, Sampler } from '../engine/distributions.js';
+import type { Rng } from '../engine/random.js';
+import { TAG_NO_ROUTE, TAG_SLOT_SHIFT, type OffloadHook, type Subtask } from '../dataflow/subtask.js';
+import { apportion, RunList } from '../dataflow/runs.js';
+import type { InvokeFinal, SdkClient } from '../serverless/sdk-client.js';
+import { ReorderQueue } from './reorder.js';
+import { ShareRouter } from './share-router.js';
+import type { OffloadPoint } from './point.js';
+
+const EV_MAX_WAIT = 0;
+
+class Batch {
+  readonly runs = new RunList(8);
+  records = 0;
+  bytes = 0;
+  /** Router position of each run, and its reorder slot in ordered mode. */
+  positions: number[] = [];
+  slots: number[] = [];
+  openedAt = 0;
+  minEventTime = Infinity;
+  reset(): void {
+    this.runs.clear();
+    this.records = 0;
+    this.bytes = 0;
+    this.positions = [];
+    this.slots = [];
+    this.minEventTime = Infinity;
+  }
+}
+
+export class OffloadLane implements OffloadHook, EventHandler {
+  target = -1;
+  private readonly router = new ShareRouter();
+  private open: Batch | null = null;
+  private openGen = 0;
+  private readonly inFlight = new Set<Batch>();
+  private readonly spare: Batch[] = [];
+  private readonly reorder = new ReorderQueue();
+  private position = 0;
+  private localPosition = 0;
+  private localCount = 0;
+  private maxReleased = 0;
+  /** Records counted at this lane. */
+  routed = 0;
+  batches = 0;
+  fallbacks = 0;
+  fallbackRecords = 0;
+  orderViolations = 0;
+  entered = 0;
+  roundTripSum = 0;
+  roundTrips = 0;
+
+  constructor(
+    readonly opIndex: number,
+    private readonly point: OffloadPoint,
+    readonly subtask: Subtask,
+    private readonly client: SdkClient,
+    private readonly work: Sampler,
+    private readonly selectivity: CountSampler | null,
+    private readonly outputBytes: number,
+    private readonly isWindow: boolean,
+    private readonly ordered: boolean,
+    private readonly rng: Rng,
+  ) {}
+
+  // ----------------------------------------------------------------------------------------------------
+  // Routing (called by the subtask before the offloaded operator)
+
+  route(count: number, bytes: number, aFirst: number, aLast: number, seq: number, origin: number, key: number, now: number): number {
+    this.entered += count;
+    const d = this.point.decision;
+    let want = this.router.take(count, d.share, d.maxRateRps, now);
+    const limit = Math.min(d.batchBytes ?? Infinity, this.point.maxPayloadBytes);
+    let done = 0;
+    while (want > 0) {
+      if (!this.open) {
+        if (this.inFlight.size >= d.maxInFlight) break;
+        this.open = this.spare.pop() ?? new Batch();
+        this.open.reset();
+        this.open.openedAt = now;
+        this.openGen++;
+        this.point.calendar.schedule(now + d.maxWaitMs, this.target, EV_MAX_WAIT, this.openGen);
+      }
+      const b = this.open;
+      const room = Math.min(d.batchRecords - b.records, Math.floor((limit - b.bytes) / bytes));
+      if (room <= 0) {
+        if (b.records === 0) break; // a single record over the payload limit stays local
+        this.send(now);
+        continue;
+      }
+      const k = Math.min(room, want);
+      const span = aLast - aFirst;
+      const o = apportion(origin, done, done + k, count);
+      const s = seq + Math.floor((origin * done) / count);
+      const first = aFirst + (span * done) / count;
+      b.runs.push(k, bytes, first, aFirst + (span * (done + k)) / count, s, o, key);
+      b.positions.push(this.position + done);
+      if (this.ordered && !this.isWindow) b.slots.push(this.reorder.addPending(this.position + done, k));
+      b.records += k;
+      b.bytes += k * bytes;
+      if (first < b.minEventTime) b.minEventTime = first;
+      done += k;
+      want -= k;
+      if (b.records >= d.batchRecords) this.send(now);
+    }
+    this.routed += done;
+    this.localPosition = this.position + done;
+    this.localCount = count - done;
+    this.position += count;
+    return done;
+  }
+
+  /**
+   * Called after the offloaded operator ran locally on the rest of a run. In ordered mode a run behind
+   * pending batches is held (returns true: the subtask stops its walk); a fallback run fills its slot.
+   */
+  afterLocal(count: number, bytes: number, aFirst: number, aLast: number, seq: number, origin: number, key: number, tag: number, now: number): boolean {
+    const slot = (tag >>> TAG_SLOT_SHIFT) - 1;
+    if (slot >= 0) {
+      this.reorder.complete(slot, count, bytes, aFirst, aLast, seq, origin, key);
+      this.releaseOrdered(now);
+      return true;
+    }
+    if (this.isWindow || (tag & TAG_NO_ROUTE) !== 0 || count === 0) return false;
+    if (this.ordered && this.reorder.length > 0) {
+      this.reorder.addDone(this.localPosition, this.localCount, count, bytes, aFirst, aLast, seq, origin, key);
+      return true;
+    }
+    this.noteReleased(this.localPosition, this.localCount);
+    return false;
+  }
+
+  outstanding(): number {
+    return (this.open?.records ?? 0) + this.inFlight.size + this.reorder.length;
+  }
+
+  /** Earliest event time of records out in batches (a window must not fire before they merge back). */
+  minOutstandingEventTime(): number {
+    let m = this.open ? this.open.minEventTime : Infinity;
+    for (const b of this.inFlight) if (b.minEventTime < m) m = b.minEventTime;
+    return m;
+  }
+
+  originsInFlight(): number {
+    let o = this.reorder.heldOrigins();
+    const add = (b: Batch) => {
+      for (let i = 0; i < b.runs.n; i++) o += b.runs.origin[i];
+    };
+    if (this.open) add(this.open);
+    for (const b of this.inFlight) add(b);
+    return o;
+  }
+
+  inFlightRecords(): number {
+    let n = this.open?.records ?? 0;
+    for (const b of this.inFlight) n += b.records;
+    return n;
+  }
+
+  get inFlightBatches(): number {
+    return this.inFlight.size;
+  }
+
+  // ----------------------------------------------------------------------------------------------------
+  // Batches out and back
+
+  onEvent(kind: number, arg: number, now: number): void {
+    if (kind === EV_MAX_WAIT && arg === this.openGen && this.open && this.open.records > 0) this.send(now);
+  }
+
+  /** A decision may have raised maxInFlight or lowered the batch size: send what is due. */
+  flushIfDue(now: number): void {
+    const b = this.open;
+    if (b && b.records > 0 && (b.records >= this.point.decision.batchRecords || now - b.openedAt >= this.point.decision.maxWaitMs)) this.send(now);
+  }
+
+  private send(now: number): void {
+    const b = this.open!;
+    this.open = null;
+    this.openGen++;
+    if (b.records === 0) {
+      this.spare.push(b);
+      return;
+    }
+    this.inFlight.add(b);
+    this.batches++;
+    const resultRecords = this.isWindow ? Math.min(b.records, 1000) : b.records * (this.selectivity?.mean ?? 1);
+    const req = {
+      records: b.records,
+      payloadBytes: b.bytes,
+      responseBytes: resultRecords * this.outputBytes,
+      workMs: this.work.sumOf(b.records) * this.point.workFactor,
+    };
+    this.client.invokeWithRetry(req, (final) => this.onDone(b, final, now));
+  }
+
+  private onDone(b: Batch, final: InvokeFinal, sentAt: number): void {
+    const now = this.point.calendar.now;
+    this.inFlight.delete(b);
+    this.roundTripSum += now - sentAt;
+    this.roundTrips++;
+    this.point.onBatchDone(final);
+    const r = b.runs;
+    if (!final.ok) {
+      // Retries used up: the records go back to the subtask and its own operator does the work.
+      this.fallbacks++;
+      this.fallbackRecords += b.records;
+      for (let i = 0; i < r.n; i++) {
+        const slot = this.ordered && !this.isWindow ? b.slots[i] + 1 : 0;
+        const tag = this.opIndex | TAG_NO_ROUTE | (slot << TAG_SLOT_SHIFT);
+        this.subtask.enqueueWork(r.count[i], r.bytes[i], r.aFirst[i], r.aLast[i], r.seq[i], r.origin[i], r.key[i], tag, now);
+      }
+    } else if (this.isWindow) {
+      // Partial aggregates merge into the window state: the same counts as if absorbed locally.
+      for (let i = 0; i < r.n; i++) this.subtask.mergePartial(r.count[i], r.key[i], r.aFirst[i], r.aLast[i], r.seq[i], r.origin[i]);
+      this.subtask.offloadSettled(now);
+    } else {
+      for (let i = 0; i < r.n; i++) {
+        const out = this.selectivity ? this.selectivity.sumOf(r.count[i]) : r.count[i];
+        const key = out !== r.count[i] ? -1 : r.key[i];
+        if (this.ordered) {
+          this.reorder.complete(b.slots[i], out, this.outputBytes, r.aFirst[i], r.aLast[i], r.seq[i], r.origin[i], key);
+        } else {
+          this.noteReleased(b.positions[i], r.count[i]);
+          this.subtask.resumeAfter(this.opIndex, out, this.outputBytes, r.aFirst[i], r.aLast[i], r.seq[i], r.origin[i], key, now);
+        }
+      }
+      if (this.ordered) this.releaseOrdered(now);
+    }
+    this.spare.push(b);
+    this.subtask.offloadSettled(now);
+  }
+
+  private releaseOrdered(now: number): void {
+    this.reorder.release((count, bytes, aFirst, aLast, seq, origin, key, position, inputCount) => {
+      this.noteReleased(position, inputCount);
+      this.subtask.resumeAfter(this.opIndex, count, bytes, aFirst, aLast, seq, origin, key, now);
+    });
+  }
+
+  /** Count records that leave behind later ones (0 in ordered mode by construction). */
+  private noteReleased(position: number, count: number): void {
+    if (position < this.maxReleased) this.orderViolations += count;
+    if (position + count > this.maxReleased) this.maxReleased = position + count;
+  }
+}
