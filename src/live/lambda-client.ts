@@ -1,0 +1,74 @@
+/**
+ * One place that builds the Lambda client for deploy and probe, and that turns what goes wrong with it into
+ * one-line UserErrors. Against real AWS, credentials come from the SDK's default chain (environment, shared
+ * config / SSO, web identity, instance or container role) and are never read, printed or stored here.
+ * Against a local endpoint (127.0.0.1 / localhost), fixed dummy credentials are used, since it checks none.
+ */
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { UserError } from '../util/errors.js';
+
+export interface LambdaClientOptions {
+  /** Local endpoint URL (e.g. http://127.0.0.1:9001); omit for real AWS. */
+  endpoint?: string;
+  region?: string;
+  /** SDK attempts per call (default 3, the SDK's own default). */
+  maxAttempts?: number;
+}
+
+export function isLocalEndpoint(endpoint: string | undefined): boolean {
+  if (!endpoint) return false;
+  try {
+    const host = new URL(endpoint).hostname;
+    return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
+  } catch {
+    return false;
+  }
+}
+
+export function makeLambdaClient(o: LambdaClientOptions): LambdaClient {
+  if (o.endpoint !== undefined) {
+    let url: URL;
+    try {
+      url = new URL(o.endpoint);
+    } catch {
+      throw new UserError(`--endpoint ${JSON.stringify(o.endpoint)} is not a URL (expected e.g. http://127.0.0.1:9001)`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UserError(`--endpoint must be an http(s) URL, got ${o.endpoint}`);
+  }
+  const local = isLocalEndpoint(o.endpoint);
+  const region = o.region ?? (local ? 'us-east-1' : process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION);
+  if (!region) throw new UserError('no AWS region: pass --region or set AWS_REGION');
+  return new LambdaClient({
+    region,
+    ...(o.endpoint !== undefined ? { endpoint: o.endpoint } : {}),
+    ...(local ? { credentials: { accessKeyId: 'spillway-local', secretAccessKey: 'spillway-local' } } : {}),
+    ...(o.maxAttempts !== undefined ? { maxAttempts: o.maxAttempts } : {}),
+  });
+}
+
+/** Errors a user can fix (no endpoint, no credentials, no permission, bad value) become UserErrors. */
+export function userErrorFromAws(err: unknown, what: string, endpoint: string | undefined): unknown {
+  if (!(err instanceof Error)) return err;
+  const e = err as Error & { code?: string; $metadata?: { httpStatusCode?: number } };
+  const code = e.code ?? (e.cause as { code?: string } | undefined)?.code;
+  const target = endpoint ?? 'AWS Lambda';
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH' || code === 'ECONNRESET' || e.name === 'TimeoutError') {
+    return new UserError(`${what}: cannot reach ${target} (${code ?? e.name})${endpoint ? '; is `spillway lambda serve` running?' : ''}`);
+  }
+  if (e.name === 'CredentialsProviderError') {
+    return new UserError(`${what}: no AWS credentials found by the SDK's default chain (environment, shared config/SSO, instance role)`);
+  }
+  if (/Region is missing/i.test(e.message)) return new UserError(`${what}: no AWS region: pass --region or set AWS_REGION`);
+  const userFaults = new Set([
+    'AccessDeniedException',
+    'UnrecognizedClientException',
+    'InvalidSignatureException',
+    'ExpiredTokenException',
+    'InvalidParameterValueException',
+    'ResourceNotFoundException',
+    'ResourceConflictException',
+    'CodeStorageExceededException',
+  ]);
+  if (userFaults.has(e.name)) return new UserError(`${what}: ${e.name}: ${e.message}`);
+  return err;
+}

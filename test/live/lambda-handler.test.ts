@@ -1,0 +1,84 @@
+/** The Node offload handler on the vectors shared with the Python handler and the Java job, and its bundle. */
+import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { handler } from '../../lambda/node/src/handler.js';
+import { tokenize, windowCount } from '../../lambda/node/src/ops.js';
+import { buildLambdaBundle } from '../../src/live/lambda-bundle.js';
+import { lambdaPaths, repoRoot } from '../../src/live/lambda-paths.js';
+import { readZip } from '../../src/live/invoke-server/zip-read.js';
+
+interface Vectors {
+  tokenize: { name: string; text: string; tokens: string[] }[];
+  window_count: { name: string; window_ms: number; records: { seq: number; t: number; key: string }[]; partials: unknown[] }[];
+  invalid: { name: string; event: unknown }[];
+}
+const vectors = JSON.parse(readFileSync(lambdaPaths.vectors(), 'utf8')) as Vectors;
+
+describe('tokenize on the shared vectors', () => {
+  it.each(vectors.tokenize.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    expect(tokenize(c.text)).toEqual(c.tokens);
+  });
+});
+
+describe('window_count on the shared vectors', () => {
+  it.each(vectors.window_count.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    expect(windowCount(c.records, c.window_ms)).toEqual(c.partials);
+  });
+});
+
+describe('the handler', () => {
+  it.each(vectors.invalid.map((c) => [c.name, c] as const))('rejects %s with an Error', async (_name, c) => {
+    await expect(handler(c.event)).rejects.toThrow(Error);
+  });
+
+  it('answers tokenize with records and the environment fields, cold only the first time', async () => {
+    const event = { op: 'tokenize', work_us_per_record: 10, records: [{ seq: 7, t: 1000, text: 'Hello, Flink!' }] };
+    const first = await handler(event);
+    const second = await handler(event);
+    expect(first.records).toEqual([{ seq: 7, t: 1000, tokens: ['hello', 'flink'] }]);
+    expect(second.env).toBe(first.env);
+    expect(second.cold).toBe(false);
+    expect(second).not.toHaveProperty('init_ms');
+    expect(typeof first.duration_ms).toBe('number');
+  });
+
+  it('answers window_count with partials', async () => {
+    const c = vectors.window_count[0]!;
+    const out = await handler({ op: 'window_count', window_ms: c.window_ms, records: c.records });
+    expect(out.partials).toEqual(c.partials);
+    expect(out).not.toHaveProperty('records');
+  });
+});
+
+describe('the deployable bundle', () => {
+  it('is a zip holding index.mjs that exports the handler, byte-identical across builds', async () => {
+    const a = await buildLambdaBundle('node');
+    const b = await buildLambdaBundle('node');
+    expect(a.zip.equals(b.zip)).toBe(true);
+    expect(a.codeSha256).toBe(b.codeSha256);
+    expect(a.handler).toBe('index.handler');
+    const files = readZip(a.zip);
+    expect([...files.keys()]).toEqual(['index.mjs']);
+    expect(files.get('index.mjs')!.toString('utf8')).toMatch(/export\s*\{[^}]*handler/);
+  });
+
+  it('packs handler.py for the Python runtime', async () => {
+    const p = await buildLambdaBundle('python');
+    expect(p.handler).toBe('handler.handler');
+    expect(readZip(p.zip).get('handler.py')!.equals(readFileSync(lambdaPaths.pythonHandler()))).toBe(true);
+  });
+});
+
+// The Python handler's own tests (same vectors), run here too so `npm test` keeps the two implementations equal.
+const pytest = spawnSync('python3', ['-m', 'pytest', '--version'], { encoding: 'utf8' });
+describe.skipIf(pytest.status !== 0)('the Python handler (pytest)', () => {
+  it('passes lambda/python/test_handler.py', () => {
+    const r = spawnSync('python3', ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'lambda/python/test_handler.py'], {
+      cwd: repoRoot(),
+      encoding: 'utf8',
+    });
+    expect(r.stdout + r.stderr).toMatch(/passed/);
+    expect(r.status).toBe(0);
+  });
+});
