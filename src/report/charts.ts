@@ -1,7 +1,6 @@
 /** Which charts each kind of report shows, with the question each answers. */
 import type { ChartEntry } from './html.js';
 import type { RunData, SweepData, SweepRow } from './inputs.js';
-import { rankedRows } from './inputs.js';
 import { cdfSpec, type CdfCurve } from './specs/cdf.js';
 import { paretoSpec } from './specs/pareto.js';
 import { costSpec, functionsSpec, latencySpec, pendingSpec, ratesSpec, verticesSpec } from './specs/timeseries.js';
@@ -42,18 +41,15 @@ export function runCharts(runs: readonly RunData[]): ChartEntry[] {
 /** How many of the best-ranked sweep rows the CDF chart overlays. */
 export const SWEEP_CDF_ROWS = 6;
 
-/** The sweep rows whose latency CDFs the report overlays: the best ranked ones. */
-export function sweepCdfRows(rows: readonly SweepRow[]): SweepRow[] {
-  return rankedRows(rows).slice(0, SWEEP_CDF_ROWS);
-}
-
 export function sweepLabel(r: SweepRow): string {
   return `${r.rank !== null ? `#${r.rank} ` : ''}${r.policy} (${r.id})`;
 }
 
 export function sweepCharts(sweep: SweepData, curves: readonly CdfCurve[]): ChartEntry[] {
+  const pareto: ChartEntry = { name: 'pareto', heading: 'Cost vs p99 latency', question: QUESTIONS.pareto, spec: paretoSpec(sweep.rows) };
+  if (curves.length === 0) return [pareto];
   return [
-    { name: 'pareto', heading: 'Cost vs p99 latency', question: QUESTIONS.pareto, spec: paretoSpec(sweep.rows) },
+    pareto,
     {
       name: 'latency_cdf',
       heading: 'Latency distribution of the best-ranked configurations',

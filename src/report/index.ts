@@ -6,9 +6,10 @@ import { existsSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { UserError } from '../util/errors.js';
 import { withStagedDir, writeFileAtomic } from '../util/fsx.js';
-import { runCharts, sweepCdfRows, sweepCharts, sweepLabel } from './charts.js';
+import { runCharts, SWEEP_CDF_ROWS, sweepCharts, sweepLabel } from './charts.js';
 import { escapeHtml, renderPage, type ChartEntry } from './html.js';
-import { loadCdf, loadCompare, loadRun, loadSweep, type RunData } from './inputs.js';
+import { loadCdf, loadCompare, loadRun, loadSweep, rankedRows, type RunData, type SweepRow } from './inputs.js';
+import type { CdfCurve } from './specs/cdf.js';
 import { renderSvg, svgToPng } from './render.js';
 import { traceSpec, type TraceChartOptions, type TraceShape } from './specs/trace.js';
 import { rankingTable, summaryTable, zeroLossBanner } from './tables.js';
@@ -81,11 +82,27 @@ export async function writeCompareReport(dir: string, opts: ReportOptions = {}):
   writeFileAtomic(join(dir, 'report.html'), html);
 }
 
+/**
+ * The latency CDFs of the best-ranked rows that have one (cdf/<row id>.csv; a configuration whose runs produced
+ * no results has none). A CDF file that exists but is malformed is a UserError.
+ */
+export function sweepCdfCurves(sweepDir: string, rows: readonly SweepRow[], max = SWEEP_CDF_ROWS): CdfCurve[] {
+  const curves: CdfCurve[] = [];
+  for (const r of rankedRows(rows)) {
+    if (curves.length >= max) break;
+    const file = join(sweepDir, 'cdf', `${r.id}.csv`);
+    if (!existsSync(file)) continue;
+    const points = loadCdf(file);
+    if (points.length > 0) curves.push({ label: sweepLabel(r), points });
+  }
+  return curves;
+}
+
 /** The Pareto chart, the best rows' latency CDFs and the ranking table of a sweep directory (results.json). */
 export async function writeSweepReport(sweepDir: string, opts: ReportOptions = {}): Promise<void> {
   const sweep = loadSweep(sweepDir);
   const png = opts.png ?? true;
-  const curves = sweepCdfRows(sweep.rows).map((r) => ({ label: sweepLabel(r), points: loadCdf(join(sweepDir, 'cdf', `${r.id}.csv`)) }));
+  const curves = sweepCdfCurves(sweepDir, sweep.rows);
   const charts = sweepCharts(sweep, curves);
   await writeCharts(sweepDir, charts, png);
   const objective =

@@ -30,6 +30,7 @@ export interface CompareData {
 }
 
 export interface MetricStat {
+  /** NaN when results.json has null (e.g. a latency of a configuration with no results). */
   mean: number;
   /** Half-width of the 95% confidence interval; NaN when not given (e.g. n = 1). */
   ci95: number;
@@ -155,9 +156,9 @@ export function loadTimeseries(file: string): NumericTable {
   return table;
 }
 
+/** A latency CDF; it may have no rows (a run with no results has no latencies). */
 export function loadCdf(file: string): CdfPoint[] {
   const table = parseNumericCsv(file, readText(file), ['percentile', 'latency_ms']);
-  if (table.rows.length === 0) throw new UserError(where(file, undefined, 'no data rows'));
   const out: CdfPoint[] = [];
   let prev = -Infinity;
   for (const row of table.rows) {
@@ -210,12 +211,14 @@ export function loadCompare(dir: string): CompareData {
 function checkStat(file: string, field: string, v: unknown, required: boolean): MetricStat | undefined {
   if (v === undefined && !required) return undefined;
   if (!isObject(v)) throw new UserError(where(file, field, `expected {"mean": number, "ci95": number}, found ${describe(v)}`));
-  if (typeof v.mean !== 'number' || !Number.isFinite(v.mean)) throw new UserError(where(file, `${field}.mean`, `expected a number, found ${describe(v.mean)}`));
+  if (v.mean !== null && (typeof v.mean !== 'number' || !Number.isFinite(v.mean))) {
+    throw new UserError(where(file, `${field}.mean`, `expected a number or null, found ${describe(v.mean)}`));
+  }
   const ci = v.ci95;
   if (ci !== undefined && ci !== null && (typeof ci !== 'number' || !(ci >= 0))) {
     throw new UserError(where(file, `${field}.ci95`, `expected a number >= 0 or null, found ${describe(ci)}`));
   }
-  return { mean: v.mean, ci95: typeof ci === 'number' ? ci : Number.NaN };
+  return { mean: typeof v.mean === 'number' ? v.mean : Number.NaN, ci95: typeof ci === 'number' ? ci : Number.NaN };
 }
 
 export function loadSweep(dir: string): SweepData {

@@ -127,10 +127,10 @@ describe('bad input names the file and what is wrong', () => {
     expect(await message(writeSweepReport(dir))).toBe(`${file}: rows[0].rank: expected a whole number >= 1 or null, found 0`);
     writeFileSync(file, orig);
     editJson(file, (r) => (r.rows[4].metrics.latency_p99_ms.mean = 'fast'));
-    expect(await message(writeSweepReport(dir))).toBe(`${file}: rows[4].metrics.latency_p99_ms.mean: expected a number, found "fast"`);
+    expect(await message(writeSweepReport(dir))).toBe(`${file}: rows[4].metrics.latency_p99_ms.mean: expected a number or null, found "fast"`);
     writeFileSync(file, orig);
-    rmSync(join(dir, 'cdf', 'r07.csv'));
-    expect(await message(writeSweepReport(dir))).toBe(`${join(dir, 'cdf', 'r07.csv')}: file not found`);
+    writeFileSync(join(dir, 'cdf', 'r07.csv'), 'percentile,latency_ms\n0,10\n50,x\n');
+    expect(await message(writeSweepReport(dir))).toBe(`${join(dir, 'cdf', 'r07.csv')}:3: column "latency_ms": "x" is not a number`);
   });
 
   it('a trace with no points or mismatched arrays', async () => {

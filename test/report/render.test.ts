@@ -3,13 +3,14 @@ import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { renderSvg, staticSpec, svgToPng } from '../../src/report/render.js';
 import { loadCdf, loadRun, loadSweep } from '../../src/report/inputs.js';
-import { runCharts, sweepCdfRows, sweepCharts, sweepLabel } from '../../src/report/charts.js';
+import { runCharts, sweepCharts } from '../../src/report/charts.js';
+import { sweepCdfCurves } from '../../src/report/index.js';
 import { traceSpec } from '../../src/report/specs/trace.js';
 import { FIXTURES, PNG_SIGNATURE, pngSize } from './helpers.js';
 
 const run = loadRun(join(FIXTURES, 'run'));
 const sweep = loadSweep(join(FIXTURES, 'sweep'));
-const curves = sweepCdfRows(sweep.rows).map((r) => ({ label: sweepLabel(r), points: loadCdf(join(FIXTURES, 'sweep', 'cdf', `${r.id}.csv`)) }));
+const curves = sweepCdfCurves(join(FIXTURES, 'sweep'), sweep.rows);
 
 const charts: [string, TopLevelSpec][] = [
   ...runCharts([run]).map((c): [string, TopLevelSpec] => [c.name, c.spec]),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderTraceChart, writeCompareReport, writeReport, writeRunReport, writeSweepReport } from '../../src/report/index.js';
 import { reportCommand } from '../../src/cli/commands/report.js';
@@ -98,6 +98,32 @@ describe('writeSweepReport', () => {
     expect(html).toContain('<tr data-row="r08" class="pareto"><td>1</td>');
     expect(html).toContain('<td>235 ± 28.2</td>');
     expect(html).toContain('<pre id="objective">');
+  });
+});
+
+describe('sweeps as the sweep runner writes them', () => {
+  it('tolerates null means and rows without a CDF file', async () => {
+    const dir = copyFixture('sweep');
+    const file = join(dir, 'results.json');
+    const v = JSON.parse(readFileSync(file, 'utf8'));
+    v.rows[1].metrics.latency_p50_ms = { mean: null, ci95: null };
+    v.rows[2].metrics.latency_p99_ms = { mean: null, ci95: null };
+    writeFileSync(file, JSON.stringify(v));
+    rmSync(join(dir, 'cdf', 'r07.csv'));
+    await writeSweepReport(dir, { png: false });
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    const specs = embeddedSpecs(html) as { pareto: { data: { values: unknown[] } }; latency_cdf: { data: { values: { label: string }[] } } };
+    expect(specs.pareto.data.values).toHaveLength(9);
+    expect(JSON.stringify(specs.pareto)).toContain('1 row without a value left out');
+    const labels = [...new Set(specs.latency_cdf.data.values.map((x) => x.label))];
+    expect(labels).toEqual(['#1 predictive (r08)', '#3 threshold (r04)', '#4 target-lag (r10)', '#5 threshold (r05)', '#6 budget (r09)', '#7 static (r02)']);
+  });
+
+  it('has no CDF chart when no row has a CDF', async () => {
+    const dir = copyFixture('sweep');
+    rmSync(join(dir, 'cdf'), { recursive: true });
+    await writeSweepReport(dir, { png: false });
+    expect(chartsIn(readFileSync(join(dir, 'report.html'), 'utf8'))).toEqual(['pareto']);
   });
 });
 

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { compileSpec } from '../../src/report/render.js';
 import { loadCdf, loadCompare, loadRun, loadSweep } from '../../src/report/inputs.js';
-import { runCharts, sweepCdfRows, sweepCharts, sweepLabel } from '../../src/report/charts.js';
+import { runCharts, sweepCharts } from '../../src/report/charts.js';
+import { sweepCdfCurves } from '../../src/report/index.js';
 import { costSpec, functionsSpec, latencySpec, pendingSpec, ratesSpec, verticesSpec } from '../../src/report/specs/timeseries.js';
 import { cdfSpec } from '../../src/report/specs/cdf.js';
 import { paretoSpec } from '../../src/report/specs/pareto.js';
@@ -33,7 +34,7 @@ describe('spec builders compile with vega-lite, with no warnings', () => {
   const cases: [string, TopLevelSpec][] = [
     ...runCharts([run]).map((c): [string, TopLevelSpec] => [`run ${c.name}`, c.spec]),
     ...runCharts(cmp.runs).map((c): [string, TopLevelSpec] => [`compare ${c.name}`, c.spec]),
-    ...sweepCharts(sweep, sweepCdfRows(sweep.rows).map((r) => ({ label: sweepLabel(r), points: loadCdf(join(FIXTURES, 'sweep', 'cdf', `${r.id}.csv`)) }))).map(
+    ...sweepCharts(sweep, sweepCdfCurves(join(FIXTURES, 'sweep'), sweep.rows)).map(
       (c): [string, TopLevelSpec] => [`sweep ${c.name}`, c.spec],
     ),
     ['latency linear', latencySpec([run], { log: false })],

@@ -34,7 +34,8 @@ export function cdfSpec(curves: readonly CdfCurve[], opts: { title?: string; sub
     layer: [
       {
         params: [zoomParam('zoom_cdf', ['x', 'y'])],
-        mark: { type: 'line', interpolate: 'step-after', strokeWidth: 2, clip: true },
+        // Straight lines between the histogram's quantile points (as HdrHistogram's plotter draws them).
+        mark: { type: 'line', interpolate: 'linear', strokeWidth: 2, clip: true },
         encoding: {
           x: { field: 'latency_ms', type: 'quantitative', title: 'latency (ms, log scale)', scale: { type: 'log' } },
           y: { field: 'percentile', type: 'quantitative', title: 'percentile (%)', scale: { domain: [0, 100] } },

@@ -77,11 +77,14 @@ export function paretoRows(rows: readonly SweepRow[], logY: boolean, labelTop: n
 
 export function paretoSpec(rows: readonly SweepRow[], opts: ParetoOptions = {}): TopLevelSpec {
   const logY = opts.yScale === 'log' || (opts.yScale !== 'linear' && chooseLogY(rows));
-  const values = paretoRows(
-    logY ? rows.filter((r) => r.metrics.latency_p99_ms.mean > 0) : rows,
-    logY,
-    opts.labelTop ?? 5,
-  );
+  // Rows without a mean cost or p99 (null in results.json) cannot be placed; a log axis also drops p99 <= 0.
+  const plotted = rows.filter((r) => {
+    const c = r.metrics.cost_usd.mean;
+    const l = r.metrics.latency_p99_ms.mean;
+    return Number.isFinite(c) && Number.isFinite(l) && (!logY || l > 0);
+  });
+  const values = paretoRows(plotted, logY, opts.labelTop ?? 5);
+  const left = rows.length - plotted.length;
   const x = { field: 'cost', type: 'quantitative', title: 'cost per run (USD, mean)', scale: { zero: true, nice: true } };
   const y = {
     field: 'p99',
@@ -96,7 +99,11 @@ export function paretoSpec(rows: readonly SweepRow[], opts: ParetoOptions = {}):
     scale: { domain: PARETO_CLASSES, range: ['#d62728', '#4c78a8', '#b0b0b0'] },
   };
   return {
-    ...base(opts.title ?? 'Cost vs p99 latency', opts.subtitle ?? 'one point per configuration; bars = 95% CI over replications; red line = Pareto front'),
+    ...base(
+      opts.title ?? 'Cost vs p99 latency',
+      opts.subtitle ??
+        `one point per configuration; bars = 95% CI over replications; red line = Pareto front${left > 0 ? `; ${left} row${left > 1 ? 's' : ''} without a value left out` : ''}`,
+    ),
     width: WIDTH,
     height: 380,
     data: { values },

@@ -57,7 +57,14 @@ interface LineChartOptions {
   zoomName?: string;
 }
 
-const TIME_AXIS = { field: 't_s', type: 'quantitative' as const, title: 'time (s)', axis: { tickMinStep: 1 } };
+const TIME_AXIS = {
+  field: 't_s',
+  type: 'quantitative' as const,
+  title: 'time (s)',
+  axis: { tickMinStep: 1 },
+  // From 0 to the end of the run, not rounded out to the next "nice" number.
+  scale: { zero: true, nice: false },
+};
 
 /** The unit layers (line, hover points) of a time-series line chart, without top-level properties. */
 function lineLayers(runs: readonly SeriesRun[], o: LineChartOptions) {
