@@ -199,6 +199,21 @@ export class Job implements JobContext, EventHandler, SeqAllocator {
     return n;
   }
 
+  /** Every window operator's fired results: how many windows, results and records, and their digest. */
+  windowTotals(): { fired: number; results: number; records: number; digest: number } {
+    const t = { fired: 0, results: 0, records: 0, digest: 0 };
+    for (const subs of this.subtasks) {
+      for (const s of subs) {
+        if (!s.windows) continue;
+        t.fired += s.windows.fired;
+        t.results += s.windows.results;
+        t.records += s.windows.counted;
+        t.digest = (t.digest + s.windows.digest) >>> 0;
+      }
+    }
+    return t;
+  }
+
   /** Source records still inside the job, found by scanning every place a record can be. */
   originsInFlight(): number {
     let o = originsInBuffers(this.buffers);

@@ -101,6 +101,8 @@ export class Subtask implements EventHandler {
 
   // The run in service and its pending output.
   private inService = false;
+  /** Inside serve(): hooks may queue work but must not start it. */
+  private walking = false;
   private pendingKind = 0; // 0 none, 1 emit downstream, 2 sink results
   private pCount = 0;
   private pBytes = 0;
@@ -118,6 +120,8 @@ export class Subtask implements EventHandler {
   // Emission cursor while blocked.
   private blocked = false;
   private blockStart = 0;
+  /** End of the last busy or backpressured span: the subtask has been idle since, unless active now. */
+  private activeUntil = 0;
   private emitEdge = 0;
   private emitSub = 0;
   private emitWritten = 0;
@@ -275,7 +279,8 @@ export class Subtask implements EventHandler {
   /** Mailbox work arrived (a window fired, an offload batch came back). */
   enqueueWork(count: number, bytes: number, aFirst: number, aLast: number, seq: number, origin: number, key: number, startOp: number, now: number): void {
     this.work.push(count, bytes, aFirst, aLast, seq, origin, key, startOp);
-    this.tryStart(now);
+    // Work queued from inside a walk (an ordered release) waits for that walk's service to end.
+    if (!this.walking) this.tryStart(now);
   }
 
   /** Wake the subtask if it is idle (e.g. offload work drained, so it may now finish). */
@@ -351,10 +356,17 @@ export class Subtask implements EventHandler {
     // Mailbox first, as Flink's mailbox runs mails before the next input record.
     const w = this.work;
     if (w.length > 0) {
-      const i = w.head;
-      this.serve(w.count[i], w.bytes[i], w.aFirst[i], w.aLast[i], w.seq[i], w.origin[i], w.key[i], w.tag[i], now, false);
-      w.head++;
+      const i = w.head++;
+      const count = w.count[i];
+      const bytes = w.bytes[i];
+      const aFirst = w.aFirst[i];
+      const aLast = w.aLast[i];
+      const seq = w.seq[i];
+      const origin = w.origin[i];
+      const key = w.key[i];
+      const tag = w.tag[i];
       w.compact();
+      this.serve(count, bytes, aFirst, aLast, seq, origin, key, tag, now, false);
       return true;
     }
     if (this.source) return this.takeFromSource(now);
@@ -417,9 +429,14 @@ export class Subtask implements EventHandler {
     }
   }
 
-  /** Fire windows up to the watermark, but never past records still out in batches (their partials). */
+  /**
+   * Fire windows up to the watermark, but never past records not yet in the window state: out in batches
+   * (their partials), or back in the mailbox after a failed batch (fallback).
+   */
   private fireWindows(now: number): void {
-    const held = this.hook ? this.hook.minOutstandingEventTime() : Infinity;
+    let held = this.hook ? this.hook.minOutstandingEventTime() : Infinity;
+    const w = this.work;
+    for (let i = w.head; i < w.n; i++) if ((w.tag[i] & TAG_NO_ROUTE) !== 0 && w.aFirst[i] < held) held = w.aFirst[i];
     this.windows!.advance(Math.min(this.watermark, held), this, now);
   }
 
@@ -457,6 +474,7 @@ export class Subtask implements EventHandler {
    * The offload hook may take part of the run before its operator; windows absorb theirs.
    */
   private serve(count: number, bytes: number, aFirst: number, aLast: number, seq: number, origin: number, key: number, tag: number, now: number, isInput: boolean): void {
+    this.walking = true;
     const ops = this.task.operators;
     const hook = this.hook;
     const hookAt = hook ? hook.opIndex : -1;
@@ -531,9 +549,12 @@ export class Subtask implements EventHandler {
     this.pSeq = seq;
     this.pOrigin = origin;
     this.pKey = k;
+    this.walking = false;
     this.inService = true;
     this.serviceEnd = now + service;
+    if (now > this.activeUntil) this.meter.addIdle(this.activeUntil, now);
     this.meter.addBusy(now, this.serviceEnd);
+    this.activeUntil = this.serviceEnd;
     this.ctx.calendar.schedule(this.serviceEnd, this.target, EV_FINISH, 0);
   }
 
@@ -716,6 +737,7 @@ export class Subtask implements EventHandler {
   private unblock(now: number): void {
     this.blocked = false;
     this.meter.addBackpressured(this.blockStart, now);
+    this.activeUntil = now;
     if (!this.emit(now)) {
       // Still no buffer: keep the backpressured span going from here.
       return;
@@ -723,11 +745,17 @@ export class Subtask implements EventHandler {
     this.tryStart(now);
   }
 
-  /** Backpressured time up to `now` for a subtask still blocked (metrics read it at interval ends). */
-  settleBackpressure(now: number): void {
-    if (this.blocked && now > this.blockStart) {
-      this.meter.addBackpressured(this.blockStart, now);
-      this.blockStart = now;
+  /** Account time up to `now` for a subtask blocked or idle (metrics read it at interval ends). */
+  settleTime(now: number): void {
+    if (this.blocked) {
+      if (now > this.blockStart) {
+        this.meter.addBackpressured(this.blockStart, now);
+        this.blockStart = now;
+        this.activeUntil = now;
+      }
+    } else if (!this.inService && now > this.activeUntil) {
+      this.meter.addIdle(this.activeUntil, now);
+      this.activeUntil = now;
     }
   }
 

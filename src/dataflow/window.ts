@@ -21,6 +21,9 @@ export class WindowState {
   private readonly open = new Map<number, WindowAcc>();
   fired = 0;
   results = 0;
+  /** Records counted into fired windows, and an order-independent digest of every (window, key, count). */
+  counted = 0;
+  digest = 0;
 
   constructor(
     private readonly opIndex: number,
@@ -77,11 +80,18 @@ export class WindowState {
       if (acc.mixed === 0) {
         // Exact keys: one result per key, keeping the key for hash partitioning downstream.
         for (const k of [...acc.keys.keys()].sort((a, b) => a - b)) {
+          const n = acc.keys.get(k)!;
           owner.enqueueWork(1, this.outputBytes, end, end, 0, 0, k, next, now);
           this.results++;
+          this.counted += n;
+          this.digest = (this.digest + resultHash(acc.start, k, n)) >>> 0;
         }
       } else {
         const distinct = this.distinctEstimate(acc);
+        let n = acc.mixed;
+        for (const c of acc.keys.values()) n += c;
+        this.counted += n;
+        this.digest = (this.digest + resultHash(acc.start, -1, n)) >>> 0;
         if (distinct > 0) {
           owner.enqueueWork(distinct, this.outputBytes, end, end, 0, 0, -1, next, now);
           this.results += distinct;
@@ -103,4 +113,18 @@ export class WindowState {
   get openWindows(): number {
     return this.open.size;
   }
+}
+
+/** A 32-bit hash of one window result (FNV-1a over its three numbers), summed for an order-free digest. */
+function resultHash(start: number, key: number, count: number): number {
+  let h = 0x811c9dc5;
+  for (const v of [start, key, count]) {
+    let x = Math.floor(v);
+    for (let i = 0; i < 6; i++) {
+      h ^= x & 0xff;
+      h = Math.imul(h, 0x01000193) >>> 0;
+      x = Math.floor(x / 256);
+    }
+  }
+  return h;
 }

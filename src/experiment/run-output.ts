@@ -20,6 +20,12 @@ export function writeRunFiles(dir: string, result: RunResult, host: Record<strin
   writeFileSync(join(dir, 'timeseries.csv'), timeseriesCsv(result.timeseries));
   writeFileSync(join(dir, 'latency_cdf.csv'), 'percentile,latency_ms\n' + result.latencyCdf.map(([p, v]) => `${p},${v}`).join('\n') + '\n');
   writeFileSync(join(dir, 'latency.hdr'), result.latencyHistogram + '\n');
+  if (result.decisions.length > 0) {
+    const rows = result.decisions.map((d) =>
+      [d.tMs / 1000, d.point, d.share, d.batchRecords, d.maxWaitMs, d.maxInFlight, d.prewarm, JSON.stringify(d.note)].join(','),
+    );
+    writeFileSync(join(dir, 'decisions.csv'), 't_s,point,share,batch_records,max_wait_ms,max_in_flight,prewarm,note\n' + rows.join('\n') + '\n');
+  }
   // Host-dependent figures stay out of summary.json so that it is byte-identical across runs.
   writeFileSync(
     join(dir, 'run.json'),

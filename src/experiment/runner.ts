@@ -13,6 +13,7 @@ import { getPolicyFactory, resolveParams } from '../policy/registry.js';
 import { loadTrace } from '../workload/parse.js';
 import type { Trace } from '../workload/types.js';
 import { attachOffload, type OffloadRuntime } from '../offload/attach.js';
+import type { DecisionRecord } from '../offload/controller.js';
 import type { Scenario } from './scenario.js';
 
 export { loadScenario } from './load-scenario.js';
@@ -46,6 +47,10 @@ export interface RunResult {
   latencyHistogram: string;
   wallMs: number;
   eventsPerSecond: number;
+  /** Window operators' fired results (all zero without windows): for exact comparisons between runs. */
+  windows: { fired: number; results: number; records: number; digest: number };
+  /** The controller's decisions, in order (empty without offload points). */
+  decisions: DecisionRecord[];
 }
 
 /** The zero-loss invariant failed: the run's numbers are not to be trusted. */
@@ -85,6 +90,8 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
     latencyHistogram: job.latency.encode(),
     wallMs,
     eventsPerSecond: job.calendar.eventsProcessed / (wallMs / 1000),
+    windows: job.windowTotals(),
+    decisions: offload?.decisions ?? [],
   };
   job.latency.destroy();
   const r = summary.records;
@@ -116,22 +123,25 @@ function summarize(
     let rin = 0;
     let rout = 0;
     for (const s of subs) {
-      s.settleBackpressure(now);
+      s.settleTime(now);
       busy += s.meter.totalBusyMs;
       bp += s.meter.totalBackpressuredMs;
       rin += s.meter.totalIn;
       rout += s.meter.totalOut;
     }
-    const span = now * subs.length;
-    const busyRatio = span > 0 ? Math.min(1, busy / span) : 0;
-    const bpRatio = span > 0 ? Math.min(1 - busyRatio, bp / span) : 0;
+    let idle = 0;
+    for (const s of subs) idle += s.meter.totalIdleMs;
+    // Busy may run past the end (a service in progress when a deadline stops the run): use the span covered.
+    const span = busy + bp + idle;
+    const busyRatio = span > 0 ? busy / span : 0;
+    const bpRatio = span > 0 ? bp / span : 0;
     vertices[task.id] = {
       parallelism: task.parallelism,
       chain: task.operators.map((o) => o.id),
       records_in: rin,
       records_out: rout,
       busy_ratio: round6(busyRatio),
-      idle_ratio: round6(Math.max(0, 1 - busyRatio - bpRatio)),
+      idle_ratio: round6(span > 0 ? idle / span : 1),
       backpressured_ratio: round6(bpRatio),
     };
     backpressured[task.id] = round3(bp / 1000);

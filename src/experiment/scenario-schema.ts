@@ -102,7 +102,13 @@ export const scenarioSchema = {
           max_attempts: { type: 'integer', minimum: 1, maximum: 10 },
           result_bytes: { type: 'number', minimum: 0 },
           timeout_ms: { type: 'number', exclusiveMinimum: 0 },
+          error_rate: { type: 'number', minimum: 0, maximum: 1 },
+          timeout_rate: { type: 'number', minimum: 0, maximum: 1 },
+          reserved_concurrency: { type: 'integer', minimum: 0 },
+          provisioned_concurrency: { type: 'integer', minimum: 0 },
+          max_sockets: { type: 'integer', minimum: 1 },
         },
+        additionalProperties: false,
       },
     },
     policy: {

@@ -70,8 +70,22 @@ export interface OffloadSpec {
   memory_mb?: number;
   /** Per-record work in the function relative to the local operator on one vCPU (1 = same code, same speed). */
   work_factor?: number;
-  /** Bytes of result per offloaded record sent back (defaults to the vertex's output size × selectivity). */
-  [key: string]: unknown;
+  /** Retry function errors and timeouts at the offload layer (the SDK itself retries only throttles). Default true. */
+  retry_function_errors?: boolean;
+  /** Attempts per batch, first included (the SDK's default is 3). */
+  max_attempts?: number;
+  /** Bytes of result per offloaded record (default: the vertex's output size). */
+  result_bytes?: number;
+  /** Function timeout, ms (default: the model's). */
+  timeout_ms?: number;
+  /** Fault injection: probability an execution fails / hangs until the timeout (default: the model's). */
+  error_rate?: number;
+  timeout_rate?: number;
+  /** Reserved and provisioned concurrency of the function (default: the model's). */
+  reserved_concurrency?: number;
+  provisioned_concurrency?: number;
+  /** Concurrent requests per client, i.e. per subtask (Node's default agent: 50). */
+  max_sockets?: number;
 }
 
 export interface ScenarioSpec {

@@ -15,7 +15,8 @@ import { TIMESERIES_COLUMNS, VERTEX_COLUMNS } from './summary.js';
 /** What the collector reads from one subtask. */
 export interface MeteredSubtask {
   readonly meter: SubtaskMeter;
-  settleBackpressure(now: number): void;
+  /** Account busy/backpressured/idle time up to `now`. */
+  settleTime(now: number): void;
   inPoolUsage(): number;
   outPoolUsage(): number;
 }
@@ -100,14 +101,16 @@ export class MetricsCollector {
       }
       let busy = 0;
       let bp = 0;
+      let idle = 0;
       let recIn = 0;
       let recOut = 0;
       let inPool = 0;
       let outPool = 0;
       for (const s of v.subtasks) {
-        s.settleBackpressure(t);
+        s.settleTime(t);
         busy += Math.min(interval, s.meter.busy.get(i));
         bp += Math.min(interval, s.meter.backpressured.get(i));
+        idle += Math.min(interval, s.meter.idle.get(i));
         recIn += s.meter.recordsIn.get(i);
         recOut += s.meter.recordsOut.get(i);
         const ip = s.inPoolUsage();
@@ -119,9 +122,7 @@ export class MetricsCollector {
       }
       if (v.isSource) read += recOut;
       const n = v.subtasks.length;
-      const busyAvg = (busy / n) * perSecond;
-      const bpAvg = Math.min(1000 - busyAvg, (bp / n) * perSecond);
-      vertexCells.push(busyAvg, bpAvg, Math.max(0, 1000 - busyAvg - bpAvg), recIn * perSecond, recOut * perSecond, inPool / n, outPool / n);
+      vertexCells.push((busy / n) * perSecond, (bp / n) * perSecond, (idle / n) * perSecond, recIn * perSecond, recOut * perSecond, inPool / n, outPool / n);
       gaugeRow.perVertex.push(g);
     }
     this.gauges.push(gaugeRow);
@@ -180,14 +181,11 @@ export class MetricsCollector {
       const rin: number[] = [];
       const rout: number[] = [];
       for (const s of v.subtasks) {
-        const b = sumRange(s.meter.busy, timerFrom, update, interval, true);
-        const p = sumRange(s.meter.backpressured, timerFrom, update, interval, true);
         const span = update - timerFrom;
-        const bps = span > 0 ? (b * 1000) / span : 0;
-        const pps = span > 0 ? Math.min(1000 - bps, (p * 1000) / span) : 0;
-        busy.push(bps);
-        bp.push(pps);
-        idle.push(span > 0 ? Math.max(0, 1000 - bps - pps) : 1000);
+        const perSec = (series: { get(i: number): number }) => (span > 0 ? (sumRange(series, timerFrom, update, interval, true) * 1000) / span : 0);
+        busy.push(perSec(s.meter.busy));
+        bp.push(perSec(s.meter.backpressured));
+        idle.push(span > 0 ? perSec(s.meter.idle) : 1000);
         const mspan = update - meterFrom;
         rin.push(mspan > 0 ? (sumRange(s.meter.recordsIn, meterFrom, update, interval) * 1000) / mspan : 0);
         rout.push(mspan > 0 ? (sumRange(s.meter.recordsOut, meterFrom, update, interval) * 1000) / mspan : 0);

@@ -1,7 +1,8 @@
 /**
- * Per-subtask accounting by metrics interval: busy and backpressured milliseconds and records in and out.
- * Busy spans are known when service starts and may reach into later intervals, so they are spread over
- * every interval they touch; idle time is what remains of each interval.
+ * Per-subtask accounting by metrics interval: busy, backpressured and idle milliseconds, records in and out.
+ * Each state is measured on its own from the subtask's transitions (not derived as a remainder), so that
+ * busy + backpressured + idle = the interval length is a real check. Busy spans are known when service
+ * starts and may reach into later intervals, so every span is spread over the intervals it touches.
  */
 export class IntervalSeries {
   values: Float64Array;
@@ -26,12 +27,14 @@ export class IntervalSeries {
 export class SubtaskMeter {
   readonly busy = new IntervalSeries();
   readonly backpressured = new IntervalSeries();
+  readonly idle = new IntervalSeries();
   readonly recordsIn = new IntervalSeries();
   readonly recordsOut = new IntervalSeries();
   totalIn = 0;
   totalOut = 0;
   totalBusyMs = 0;
   totalBackpressuredMs = 0;
+  totalIdleMs = 0;
 
   constructor(private readonly intervalMs: number) {}
 
@@ -45,6 +48,12 @@ export class SubtaskMeter {
     if (to <= from) return;
     this.totalBackpressuredMs += to - from;
     spread(this.backpressured, from, to, this.intervalMs);
+  }
+
+  addIdle(from: number, to: number): void {
+    if (to <= from) return;
+    this.totalIdleMs += to - from;
+    spread(this.idle, from, to, this.intervalMs);
   }
 
   addIn(t: number, n: number): void {

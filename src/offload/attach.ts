@@ -45,17 +45,21 @@ export function attachOffload(
     const op = task.operators[opIndex];
     const model = loadPlatformModel(spec.platform);
     const platform = new Platform(job.calendar, streams, model, spec.id, {
-      memoryMb: typeof spec.memory_mb === 'number' ? spec.memory_mb : undefined,
-      timeoutS: typeof spec.timeout_ms === 'number' ? spec.timeout_ms / 1000 : undefined,
+      memoryMb: spec.memory_mb,
+      timeoutS: spec.timeout_ms !== undefined ? spec.timeout_ms / 1000 : undefined,
+      faults: { errorRate: spec.error_rate, timeoutRate: spec.timeout_rate },
+      reservedConcurrency: spec.reserved_concurrency,
+      provisionedConcurrency: spec.provisioned_concurrency,
     });
-    const point = new OffloadPoint(spec.id, task.id, job.calendar, platform, typeof spec.work_factor === 'number' ? spec.work_factor : 1);
+    const point = new OffloadPoint(spec.id, task.id, job.calendar, platform, spec.work_factor ?? 1);
     for (const sub of job.subtasks[taskIndex]) {
       if (sub.hook) throw new Error(`vertex ${task.id} has two offload points; one per task is supported`);
       const name = `offload:${spec.id}:${sub.index}`;
       const client = new SdkClient(job.calendar, streams, platform, name, {
-        maxAttempts: typeof spec.max_attempts === 'number' ? spec.max_attempts : 3,
+        maxAttempts: spec.max_attempts ?? 3,
         retryFunctionErrors: spec.retry_function_errors !== false,
         retryFunctionTimeouts: spec.retry_function_errors !== false,
+        maxSockets: spec.max_sockets,
       });
       const lane = new OffloadLane(
         opIndex,
@@ -64,7 +68,7 @@ export function attachOffload(
         client,
         makeSampler(op.service, streams.stream(`${name}:work`)),
         op.selectivity ? makeCountSampler(op.selectivity, streams.stream(`${name}:selectivity`)) : null,
-        typeof spec.result_bytes === 'number' ? spec.result_bytes : op.outputBytes,
+        spec.result_bytes ?? op.outputBytes,
         op.kind === 'window',
         spec.merge === 'ordered',
         streams.stream(`${name}:lane`),

@@ -1,0 +1,391 @@
+/**
+ * Runs the flink-validate job (flink-validate/, Java): builds the jar when missing, starts it as a local MiniCluster
+ * child process with a job config, waits for its REST API and for the job to be RUNNING, and waits for it to end or
+ * stops it. For a remote cluster it uploads the cluster jar and runs it through the REST API.
+ *
+ * The job config (FlinkJobConfig below) and the output files are documented in flink-validate/README.md.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FlinkRestClient, TERMINAL_JOB_STATES, type JobDetails } from './flink-rest.js';
+
+/** Version of the flink-validate Maven project (target/flink-validate-<v>.jar). */
+export const FLINK_VALIDATE_VERSION = '0.1.0';
+export const FLINK_VALIDATE_MAIN_CLASS = 'io.spillway.flink.Main';
+
+/** Decision served by the controller at control.url (GET) and used as initial_decision. */
+export interface FlinkDecision {
+  version: number;
+  /** 0..1 share of records sent to the offload path. */
+  share: number;
+  batchRecords: number;
+  maxWaitMs: number;
+  maxInFlight: number;
+  /** Optional: true stops the job's control source from polling. */
+  fin?: boolean;
+}
+
+/** The job config (`--config job.json`), snake_case as the Java side reads it. Unknown fields are rejected. */
+export interface FlinkJobConfig {
+  run_id?: string;
+  seed?: number;
+  duration_s: number;
+  /** [[t_s, records/s], ...] piecewise constant. */
+  trace: [number, number][];
+  start_delay_ms?: number;
+  max_drain_s?: number;
+  parallelism?: { source?: number; router?: number; tokenizer?: number; offload?: number; sink?: 1 };
+  tokenizer?: { work_us_per_record?: number };
+  text?: { words_min?: number; words_max?: number; vocabulary?: string[] | null; corpus?: string[] | null };
+  buffer_timeout_ms?: number;
+  rest_port?: number;
+  rest_bind_address?: string;
+  metrics_fetch_interval_ms?: number;
+  output_dir: string;
+  job_name?: string;
+  linger_ms?: number;
+  control?: { url?: string | null; poll_ms?: number; http_timeout_ms?: number };
+  initial_decision?: FlinkDecision;
+  offload?: {
+    enabled?: boolean;
+    function_name?: string;
+    endpoint_url?: string | null;
+    region?: string | null;
+    qualifier?: string | null;
+    mode?: 'ordered' | 'unordered';
+    async_capacity?: number;
+    attempt_timeout_ms?: number;
+    max_attempts?: number;
+    backoff_base_ms?: number;
+    throttle_backoff_base_ms?: number;
+    backoff_max_ms?: number;
+    batch_timeout_ms?: number | null;
+    work_us_per_record?: number | null;
+    max_connections?: number;
+    warmup?: boolean;
+  };
+}
+
+/** summary.json written by the job's sink. */
+export interface FlinkRunSummary {
+  ok: boolean;
+  run_id: string;
+  flink_version: string;
+  duration_s: number;
+  t0_epoch_ms: number | null;
+  records_generated: number;
+  records_emitted: number;
+  lost: number;
+  duplicated: number;
+  out_of_range: number;
+  first_missing_seq: number;
+  token_mismatches: number;
+  tokens: number;
+  local: number;
+  offloaded: number;
+  fallbacks: number;
+  fallback_batches: number;
+  invocations: number;
+  cold_starts: number;
+  throttles: number;
+  errors: number;
+  latency_ms: { count: number; p50: number | null; p90: number | null; p99: number | null; p999: number | null; max: number | null; mean: number | null; min: number | null };
+  first_emit_epoch_ms: number | null;
+  last_emit_epoch_ms: number | null;
+  span_s: number;
+  throughput_rps: number;
+}
+
+/** The `SPILLWAY_RESULT {...}` line the Java process prints last. */
+export interface FlinkResultLine {
+  exit_code: number;
+  job_status: string;
+  output_dir?: string;
+  ok?: boolean;
+  failure?: string;
+  [k: string]: unknown;
+}
+
+export interface LocalJobResult {
+  /** Process exit code: 0 ok, 2 job failed/cancelled, 3 lost/duplicated/token mismatch, 64 bad config. */
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  result?: FlinkResultLine;
+  /** summary.json, when the sink wrote it. */
+  summary?: FlinkRunSummary;
+}
+
+export interface LocalJobHandle {
+  restUrl: string;
+  jobId: string;
+  client: FlinkRestClient;
+  process: ChildProcess;
+  outputDir: string;
+  configPath: string;
+  /** Resolves when the process exits. */
+  wait(): Promise<LocalJobResult>;
+  /** Cancels the job through REST (falls back to SIGTERM, then SIGKILL) and waits for the process. */
+  stop(graceMs?: number): Promise<LocalJobResult>;
+}
+
+export interface StartLocalJobOptions {
+  /** Jar to run (default: flink-validate/target/flink-validate-<v>.jar, built if missing). */
+  jar?: string;
+  /** Where to write the config (default: <output_dir>/job.json). */
+  configPath?: string;
+  java?: string;
+  /** Extra JVM options, e.g. ['-Xmx2g']. */
+  jvmArgs?: string[];
+  /** Time allowed for the REST API to answer and the job to reach RUNNING (default 120 s). */
+  startTimeoutMs?: number;
+  /** Every stdout/stderr line of the child. */
+  onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+}
+
+/** flink-validate/ in this repository (works from src/ under tsx/vitest and from dist/src/ after tsc). */
+export function flinkValidateDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    const cand = join(dir, 'flink-validate');
+    if (existsSync(join(cand, 'pom.xml'))) return cand;
+    dir = dirname(dir);
+  }
+  return resolve('flink-validate');
+}
+
+/** Path of the standalone (MiniCluster) jar, or of the cluster jar (Flink provided) with cluster = true. */
+export function flinkJarPath(cluster = false, projectDir = flinkValidateDir()): string {
+  return join(projectDir, 'target', `flink-validate-${FLINK_VALIDATE_VERSION}${cluster ? '-cluster' : ''}.jar`);
+}
+
+function run(cmd: string, args: string[], cwd: string): Promise<{ code: number | null; output: string }> {
+  return new Promise((res, rej) => {
+    const p = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    p.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    p.on('error', rej);
+    p.on('close', (code) => res({ code, output }));
+  });
+}
+
+/**
+ * Builds the jar if it is missing (or rebuild = true): `mvn -q -DskipTests package` in flink-validate/
+ * (`-Pcluster` for the cluster jar). Returns the jar path.
+ */
+export async function ensureFlinkJar(opts: { cluster?: boolean; rebuild?: boolean; projectDir?: string; offline?: boolean } = {}): Promise<string> {
+  const dir = opts.projectDir ?? flinkValidateDir();
+  const jar = flinkJarPath(opts.cluster ?? false, dir);
+  if (!opts.rebuild && existsSync(jar)) return jar;
+  const args = ['-q', '-DskipTests'];
+  if (opts.offline) args.push('-o');
+  if (opts.cluster) args.push('-Pcluster');
+  args.push('package');
+  const r = await run('mvn', args, dir);
+  if (r.code !== 0 || !existsSync(jar)) {
+    throw new Error(`building ${jar} failed (mvn ${args.join(' ')} exited ${r.code}):\n${r.output.slice(-4000)}`);
+  }
+  return jar;
+}
+
+/** A free TCP port on 127.0.0.1 (for rest_port). */
+export function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.unref();
+    s.on('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const addr = s.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      s.close(() => res(port));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls GET /jobs/<jid> until its state is one of `states` (throws on timeout or on a terminal state not wanted). */
+export async function waitForJobState(client: FlinkRestClient, jid: string, states: readonly string[], timeoutMs = 120_000, pollMs = 250): Promise<JobDetails> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  for (;;) {
+    try {
+      const j = await client.job(jid);
+      last = j.state;
+      if (states.includes(j.state)) return j;
+      if (TERMINAL_JOB_STATES.has(j.state)) throw new Error(`job ${jid} reached ${j.state} while waiting for ${states.join('|')}`);
+    } catch (err) {
+      if (err instanceof Error && err.message.startsWith(`job ${jid} reached`)) throw err;
+    }
+    if (Date.now() > deadline) throw new Error(`job ${jid} not ${states.join('|')} after ${timeoutMs} ms (last state: ${last || 'unknown'})`);
+    await sleep(pollMs);
+  }
+}
+
+/** Waits until the job reaches a terminal state; returns that state. */
+export async function waitForJobEnd(client: FlinkRestClient, jid: string, timeoutMs = 3_600_000, pollMs = 1000): Promise<string> {
+  const j = await waitForJobState(client, jid, [...TERMINAL_JOB_STATES], timeoutMs, pollMs).catch((err: Error) => {
+    throw err;
+  });
+  return j.state;
+}
+
+export async function readRunSummary(outputDir: string): Promise<FlinkRunSummary | undefined> {
+  try {
+    return JSON.parse(await readFile(join(outputDir, 'summary.json'), 'utf8')) as FlinkRunSummary;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Parses the child's marker lines: SPILLWAY_REST_URL=, SPILLWAY_JOB_ID=, SPILLWAY_RESULT {json}. */
+export function parseMarkerLine(line: string): { restUrl?: string; jobId?: string; result?: FlinkResultLine } {
+  const t = line.trim();
+  if (t.startsWith('SPILLWAY_REST_URL=')) return { restUrl: t.slice('SPILLWAY_REST_URL='.length) };
+  if (t.startsWith('SPILLWAY_JOB_ID=')) return { jobId: t.slice('SPILLWAY_JOB_ID='.length) };
+  if (t.startsWith('SPILLWAY_RESULT ')) {
+    try {
+      return { result: JSON.parse(t.slice('SPILLWAY_RESULT '.length)) as FlinkResultLine };
+    } catch {
+      return {};
+    }
+  }
+  return {};
+}
+
+/**
+ * Starts the job in a local MiniCluster (child JVM). Resolves once the REST API answers and the job is RUNNING.
+ * rest_port 0 or absent → a free port is chosen. The config is written to <output_dir>/job.json.
+ */
+export async function startLocalJob(config: FlinkJobConfig, opts: StartLocalJobOptions = {}): Promise<LocalJobHandle> {
+  const jar = opts.jar ?? (await ensureFlinkJar());
+  const cfg: FlinkJobConfig = { ...config };
+  if (!cfg.rest_port) cfg.rest_port = await freePort();
+  const outputDir = resolve(cfg.output_dir);
+  cfg.output_dir = outputDir;
+  await mkdir(outputDir, { recursive: true });
+  const configPath = opts.configPath ?? join(outputDir, 'job.json');
+  await writeFile(configPath, JSON.stringify(cfg, null, 2) + '\n');
+
+  const child = spawn(opts.java ?? 'java', [...(opts.jvmArgs ?? []), '-jar', jar, '--config', configPath], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let restUrl: string | undefined;
+  let jobId: string | undefined;
+  let result: FlinkResultLine | undefined;
+  let stderrTail = '';
+  const onText = (stream: 'stdout' | 'stderr') => {
+    let buf = '';
+    return (d: Buffer) => {
+      buf += d.toString();
+      let i: number;
+      while ((i = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, i).replace(/\r$/, '');
+        buf = buf.slice(i + 1);
+        if (stream === 'stdout') {
+          const m = parseMarkerLine(line);
+          if (m.restUrl) restUrl = m.restUrl;
+          if (m.jobId) jobId = m.jobId;
+          if (m.result) result = m.result;
+        } else {
+          stderrTail = (stderrTail + line + '\n').slice(-4000);
+        }
+        opts.onLine?.(line, stream);
+      }
+    };
+  };
+  child.stdout!.on('data', onText('stdout'));
+  child.stderr!.on('data', onText('stderr'));
+  const exited = new Promise<LocalJobResult>((res, rej) => {
+    child.on('error', rej);
+    child.on('close', async (code, signal) => {
+      res({ exitCode: code, signal, result, summary: await readRunSummary(outputDir) });
+    });
+  });
+  let done = false;
+  void exited.then(() => (done = true), () => (done = true));
+
+  const deadline = Date.now() + (opts.startTimeoutMs ?? 120_000);
+  const fail = async (why: string): Promise<never> => {
+    if (!done) child.kill('SIGKILL');
+    await exited.catch(() => undefined);
+    throw new Error(`flink-validate did not start: ${why}${stderrTail ? `\n${stderrTail}` : ''}`);
+  };
+  while (!(restUrl && jobId)) {
+    if (done) {
+      const r = await exited;
+      return fail(`process exited with ${r.exitCode ?? r.signal}${r.result?.failure ? ` (${r.result.failure})` : ''}`);
+    }
+    if (Date.now() > deadline) return fail('no REST URL / job id printed in time');
+    await sleep(100);
+  }
+  const client = new FlinkRestClient(restUrl);
+  try {
+    await waitForJobState(client, jobId, ['RUNNING', ...TERMINAL_JOB_STATES], Math.max(1000, deadline - Date.now()));
+  } catch (err) {
+    if (!done) return fail((err as Error).message);
+  }
+  const finalJobId = jobId;
+  return {
+    restUrl,
+    jobId: finalJobId,
+    client,
+    process: child,
+    outputDir,
+    configPath,
+    wait: () => exited,
+    stop: async (graceMs = 15_000) => {
+      if (!done) {
+        await client.cancelJob(finalJobId).catch(() => child.kill('SIGTERM'));
+        const t = setTimeout(() => {
+          if (!done) child.kill('SIGKILL');
+        }, graceMs);
+        try {
+          return await exited;
+        } finally {
+          clearTimeout(t);
+        }
+      }
+      return exited;
+    },
+  };
+}
+
+/** Runs a job locally to completion. */
+export async function runLocalJob(config: FlinkJobConfig, opts: StartLocalJobOptions = {}): Promise<LocalJobResult & { restUrl: string; jobId: string }> {
+  const h = await startLocalJob(config, opts);
+  const r = await h.wait();
+  return { ...r, restUrl: h.restUrl, jobId: h.jobId };
+}
+
+export interface RemoteJobHandle {
+  client: FlinkRestClient;
+  jarId: string;
+  jobId: string;
+}
+
+/**
+ * Submits the job to a remote cluster: uploads the cluster jar (Flink provided; built with -Pcluster if missing),
+ * then runs it with the config passed inline (`--config-b64`, since the cluster cannot read local files) and
+ * `--mode cluster`. The job's summary.json is written on the TaskManager running the sink (output_dir there).
+ */
+export async function submitRemoteJob(
+  restUrl: string,
+  config: FlinkJobConfig,
+  opts: { jar?: string; waitRunning?: boolean; timeoutMs?: number } = {},
+): Promise<RemoteJobHandle> {
+  const jar = opts.jar ?? (await ensureFlinkJar({ cluster: true }));
+  const client = new FlinkRestClient(restUrl);
+  const { jarId } = await client.uploadJar(jar);
+  const b64 = Buffer.from(JSON.stringify(config), 'utf8').toString('base64');
+  const { jobId } = await client.runJar(jarId, {
+    entryClass: FLINK_VALIDATE_MAIN_CLASS,
+    programArgs: ['--config-b64', b64, '--mode', 'cluster'],
+  });
+  if (opts.waitRunning ?? true) await waitForJobState(client, jobId, ['RUNNING', ...TERMINAL_JOB_STATES], opts.timeoutMs ?? 120_000);
+  return { client, jarId, jobId };
+}

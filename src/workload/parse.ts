@@ -1,0 +1,286 @@
+/**
+ * Reading trace files (traces/*.csv) into the typed arrays of ./types.ts.
+ *
+ * Two formats, told apart by the header (the first line that is neither blank nor a `#` comment):
+ *   rate trace   `t_s,rate`                      piecewise-constant records/s from t_s until the next row
+ *   event trace  `t_ms[,key][,bytes]`            one row per record (key and bytes in either order)
+ * Every problem is reported as one UserError `file:line: what is wrong`, the line being the file's own line number.
+ *
+ * csv-parse does the tokenising (quoting, CRLF, comments, blank lines); each record goes straight from its
+ * `on_record` hook into growable typed arrays and the hook returns null, so no array of rows is ever built.
+ */
+import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
+import type { EventTrace, RateTrace, Trace } from './types.js';
+import { UserError, where } from '../util/errors.js';
+
+export interface LoadTraceOptions {
+  /** The scenario's duration, s: the trace ends here (rows at or after it are dropped). */
+  durationS?: number;
+}
+
+type Layout =
+  | { kind: 'rate' }
+  | { kind: 'event'; columns: number; keyCol: number; bytesCol: number };
+
+const RATE_HEADER = 't_s,rate';
+const HEADER_HELP = `expected a header \`${RATE_HEADER}\` (rate trace) or \`t_ms[,key][,bytes]\` (event trace)`;
+
+/** Load a rate or event trace; see the module comment for the formats and ./types.ts for the end rule. */
+export function loadTrace(path: string, opts: LoadTraceOptions = {}): Trace {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new UserError(where(path, undefined, `cannot read trace: ${(err as NodeJS.ErrnoException).code ?? String(err)}`));
+  }
+  return parseTrace(text, path, opts);
+}
+
+/** Parse trace text; `file` names it in messages. */
+export function parseTrace(text: string, file: string, opts: LoadTraceOptions = {}): Trace {
+  const durationS = opts.durationS;
+  if (durationS !== undefined && !(Number.isFinite(durationS) && durationS > 0)) {
+    throw new UserError(where(file, undefined, `duration must be a positive number of seconds, got ${durationS}`));
+  }
+  const b = new TraceBuilder(file, text.length);
+  scanRecords(text, file, (record, line) => b.add(record, line));
+  return b.finish(durationS);
+}
+
+/**
+ * Feed every data record of `text` to `onRecord` with its 1-based line number, skipping blank lines and lines
+ * whose first non-blank character is `#`. Plain lines (no `"`) are split on commas here, into one reused array;
+ * a line with quotes goes to csv-parse, which knows CSV quoting. Measured on 3.6 M event rows (docs/WORKLOADS.md):
+ * csv-parse for every line costs about 4 µs a row, this split about 0.1 µs.
+ */
+export function scanRecords(text: string, file: string, onRecord: (record: string[], line: number) => void): void {
+  const fields: string[] = [];
+  let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let line = 0;
+  const len = text.length;
+  while (pos < len) {
+    line++;
+    let end = text.indexOf('\n', pos);
+    if (end < 0) end = len;
+    const next = end + 1;
+    if (end > pos && text.charCodeAt(end - 1) === 13) end--; // CRLF
+    let first = pos;
+    while (first < end && isBlank(text.charCodeAt(first))) first++;
+    if (first === end || text.charCodeAt(first) === 35 /* # */) {
+      pos = next;
+      continue;
+    }
+    // One pass over the line: note the commas, and whether any quote asks for real CSV parsing.
+    let quoted = false;
+    fields.length = 0;
+    let start = pos;
+    for (let i = pos; i < end; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 44 /* , */) {
+        fields.push(field(text, start, i));
+        start = i + 1;
+      } else if (c === 34 /* " */) {
+        quoted = true;
+        break;
+      }
+    }
+    if (quoted) {
+      let records: string[][];
+      try {
+        records = parse(text.slice(pos, end), { relax_column_count: true, trim: true }) as string[][];
+      } catch (err) {
+        throw new UserError(where(file, line, `not a readable CSV line: ${(err as Error).message}`));
+      }
+      onRecord(records[0] ?? [], line);
+    } else {
+      fields.push(field(text, start, end));
+      onRecord(fields, line);
+    }
+    pos = next;
+  }
+}
+
+function isBlank(c: number): boolean {
+  return c === 32 || c === 9 || c === 13;
+}
+
+/** text[start, end) without surrounding blanks. */
+function field(text: string, start: number, end: number): string {
+  while (start < end && isBlank(text.charCodeAt(start))) start++;
+  while (end > start && isBlank(text.charCodeAt(end - 1))) end--;
+  return text.slice(start, end);
+}
+
+/** Strict number: rejects empty fields and anything Number() cannot read whole. */
+function readNumber(s: string, file: string, line: number, column: string): number {
+  const v = s.length === 0 ? NaN : Number(s);
+  if (v !== v) throw new UserError(where(file, line, `${column} is not a number: "${s}"`));
+  if (v === Infinity || v === -Infinity) throw new UserError(where(file, line, `${column} is not finite: "${s}"`));
+  if (v < 0) throw new UserError(where(file, line, `${column} is negative: ${s}`));
+  return v;
+}
+
+function parseHeader(record: string[], file: string, line: number): Layout {
+  const names = record.map((f) => f.toLowerCase());
+  const joined = names.join(',');
+  if (joined === RATE_HEADER) return { kind: 'rate' };
+  if (names[0] === 't_ms') {
+    let keyCol = -1;
+    let bytesCol = -1;
+    for (let i = 1; i < names.length; i++) {
+      if (names[i] === 'key' && keyCol < 0) keyCol = i;
+      else if (names[i] === 'bytes' && bytesCol < 0) bytesCol = i;
+      else throw new UserError(where(file, line, `unknown or repeated column "${record[i]}" in header; ${HEADER_HELP}`));
+    }
+    return { kind: 'event', columns: names.length, keyCol, bytesCol };
+  }
+  const looksNumeric = record.length > 0 && record[0] !== '' && !Number.isNaN(Number(record[0]));
+  throw new UserError(
+    where(file, line, looksNumeric ? `missing header; ${HEADER_HELP}` : `unknown header "${record.join(',')}"; ${HEADER_HELP}`),
+  );
+}
+
+/** Collects rows into typed arrays that double when full. */
+class TraceBuilder {
+  private layout: Layout | undefined;
+  private headerLine = 0;
+  private n = 0;
+  private t: Float64Array;
+  private v: Float64Array | undefined; // rate (rate trace) or bytes (event trace)
+  private k: Int32Array | undefined;
+  private readonly keyIds = new Map<string, number>();
+  private readonly keyNames: string[] = [];
+  private lastLine = 0;
+
+  constructor(
+    private readonly file: string,
+    textLength: number,
+  ) {
+    // A guess from the file size (an event row is rarely under 8 characters) saves most of the regrowth.
+    this.t = new Float64Array(Math.max(64, Math.min(1 << 24, Math.ceil(textLength / 8))));
+  }
+
+  add(record: string[], line: number): void {
+    const layout = this.layout;
+    if (layout === undefined) {
+      this.layout = parseHeader(record, this.file, line);
+      this.headerLine = line;
+      if (this.layout.kind === 'rate') this.v = new Float64Array(this.t.length);
+      else {
+        if (this.layout.bytesCol >= 0) this.v = new Float64Array(this.t.length);
+        if (this.layout.keyCol >= 0) this.k = new Int32Array(this.t.length);
+      }
+      return;
+    }
+    const file = this.file;
+    const n = this.n;
+    if (n === this.t.length) this.grow();
+    if (layout.kind === 'rate') {
+      if (record.length !== 2) {
+        throw new UserError(where(file, line, `expected 2 columns (t_s,rate), found ${record.length}`));
+      }
+      const t = readNumber(record[0], file, line, 't_s');
+      const r = readNumber(record[1], file, line, 'rate');
+      if (n === 0 && t !== 0) {
+        throw new UserError(where(file, line, `a rate trace must start at t_s = 0, first row has t_s = ${record[0]}`));
+      }
+      if (n > 0 && !(t > this.t[n - 1])) {
+        throw new UserError(
+          where(file, line, `t_s must be strictly increasing: ${record[0]} after ${this.t[n - 1]} (line ${this.lastLine})`),
+        );
+      }
+      this.t[n] = t;
+      this.v![n] = r;
+    } else {
+      if (record.length !== layout.columns) {
+        throw new UserError(where(file, line, `expected ${layout.columns} columns as in the header, found ${record.length}`));
+      }
+      const t = readNumber(record[0], file, line, 't_ms');
+      if (n > 0 && t < this.t[n - 1]) {
+        throw new UserError(
+          where(file, line, `t_ms must not decrease: ${record[0]} after ${this.t[n - 1]} (line ${this.lastLine})`),
+        );
+      }
+      this.t[n] = t;
+      if (layout.bytesCol >= 0) this.v![n] = readNumber(record[layout.bytesCol], file, line, 'bytes');
+      if (layout.keyCol >= 0) {
+        const name = record[layout.keyCol];
+        let id = this.keyIds.get(name);
+        if (id === undefined) {
+          id = this.keyNames.length;
+          this.keyIds.set(name, id);
+          this.keyNames.push(name);
+        }
+        this.k![n] = id;
+      }
+    }
+    this.n = n + 1;
+    this.lastLine = line;
+  }
+
+  private grow(): void {
+    const cap = this.t.length * 2;
+    const t = new Float64Array(cap);
+    t.set(this.t);
+    this.t = t;
+    if (this.v) {
+      const v = new Float64Array(cap);
+      v.set(this.v);
+      this.v = v;
+    }
+    if (this.k) {
+      const k = new Int32Array(cap);
+      k.set(this.k);
+      this.k = k;
+    }
+  }
+
+  finish(durationS: number | undefined): Trace {
+    const file = this.file;
+    const layout = this.layout;
+    if (layout === undefined) throw new UserError(where(file, undefined, `empty trace (no header, no data rows); ${HEADER_HELP}`));
+    if (this.n === 0) throw new UserError(where(file, this.headerLine, 'no data rows after the header'));
+    let n = this.n;
+    if (layout.kind === 'rate') {
+      let endS: number;
+      if (durationS !== undefined) {
+        endS = durationS;
+        while (n > 1 && this.t[n - 1] >= endS) n--;
+      } else {
+        if (n < 2) {
+          throw new UserError(
+            where(file, this.lastLine, 'a rate trace with a single row has no end: give the scenario a duration_s or add rows'),
+          );
+        }
+        endS = this.t[n - 1] + medianStep(this.t, n);
+      }
+      const trace: RateTrace = { kind: 'rate', source: file, tS: this.t.slice(0, n), rate: this.v!.slice(0, n), endS };
+      return trace;
+    }
+    let endS: number;
+    if (durationS !== undefined) {
+      endS = durationS;
+      const limitMs = durationS * 1000;
+      while (n > 0 && this.t[n - 1] > limitMs) n--;
+    } else {
+      endS = this.t[n - 1] / 1000;
+    }
+    const trace: EventTrace = { kind: 'event', source: file, tMs: this.t.slice(0, n), endS };
+    if (this.k) {
+      trace.keys = this.k.slice(0, n);
+      trace.keyNames = this.keyNames;
+    }
+    if (this.v) trace.bytes = this.v.slice(0, n);
+    return trace;
+  }
+}
+
+/** Median of the n-1 steps between successive times (the mean of the two middle ones when even). */
+export function medianStep(t: ArrayLike<number>, n = t.length): number {
+  const steps = new Float64Array(n - 1);
+  for (let i = 1; i < n; i++) steps[i - 1] = t[i] - t[i - 1];
+  steps.sort();
+  const m = steps.length;
+  return m % 2 === 1 ? steps[(m - 1) >> 1] : (steps[m / 2 - 1] + steps[m / 2]) / 2;
+}
