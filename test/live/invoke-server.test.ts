@@ -5,6 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
+  CreateFunctionCommand,
   InvokeCommand,
   LambdaClient,
   PutFunctionConcurrencyCommand,
@@ -17,6 +18,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { startInvokeServer, type InvokeServer, type InvokeServerOptions } from '../../src/live/invoke-server/index.js';
 import { decodeLogResult, parseReport } from '../../src/live/lambda-report.js';
+import { zipFiles } from '../../src/live/lambda-bundle.js';
 
 const FN = 'spillway-offload';
 const servers: InvokeServer[] = [];
@@ -264,5 +266,37 @@ describe('execution environments', () => {
     await s.crashed;
     expect(s.stats()).toMatchObject({ invocations: 2, requests: 3 });
     await expect(fetch(`${s.url}/_spillway/stats`)).rejects.toThrow();
+  });
+
+  it('runs uploaded code as deployed: its log lines in the tail, a crash is Runtime.ExitError, a hang times out', async () => {
+    const s = await server({ functionName: null });
+    const lambda = client(s);
+    const code = [
+      'export const handler = async (e) => {',
+      '  if (e.exit) process.exit(7);',
+      '  if (e.hang) await new Promise(() => {});',
+      '  console.log("hello from", e.x);',
+      '  return { x: e.x };',
+      '};',
+    ].join('\n');
+    const zip = await zipFiles({ 'index.mjs': Buffer.from(code) });
+    await lambda.send(
+      new CreateFunctionCommand({ FunctionName: 'custom', Runtime: 'nodejs20.x', Role: 'arn:aws:iam::000000000000:role/x', Handler: 'index.handler', Timeout: 1, Code: { ZipFile: zip } }),
+    );
+    const ok = await lambda.send(new InvokeCommand({ FunctionName: 'custom', LogType: 'Tail', Payload: JSON.stringify({ x: 5 }) }));
+    expect(body(ok)).toEqual({ x: 5 });
+    expect(decodeLogResult(ok.LogResult).split('\n')[1]).toBe('hello from 5');
+    const crash = await lambda.send(new InvokeCommand({ FunctionName: 'custom', Payload: JSON.stringify({ exit: true }) }));
+    expect(crash.FunctionError).toBe('Unhandled');
+    expect(body(crash).errorType).toBe('Runtime.ExitError');
+    expect(String(body(crash).errorMessage)).toMatch(/exit status 7/);
+    const hang = await lambda.send(new InvokeCommand({ FunctionName: 'custom', Payload: JSON.stringify({ hang: true }) }));
+    expect(hang.FunctionError).toBe('Unhandled');
+    expect(body(hang)).toMatchObject({ errorType: 'Sandbox.Timedout' });
+    expect(String(body(hang).errorMessage)).toMatch(/Task timed out after 1.00 seconds/);
+    // The crash and the timeout each cost the environment they ran on: the call after each one is cold.
+    const after = await lambda.send(new InvokeCommand({ FunctionName: 'custom', LogType: 'Tail', Payload: JSON.stringify({ x: 6 }) }));
+    expect(parseReport(decodeLogResult(after.LogResult))!.initMs).not.toBeNull();
+    expect(s.stats()).toMatchObject({ invocations: 4, coldStarts: 3, warmStarts: 1, functionErrors: 2, environments: 1 });
   });
 });
