@@ -274,6 +274,8 @@ export class FlinkRestClient {
     aggs?: readonly MetricAggregation[],
   ): Promise<Map<string, MetricAggregate>> {
     const out = new Map<string, MetricAggregate>();
+    names = names.filter((n) => typeof n === 'string' && n.length > 0);
+    // an empty get= would return every metric of the vertex
     if (names.length === 0) return out;
     const list = await this.fetchAggregates(jid, vid, names, aggs);
     for (const m of list) out.set(m.id, m);
@@ -308,6 +310,7 @@ export class FlinkRestClient {
 
   /** One subtask's metric values (Flink sends them as strings; converted to numbers, NaN if not numeric). */
   async subtaskMetrics(jid: string, vid: string, subtask: number, names: readonly string[]): Promise<Map<string, number>> {
+    names = names.filter((n) => typeof n === 'string' && n.length > 0);
     const q = names.length > 0 ? `?get=${names.map(encodeURIComponent).join(',')}` : '';
     const url = `/jobs/${encodeURIComponent(jid)}/vertices/${encodeURIComponent(vid)}/subtasks/${subtask}/metrics${q}`;
     const out = new Map<string, number>();

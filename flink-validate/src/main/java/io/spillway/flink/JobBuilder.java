@@ -76,7 +76,9 @@ public final class JobBuilder {
       DataStream<Batch> batches = routed.getSideOutput(Router.OFFLOAD)
           .transform(BATCHER, TypeInformation.of(Batch.class), new BatcherOperator())
           .uid("offload-batcher")
-          .setParallelism(p.offload);
+          .setParallelism(p.offload)
+          // own task: a slow first SDK call or a full Async I/O queue shows up on this vertex, not inside the router
+          .startNewChain();
       OffloadFunction fn = new OffloadFunction(cfg.offload, cfg.offloadWorkUs(), cfg.tokenizer.workUsPerRecord);
       long timeout = cfg.offload.effectiveBatchTimeoutMs();
       int capacity = cfg.offload.asyncCapacity;

@@ -106,6 +106,8 @@ public class JobConfig implements Serializable {
     /** work_us_per_record sent to the function; null = tokenizer.work_us_per_record. */
     @JsonProperty("work_us_per_record") public Long workUsPerRecord;
     @JsonProperty("max_connections") public int maxConnections = 256;
+    /** One DryRun invoke when the offload task opens (warms the SDK client; no function run, no cold start). */
+    @JsonProperty("warmup") public boolean warmup = true;
 
     public long effectiveBatchTimeoutMs() {
       if (batchTimeoutMs != null) return batchTimeoutMs;

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
@@ -43,6 +44,12 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) throws Exception {
+    if (Arrays.asList(args).contains("cluster")) {
+      // Running inside a cluster's JobManager (jar run): never System.exit; failures propagate to Flink.
+      int code = run(args);
+      if (code != EXIT_OK) throw new IllegalStateException("flink-validate exited with status " + code);
+      return;
+    }
     int code;
     try {
       code = run(args);
@@ -68,7 +75,7 @@ public final class Main {
         case "--config-b64": configB64 = arg(args, ++i); break;
         case "--mode": mode = arg(args, ++i); break;
         case "--help": case "-h":
-          System.out.println("usage: java -jar flink-validate.jar (--config job.json | --config-b64 B64) [--mode local|cluster]");
+          System.out.println("usage: java -jar flink-validate.jar (--config job.json | --config-b64 B64) [--mode local|cluster|session]");
           return EXIT_OK;
         default: throw new IllegalArgumentException("unknown argument: " + args[i]);
       }
@@ -82,7 +89,8 @@ public final class Main {
       throw new IllegalArgumentException("bad config: " + e.getMessage());
     }
     if ("cluster".equals(mode)) return runOnCluster(cfg);
-    if (!"local".equals(mode)) throw new IllegalArgumentException("--mode must be local or cluster");
+    if ("session".equals(mode)) return runSession(cfg);
+    if (!"local".equals(mode)) throw new IllegalArgumentException("--mode must be local, cluster or session");
     return runLocal(cfg);
   }
 
@@ -145,6 +153,26 @@ public final class Main {
       return report(cfg, jr.isSuccess(), jr.getJobStatus().map(JobStatus::name).orElse("UNKNOWN"),
           jr.getSerializedThrowable().map(t -> t.getFullStringifiedStackTrace()).orElse(null));
     }
+  }
+
+  /**
+   * A local session cluster (MiniCluster with REST and jar upload, no job) until the process is killed: lets the
+   * remote path (/jars/upload + /jars/run) be exercised without a real cluster. Uses rest_port and
+   * metrics_fetch_interval_ms from the config; slots = max(4, configured parallelism).
+   */
+  static int runSession(JobConfig cfg) throws Exception {
+    Configuration conf = flinkConfiguration(cfg);
+    int slots = Math.max(4, cfg.maxParallelism());
+    conf.set(TaskManagerOptions.NUM_TASK_SLOTS, slots);
+    MiniClusterConfiguration mcc = new MiniClusterConfiguration.Builder()
+        .setConfiguration(conf).setNumTaskManagers(1).setNumSlotsPerTaskManager(slots).build();
+    MiniCluster mc = new MiniCluster(mcc);
+    mc.start();
+    System.out.println("SPILLWAY_REST_URL=" + mc.getRestAddress().get(30, TimeUnit.SECONDS));
+    System.out.flush();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> mc.closeAsync(), "spillway-session-shutdown"));
+    Thread.currentThread().join();
+    return EXIT_OK;
   }
 
   static int runOnCluster(JobConfig cfg) throws Exception {

@@ -80,6 +80,7 @@ class JobMiniClusterTest {
       assertTrue(s.get("cold_starts").asLong() >= 1);
       assertEquals(lambda.calls.get(), s.get("invocations").asLong());
       assertTrue(control.polls.get() > 0);
+      assertEquals(2, lambda.dryRuns.get(), "one warm-up DryRun per offload subtask");
     }
   }
 

@@ -25,6 +25,7 @@ final class StubLambdaServer implements AutoCloseable {
   final HttpServer server;
   final AtomicInteger calls = new AtomicInteger();
   final AtomicInteger records = new AtomicInteger();
+  final AtomicInteger dryRuns = new AtomicInteger();
   volatile IntFunction<Mode> behaviour = n -> Mode.OK;
   volatile long slowMs = 3000;
   volatile String lastPath;
@@ -41,6 +42,12 @@ final class StubLambdaServer implements AutoCloseable {
 
   private void handle(HttpExchange ex) throws IOException {
     try {
+      if ("DryRun".equals(ex.getRequestHeaders().getFirst("X-Amz-Invocation-Type"))) {
+        dryRuns.incrementAndGet();
+        ex.getRequestBody().readAllBytes();
+        ex.sendResponseHeaders(204, -1);
+        return;
+      }
       int n = calls.incrementAndGet();
       lastPath = ex.getRequestURI().getPath();
       lastAuthorization = ex.getRequestHeaders().getFirst("Authorization");

@@ -97,6 +97,23 @@ public final class LambdaInvoker implements AutoCloseable {
     this.client = b.build();
   }
 
+  /**
+   * Warms the client (class loading, connection, TLS, signing) with one DryRun call, which Lambda answers with 204
+   * without running the function: no cold start is triggered and nothing is billed. Errors are ignored.
+   */
+  public CompletableFuture<Void> warmUp() {
+    InvokeRequest.Builder rb = InvokeRequest.builder()
+        .functionName(functionName)
+        .invocationType(InvocationType.DRY_RUN)
+        .payload(SdkBytes.fromUtf8String("{}"));
+    if (qualifier != null && !qualifier.isBlank()) rb.qualifier(qualifier);
+    try {
+      return client.invoke(rb.build()).handle((r, e) -> null);
+    } catch (RuntimeException e) {
+      return CompletableFuture.completedFuture(null);
+    }
+  }
+
   public CompletableFuture<Outcome> invoke(Line[] lines) {
     return invoke(lines, new Outcome());
   }

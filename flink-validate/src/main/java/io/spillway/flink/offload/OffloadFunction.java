@@ -96,6 +96,13 @@ public class OffloadFunction extends RichAsyncFunction<Batch, Result> {
       @Override public void onCold() { coldStarts.inc(); }
       @Override public void onRtt(long ms) { lastRttMs.set(ms); }
     });
+    if (cfg.warmup) {
+      try {
+        invoker.warmUp().get(10, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (Exception ignored) {
+        // best effort
+      }
+    }
   }
 
   @Override
