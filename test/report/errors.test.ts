@@ -38,6 +38,7 @@ describe('bad input names the file and what is wrong', () => {
     expect(await message(writeReport(dir))).toBe(
       `${dir}: not a run, comparison or sweep directory (no summary.json, compare.json or results.json)`,
     );
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('a run directory without its time series', async () => {
@@ -139,5 +140,6 @@ describe('bad input names the file and what is wrong', () => {
     const out = join(dir, 't.svg');
     expect(await message(renderTraceChart({ tS: [], rate: [] }, out))).toBe(`${out}: the trace has no points to chart`);
     expect(await message(renderTraceChart({ tS: [0, 1], rate: [5] }, out))).toBe(`${out}: the trace has 2 times but 1 rates`);
+    rmSync(dir, { recursive: true, force: true });
   });
 });

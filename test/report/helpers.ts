@@ -1,13 +1,21 @@
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { afterAll } from 'vitest';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
 
-/** A private copy of a fixture directory (run, compare, sweep) to write a report into. */
+const made: string[] = [];
+afterAll(() => {
+  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** A private copy of a fixture directory (run, compare, sweep) to write a report into; removed after the file's tests. */
 export function copyFixture(name: 'run' | 'compare' | 'sweep'): string {
-  const dir = join(mkdtempSync(join(tmpdir(), 'spillway-report-')), name);
+  const parent = mkdtempSync(join(tmpdir(), 'spillway-report-'));
+  made.push(parent);
+  const dir = join(parent, name);
   cpSync(join(FIXTURES, name), dir, { recursive: true });
   return dir;
 }

@@ -222,7 +222,7 @@ export function functionsSpec(runs: readonly SeriesRun[]): TopLevelSpec {
   };
   const cold: LineChartOptions = {
     title: '',
-    yTitle: 'per interval',
+    yTitle: 'events per interval',
     series: [
       { column: 'cold_starts', name: 'cold starts', color: '#17becf' },
       { column: 'throttles', name: 'throttles (429)', color: '#d62728' },
