@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import yazl from 'yazl';
+import { UserError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/fsx.js';
 import { lambdaPaths } from './lambda-paths.js';
 
@@ -27,7 +28,12 @@ const FIXED_MTIME = new Date(Date.UTC(2020, 0, 1));
 
 /** The Node handler as one ESM file, with no dependencies left to install. */
 export async function bundleNodeHandler(): Promise<string> {
-  const esbuild = await import('esbuild');
+  let esbuild: typeof import('esbuild');
+  try {
+    esbuild = await import('esbuild');
+  } catch {
+    throw new UserError('bundling the Node handler needs esbuild (a dev dependency): run npm install');
+  }
   const out = await esbuild.build({
     entryPoints: [lambdaPaths.nodeHandlerSource()],
     bundle: true,

@@ -57,12 +57,12 @@ export class ExecutionEnvironment {
   private logs: string[] = [];
   private pending: Pending | undefined;
   private nextId = 1;
-  private onDeath: (() => void) | undefined;
+  private onDeath: ((env: ExecutionEnvironment) => void) | undefined;
 
   private constructor(readonly spec: WorkerSpec) {}
 
   /** Start the runtime process and resolve once the handler module is loaded (rejects with InitError). */
-  static start(spec: WorkerSpec, initTimeoutMs: number, onDeath?: () => void): Promise<ExecutionEnvironment> {
+  static start(spec: WorkerSpec, initTimeoutMs: number, onDeath?: (env: ExecutionEnvironment) => void): Promise<ExecutionEnvironment> {
     const env = new ExecutionEnvironment(spec);
     env.onDeath = onDeath;
     const t0 = performance.now();
@@ -98,11 +98,12 @@ export class ExecutionEnvironment {
         },
         onExit: (code, signal) => {
           env.dead = true;
+          const how = signal ? `signal: ${signal}` : code === null ? 'the runtime process could not start' : `exit status ${code}`;
           settle(() =>
-            reject(new InitError({ errorType: 'Runtime.ExitError', errorMessage: `Runtime exited during init (${signal ?? `exit status ${code}`})` }, performance.now() - t0, env.takeLogs())),
+            reject(new InitError({ errorType: 'Runtime.ExitError', errorMessage: `Runtime exited during init (${how})` }, performance.now() - t0, env.takeLogs())),
           );
-          env.lost(`Runtime exited with error: ${signal ? `signal: ${signal}` : `exit status ${code}`}`, 'Runtime.ExitError');
-          env.onDeath?.();
+          env.lost(`Runtime exited with error: ${how}`, 'Runtime.ExitError');
+          env.onDeath?.(env);
         },
       });
     });

@@ -64,7 +64,7 @@ export class EnvironmentManager {
       if (!env.dead) return { env, cold: false };
       pool.all.delete(env);
     }
-    const env = await ExecutionEnvironment.start(spec, this.opts.initTimeoutMs, () => this.forget(poolKey, env));
+    const env = await ExecutionEnvironment.start(spec, this.opts.initTimeoutMs, (dead) => this.forget(poolKey, dead));
     // If the pool was retired while this one started, it serves this invocation and is killed on release.
     pool.all.add(env);
     this.changed();

@@ -99,7 +99,11 @@ export function startWorker(spec: WorkerSpec, events: WorkerEvents): WorkerHandl
   pipeLogs(child, events, ['stderr']);
   child.stdin?.on('error', () => undefined); // writes after the process died: the exit event reports it
   child.on('exit', (code, signal) => events.onExit(code, signal));
-  child.on('error', (err) => events.onLog(`runtime process error: ${err.message}`));
+  child.on('error', (err) => {
+    // e.g. python3 not installed: no exit event follows a failed spawn, so report it as one.
+    events.onLog(`runtime process error: ${err.message}`);
+    if (child.pid === undefined) events.onExit(null, null);
+  });
   return {
     pid: child.pid,
     send: (msg) => {
