@@ -3,6 +3,9 @@
  * (status codes, headers, exception classes, retries), and the endpoint runs real environments.
  * Local endpoints bind 127.0.0.1; the credentials below are dummies used only for it.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   CreateFunctionCommand,
@@ -23,6 +26,7 @@ import { zipFiles } from '../../src/live/lambda-bundle.js';
 const FN = 'spillway-offload';
 const servers: InvokeServer[] = [];
 const clients: LambdaClient[] = [];
+const tempDirs: string[] = [];
 
 async function server(options: InvokeServerOptions = {}): Promise<InvokeServer> {
   const s = await startInvokeServer({ port: 0, ...options });
@@ -49,6 +53,16 @@ function body(out: InvokeCommandOutput): Record<string, unknown> {
   return JSON.parse(Buffer.from(out.Payload ?? new Uint8Array()).toString('utf8')) as Record<string, unknown>;
 }
 
+/** The error a call failed with; fails the test if the call succeeded. */
+async function rejection<T>(call: Promise<unknown>): Promise<T> {
+  try {
+    await call;
+  } catch (err) {
+    return err as T;
+  }
+  throw new Error('expected the call to fail');
+}
+
 async function until(cond: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 200; i++) {
     if (cond()) return;
@@ -60,6 +74,7 @@ async function until(cond: () => boolean, what: string): Promise<void> {
 afterAll(async () => {
   for (const c of clients) c.destroy();
   await Promise.all(servers.map((s) => s.stop()));
+  for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
 });
 
 describe('Invoke through the real SDK', () => {
@@ -102,9 +117,7 @@ describe('Invoke through the real SDK', () => {
 
   it('404: ResourceNotFoundException for an unknown function, also by ARN', async () => {
     await expect(lambda.send(new InvokeCommand({ FunctionName: 'no-such-function' }))).rejects.toBeInstanceOf(ResourceNotFoundException);
-    const err = await lambda
-      .send(new InvokeCommand({ FunctionName: 'arn:aws:lambda:us-east-1:000000000000:function:nope' }))
-      .catch((e: unknown) => e as ResourceNotFoundException);
+    const err = await rejection<ResourceNotFoundException>(lambda.send(new InvokeCommand({ FunctionName: 'arn:aws:lambda:us-east-1:000000000000:function:nope' })));
     expect(err).toBeInstanceOf(ResourceNotFoundException);
     expect(err.$metadata.httpStatusCode).toBe(404);
     expect(err.message).toBe('Function not found: arn:aws:lambda:us-east-1:000000000000:function:nope');
@@ -114,7 +127,7 @@ describe('Invoke through the real SDK', () => {
   });
 
   it('400: InvalidRequestContentException for a payload that is not JSON', async () => {
-    const err = await lambda.send(new InvokeCommand({ FunctionName: FN, Payload: Buffer.from('{not json') })).catch((e: unknown) => e);
+    const err = await lambda.send(new InvokeCommand({ FunctionName: FN, Payload: Buffer.from('{not json') })).then(() => undefined, (e: unknown) => e);
     expect(err).toBeInstanceOf(InvalidRequestContentException);
     expect((err as InvalidRequestContentException).$metadata.httpStatusCode).toBe(400);
   });
@@ -123,7 +136,7 @@ describe('Invoke through the real SDK', () => {
     s.setFaults({ throttleRate: 1 });
     const once = client(s, 1);
     let before = s.stats().requests;
-    const e1 = await once.send(new InvokeCommand({ FunctionName: FN, Payload: tokenizeEvent('a') })).catch((e: unknown) => e as TooManyRequestsException);
+    const e1 = await rejection<TooManyRequestsException>(once.send(new InvokeCommand({ FunctionName: FN, Payload: tokenizeEvent('a') })));
     expect(e1).toBeInstanceOf(TooManyRequestsException);
     expect(e1.$metadata.httpStatusCode).toBe(429);
     expect(e1.message).toBe('Rate Exceeded.');
@@ -133,7 +146,7 @@ describe('Invoke through the real SDK', () => {
     expect(s.stats().requests - before).toBe(1);
 
     before = s.stats().requests;
-    const e3 = await lambda.send(new InvokeCommand({ FunctionName: FN, Payload: tokenizeEvent('a') })).catch((e: unknown) => e as TooManyRequestsException);
+    const e3 = await rejection<TooManyRequestsException>(lambda.send(new InvokeCommand({ FunctionName: FN, Payload: tokenizeEvent('a') })));
     expect(e3).toBeInstanceOf(TooManyRequestsException);
     expect(e3.$metadata.attempts).toBe(3);
     expect(s.stats().requests - before).toBe(3);
@@ -181,7 +194,8 @@ describe('Invoke through the real SDK', () => {
 
 describe('execution environments', () => {
   it('first call cold, second warm on the same environment, cold again after keep-warm expiry', async () => {
-    const s = await server({ keepWarmS: 0.3 });
+    // Long enough that the second call surely finds the environment warm, short enough to wait out.
+    const s = await server({ keepWarmS: 1 });
     const lambda = client(s);
     const call = async (): Promise<{ b: Record<string, unknown>; initMs: number | null }> => {
       const out = await lambda.send(new InvokeCommand({ FunctionName: FN, LogType: 'Tail', Payload: tokenizeEvent('warm me') }));
@@ -214,33 +228,65 @@ describe('execution environments', () => {
     expect(s.stats().environmentsRetired).toBe(1);
   });
 
-  it('enforces the account concurrency limit: over it, 429 ConcurrentInvocationLimitExceeded', async () => {
-    const s = await server({ concurrency: 2 });
-    const lambda = client(s, 1);
-    // Each invocation holds its environment for ~1 s of CPU, so the three requests overlap.
-    const results = await Promise.allSettled(
-      [1, 2, 3].map(() => lambda.send(new InvokeCommand({ FunctionName: FN, Payload: tokenizeEvent('slow', 1_000_000) }))),
+  /**
+   * A function whose invocations block until a gate file exists, so overlapping invocations are certain
+   * (no reliance on timing): the test opens the gate once it has seen the 429.
+   */
+  async function gatedFunction(lambda: LambdaClient, name: string): Promise<{ gate: string; open: () => void }> {
+    const code = [
+      "import { existsSync } from 'node:fs';",
+      'export const handler = async (e) => {',
+      '  while (!existsSync(e.gate)) await new Promise((r) => setTimeout(r, 5));',
+      '  return { passed: true };',
+      '};',
+    ].join('\n');
+    await lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: name,
+        Runtime: 'nodejs20.x',
+        Role: 'arn:aws:iam::000000000000:role/x',
+        Handler: 'index.handler',
+        Timeout: 60,
+        Code: { ZipFile: await zipFiles({ 'index.mjs': Buffer.from(code) }) },
+      }),
     );
-    const ok = results.filter((r) => r.status === 'fulfilled');
-    const throttled = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as TooManyRequestsException] : []));
-    expect(ok).toHaveLength(2);
-    expect(throttled).toHaveLength(1);
-    expect(throttled[0]).toBeInstanceOf(TooManyRequestsException);
-    expect(throttled[0]!.Reason).toBe('ConcurrentInvocationLimitExceeded');
-    expect(s.stats()).toMatchObject({ maxConcurrency: 2, throttles: 1, invocations: 2, coldStarts: 2 });
+    const dir = mkdtempSync(join(tmpdir(), 'spillway-gate-'));
+    tempDirs.push(dir);
+    const gate = join(dir, 'open');
+    return { gate, open: () => writeFileSync(gate, '') };
+  }
+
+  it('enforces the account concurrency limit: over it, 429 ConcurrentInvocationLimitExceeded', async () => {
+    const s = await server({ concurrency: 2, functionName: null });
+    const lambda = client(s, 1);
+    const { gate, open } = await gatedFunction(lambda, 'gated');
+    const payload = JSON.stringify({ gate });
+    const held = [1, 2].map(() => lambda.send(new InvokeCommand({ FunctionName: 'gated', Payload: payload })));
+    await until(() => s.stats().concurrency === 2, 'two invocations in flight');
+    const err = await rejection<TooManyRequestsException>(lambda.send(new InvokeCommand({ FunctionName: 'gated', Payload: payload })));
+    expect(err).toBeInstanceOf(TooManyRequestsException);
+    expect(err.$metadata.httpStatusCode).toBe(429);
+    expect(err.Reason).toBe('ConcurrentInvocationLimitExceeded');
+    open();
+    for (const out of await Promise.all(held)) expect(body(out)).toEqual({ passed: true });
+    expect(s.stats()).toMatchObject({ maxConcurrency: 2, throttles: 1, invocations: 2, coldStarts: 2, concurrency: 0 });
   });
 
   it('enforces reserved concurrency set by PutFunctionConcurrency', async () => {
-    const s = await server();
+    const s = await server({ functionName: null });
     const lambda = client(s, 1);
-    await lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: FN, ReservedConcurrentExecutions: 1 }));
-    const results = await Promise.allSettled(
-      [1, 2].map(() => lambda.send(new InvokeCommand({ FunctionName: FN, Payload: tokenizeEvent('slow', 800_000) }))),
-    );
-    const reasons = results.map((r) => (r.status === 'rejected' ? (r.reason as TooManyRequestsException).Reason : 'ok')).sort();
-    expect(reasons).toEqual(['ReservedFunctionConcurrentInvocationLimitExceeded', 'ok']);
-    await lambda.send(new DeleteFunctionConcurrencyCommand({ FunctionName: FN }));
-    expect(s.stats().maxConcurrency).toBe(1);
+    const { gate, open } = await gatedFunction(lambda, 'gated');
+    await lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: 'gated', ReservedConcurrentExecutions: 1 }));
+    const payload = JSON.stringify({ gate });
+    const held = lambda.send(new InvokeCommand({ FunctionName: 'gated', Payload: payload }));
+    await until(() => s.stats().concurrency === 1, 'one invocation in flight');
+    const err = await rejection<TooManyRequestsException>(lambda.send(new InvokeCommand({ FunctionName: 'gated', Payload: payload })));
+    expect(err).toBeInstanceOf(TooManyRequestsException);
+    expect(err.Reason).toBe('ReservedFunctionConcurrentInvocationLimitExceeded');
+    open();
+    expect(body(await held)).toEqual({ passed: true });
+    await lambda.send(new DeleteFunctionConcurrencyCommand({ FunctionName: 'gated' }));
+    expect(s.stats()).toMatchObject({ maxConcurrency: 1, throttles: 1 });
   });
 
   it('runs the Python handler in a python3 process per environment', async () => {
