@@ -126,7 +126,10 @@ export const GENERATORS: GeneratorKind[] = [
       const back = p.back_s === undefined ? Infinity : n(p, 'back_s');
       const t = [at, at];
       const r = [n(p, 'base'), n(p, 'level')];
-      if (Number.isFinite(back)) t.push(back, back), r.push(n(p, 'level'), n(p, 'base'));
+      if (Number.isFinite(back)) {
+        t.push(back, back);
+        r.push(n(p, 'level'), n(p, 'base'));
+      }
       const shape = new PiecewiseLinear(t, r);
       return gridTrace(describeParams('step', p), n(p, 'duration_s'), n(p, 'step_s'), (a, b) => shape.average(a, b));
     },
@@ -184,7 +187,10 @@ export const GENERATORS: GeneratorKind[] = [
         t.push(...kt);
         r.push(...kr);
       }
-      if (t.length === 0) t.push(0), r.push(base);
+      if (t.length === 0) {
+        t.push(0);
+        r.push(base);
+      }
       const shape = new PiecewiseLinear(t, r);
       return gridTrace(describeParams('spikes', p), n(p, 'duration_s'), n(p, 'step_s'), (a, b) => shape.average(a, b));
     },

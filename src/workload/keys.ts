@@ -58,10 +58,15 @@ export function keyGroupForKey(keyId: number, maxParallelism = 128): number {
   return murmurHash(keyId) % maxParallelism;
 }
 
+/** Subtask owning a key group (KeyGroupRangeAssignment.computeOperatorIndexForKeyGroup). */
+export function operatorIndexForKeyGroup(maxParallelism: number, parallelism: number, keyGroup: number): number {
+  return Math.floor((keyGroup * parallelism) / maxParallelism);
+}
+
 /** Subtask index receiving an integer key (KeyGroupRangeAssignment.assignKeyToParallelOperator). */
 export function subtaskForKey(keyId: number, parallelism: number, maxParallelism = 128): number {
   checkParallelism(parallelism, maxParallelism);
-  return Math.floor((keyGroupForKey(keyId, maxParallelism) * parallelism) / maxParallelism);
+  return operatorIndexForKeyGroup(maxParallelism, parallelism, keyGroupForKey(keyId, maxParallelism));
 }
 
 /** Share of the records each downstream subtask receives when key k carries keyProbs[k] of them. */
@@ -69,7 +74,7 @@ export function hashWeights(keyProbs: Float64Array, parallelism: number, maxPara
   checkParallelism(parallelism, maxParallelism);
   const w = new Float64Array(parallelism);
   for (let k = 0; k < keyProbs.length; k++) {
-    w[Math.floor((keyGroupForKey(k, maxParallelism) * parallelism) / maxParallelism)] += keyProbs[k];
+    w[operatorIndexForKeyGroup(maxParallelism, parallelism, keyGroupForKey(k, maxParallelism))] += keyProbs[k];
   }
   return w;
 }

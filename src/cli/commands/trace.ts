@@ -75,23 +75,20 @@ export function traceInspect(args: TraceInspectArgs): { text: string; stats: Tra
 }
 
 /**
- * The series a chart of a trace plots: one point at the start and one at the end of each step (a rate trace)
- * or each bin (an event trace), so a line through them draws the piecewise-constant rate.
+ * What a chart of a trace plots: the steps of a rate trace as they are, or an event trace counted into bins of
+ * binS seconds (records/s per bin); `endS` closes the last step.
  */
-export function traceChartData(trace: Trace, binS = 1): { t_s: number; rate: number }[] {
-  const out: { t_s: number; rate: number }[] = [];
-  if (trace.kind === 'rate') {
-    for (let i = 0; i < trace.tS.length; i++) {
-      const end = i + 1 < trace.tS.length ? trace.tS[i + 1] : trace.endS;
-      out.push({ t_s: trace.tS[i], rate: trace.rate[i] }, { t_s: end, rate: trace.rate[i] });
-    }
-    return out;
+export function traceChartData(trace: Trace, binS = 1): { tS: Float64Array; rate: Float64Array; endS: number } {
+  if (trace.kind === 'rate') return { tS: trace.tS, rate: trace.rate, endS: trace.endS };
+  const nb = Math.max(1, Math.ceil(trace.endS / binS - 1e-9));
+  const tS = new Float64Array(nb);
+  const rate = new Float64Array(nb);
+  for (let i = 0; i < trace.tMs.length; i++) rate[Math.min(nb - 1, Math.floor(trace.tMs[i] / (binS * 1000)))]++;
+  for (let b = 0; b < nb; b++) {
+    tS[b] = b * binS;
+    rate[b] /= binS;
   }
-  const nb = Math.max(1, Math.ceil(trace.endS / binS));
-  const counts = new Float64Array(nb);
-  for (let i = 0; i < trace.tMs.length; i++) counts[Math.min(nb - 1, Math.floor(trace.tMs[i] / (binS * 1000)))]++;
-  for (let b = 0; b < nb; b++) out.push({ t_s: b * binS, rate: counts[b] / binS }, { t_s: (b + 1) * binS, rate: counts[b] / binS });
-  return out;
+  return { tS, rate, endS: nb * binS };
 }
 
 /** `trace kinds`: every generator with its parameters. */
@@ -146,11 +143,15 @@ const kindsCommand: CommandModule<object, object> = {
   },
 };
 
-/** Chart of a trace's rate over time, written as SVG. */
+/** Chart of a trace's rate over time, written as SVG by src/report (loaded only when asked: it pulls in Vega). */
 async function writeTraceChart(trace: Trace, out: string, binS: number): Promise<void> {
-  // TODO(report): render with src/report once it exports a trace chart; until then --chart is refused.
-  void traceChartData(trace, binS);
-  throw new UserError(`trace inspect: --chart is not available yet (no chart renderer in src/report); not writing ${out}`);
+  const { renderTraceChart } = await import('../../report/index.js');
+  const shape = traceChartData(trace, binS);
+  await renderTraceChart(shape, out, {
+    title: `Trace: ${basename(trace.source)}`,
+    subtitle: trace.kind === 'rate' ? 'records per second, piecewise constant' : `records per second in ${binS} s bins`,
+    endS: shape.endS,
+  });
 }
 
 export const traceCommand: CommandModule<object, object> = {
