@@ -226,3 +226,30 @@ describe('runSweep with the in-process executor and the fake runner', () => {
     expect(s.vertices).toEqual([]);
   });
 });
+
+describe('sweep outputs, details', () => {
+  it('a run without --top leaves an earlier top/ alone; --top K replaces it', async () => {
+    const dir = scratch();
+    const out = join(dir, 'out');
+    const file = writeSweep(dir, BASE_SWEEP);
+    await runSweep(loadSweep(file), { out, executor: fakeExecutor(), top: 3 });
+    expect(readdirSync(join(out, 'top'))).toHaveLength(3);
+    await runSweep(loadSweep(file), { out, executor: fakeExecutor() });
+    expect(readdirSync(join(out, 'top'))).toHaveLength(3);
+    await runSweep(loadSweep(file), { out, executor: fakeExecutor(), top: 1 });
+    expect(readdirSync(join(out, 'top'))).toHaveLength(1);
+  });
+
+  it('formats the best rows for the terminal', async () => {
+    const { formatTopRows } = await import('../../src/experiment/sweep/summary-text.js');
+    const dir = scratch();
+    const outcome = await runSweep(loadSweep(writeSweep(dir, { ...BASE_SWEEP, seeds: [1], traces: ['trace.csv'] })), {
+      out: join(dir, 'out'),
+      executor: fakeExecutor(),
+    });
+    const text = formatTopRows(outcome.results!, 2).split('\n');
+    expect(text[0]).toMatch(/^rank\s+id\s+policy\s+params\s+p99 ms\s+cost \$\/h\s+n\s+feasible\s+pareto$/);
+    expect(text[1]).toMatch(/^1\s+r\d+\s+static\s+share=0.5 threshold=\d+\s+[\d.]+\s+[\d.]+\s+1\s+yes/);
+    expect(text).toHaveLength(4);
+  });
+});
