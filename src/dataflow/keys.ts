@@ -5,22 +5,7 @@
  * runs of mixed keys are spread by each subtask's total key probability.
  */
 import type { Rng } from '../engine/random.js';
-// TEMPORARY until src/workload/keys.ts lands (Flink's murmur-hash key groups).
-function zipfProbabilities(count: number, s: number): Float64Array {
-  const p = new Float64Array(count);
-  let total = 0;
-  for (let k = 0; k < count; k++) total += p[k] = 1 / Math.pow(k + 1, s);
-  for (let k = 0; k < count; k++) p[k] /= total;
-  return p;
-}
-function subtaskForKey(key: number, parallelism: number): number {
-  return key % parallelism;
-}
-function hashWeights(probs: Float64Array, parallelism: number): Float64Array {
-  const w = new Float64Array(parallelism);
-  probs.forEach((p, k) => (w[subtaskForKey(k, parallelism)] += p));
-  return w;
-}
+import { hashWeights, subtaskForKey, zipfProbabilities } from '../workload/keys.js';
 
 export class KeyModel {
   readonly probs: Float64Array;
