@@ -253,3 +253,18 @@ describe('sweep outputs, details', () => {
     expect(text).toHaveLength(4);
   });
 });
+
+describe('resume compatibility of the base scenario', () => {
+  it('reformatting it or changing its own policy keeps the sweep resumable; changing the job does not', async () => {
+    const dir = scratch();
+    const out = join(dir, 'out');
+    const file = writeSweep(dir, BASE_SWEEP);
+    await runSweep(loadSweep(file), { out, executor: fakeExecutor() });
+    const scenarioPath = join(dir, 'scenario.json');
+    const scenario = JSON.parse(readFileSync(scenarioPath, 'utf8'));
+    writeFileSync(scenarioPath, JSON.stringify({ ...scenario, policy: { name: 'static' }, description: 'changed' }));
+    await expect(runSweep(loadSweep(file), { out, executor: fakeExecutor() })).resolves.toMatchObject({ ran: 0, skipped: 42 });
+    writeFileSync(scenarioPath, JSON.stringify({ ...scenario, duration_s: 5 }));
+    await expect(runSweep(loadSweep(file), { out, executor: fakeExecutor() })).rejects.toThrow(/scenario\.json changed since the runs/);
+  });
+});

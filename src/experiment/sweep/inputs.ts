@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { UserError } from '../../util/errors.js';
-import { sha256 } from './ids.js';
+import { canonicalJson, sha256 } from './ids.js';
 import type { SweepSpec } from './types.js';
 
 export interface ScenarioRefs {
@@ -48,6 +48,17 @@ export function readScenarioRefs(scenarioPath: string, label = scenarioPath): Sc
   return { raw: obj, trace, platforms };
 }
 
+/**
+ * The base scenario's hash covers what changes a run: its canonical JSON without `policy` (the sweep sets the
+ * policy) and `description`, so reformatting it or switching its default policy keeps a sweep resumable.
+ */
+function scenarioHash(raw: Record<string, unknown>): string {
+  const { policy, description, ...rest } = raw;
+  void policy;
+  void description;
+  return sha256(canonicalJson(rest));
+}
+
 function fileHash(path: string): string {
   return existsSync(path) ? sha256(readFileSync(path)) : 'missing';
 }
@@ -59,6 +70,6 @@ export function inputHashes(spec: SweepSpec): Record<string, string> {
   if (spec.traces) for (const t of spec.traces) files.add(t);
   else if (refs.trace) files.add(refs.trace);
   const out: Record<string, string> = {};
-  for (const f of [...files].sort()) out[relPath(spec.dir, f)] = fileHash(f);
+  for (const f of [...files].sort()) out[relPath(spec.dir, f)] = f === spec.scenario ? scenarioHash(refs.raw) : fileHash(f);
   return out;
 }
