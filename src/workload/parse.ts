@@ -6,8 +6,8 @@
  *   event trace  `t_ms[,key][,bytes]`            one row per record (key and bytes in either order)
  * Every problem is reported as one UserError `file:line: what is wrong`, the line being the file's own line number.
  *
- * csv-parse does the tokenising (quoting, CRLF, comments, blank lines); each record goes straight from its
- * `on_record` hook into growable typed arrays and the hook returns null, so no array of rows is ever built.
+ * Each data line goes straight into growable typed arrays (no array of rows is ever built). Lines are split here;
+ * csv-parse handles any line with quotes (see scanRecords and docs/WORKLOADS.md for why and the measurements).
  */
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
@@ -44,18 +44,88 @@ export function parseTrace(text: string, file: string, opts: LoadTraceOptions = 
     throw new UserError(where(file, undefined, `duration must be a positive number of seconds, got ${durationS}`));
   }
   const b = new TraceBuilder(file, text.length);
-  scanRecords(text, file, (record, line) => b.add(record, line));
+  scanFields(text, file, (fields, line) => b.add(fields, line));
   return b.finish(durationS);
 }
 
 /**
- * Feed every data record of `text` to `onRecord` with its 1-based line number, skipping blank lines and lines
- * whose first non-blank character is `#`. Plain lines (no `"`) are split on commas here, into one reused array;
- * a line with quotes goes to csv-parse, which knows CSV quoting. Measured on 3.6 M event rows (docs/WORKLOADS.md):
- * csv-parse for every line costs about 4 µs a row, this split about 0.1 µs.
+ * The fields of one record, as positions in the text (a plain line) or as strings (a quoted line, which
+ * csv-parse split). One instance is reused for every line, so reading numbers allocates nothing.
  */
-export function scanRecords(text: string, file: string, onRecord: (record: string[], line: number) => void): void {
-  const fields: string[] = [];
+export class Fields {
+  count = 0;
+  text = '';
+  starts = new Int32Array(16);
+  ends = new Int32Array(16);
+  /** Set for a quoted line: its fields as csv-parse returned them. */
+  strings: string[] | null = null;
+
+  push(start: number, end: number): void {
+    while (start < end && isBlank(this.text.charCodeAt(start))) start++;
+    while (end > start && isBlank(this.text.charCodeAt(end - 1))) end--;
+    if (this.count === this.starts.length) {
+      const s = new Int32Array(this.count * 2);
+      const e = new Int32Array(this.count * 2);
+      s.set(this.starts);
+      e.set(this.ends);
+      this.starts = s;
+      this.ends = e;
+    }
+    this.starts[this.count] = start;
+    this.ends[this.count] = end;
+    this.count++;
+  }
+
+  str(i: number): string {
+    return this.strings ? this.strings[i] : this.text.slice(this.starts[i], this.ends[i]);
+  }
+
+  toArray(): string[] {
+    const out: string[] = [];
+    for (let i = 0; i < this.count; i++) out.push(this.str(i));
+    return out;
+  }
+
+  /**
+   * Field i as a non-negative finite number, or a UserError naming `column`. Plain decimals (digits with an
+   * optional fraction, under 2^53 and 22 fraction digits) are read from the characters: m / 10^k is then
+   * correctly rounded, as Number() is. Anything else goes through Number() and its checks.
+   */
+  num(i: number, file: string, line: number, column: string): number {
+    if (this.strings === null) {
+      const text = this.text;
+      const end = this.ends[i];
+      let p = this.starts[i];
+      let m = 0;
+      let k = 0;
+      let digits = 0;
+      let dot = false;
+      for (; p < end; p++) {
+        const c = text.charCodeAt(p);
+        if (c >= 48 && c <= 57) {
+          m = m * 10 + (c - 48);
+          digits++;
+          if (dot) k++;
+        } else if (c === 46 && !dot) dot = true;
+        else break;
+      }
+      if (p === end && digits > 0 && m <= Number.MAX_SAFE_INTEGER && k <= 22) return k === 0 ? m : m / POW10[k];
+    }
+    return readNumber(this.str(i), file, line, column);
+  }
+}
+
+const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+
+/**
+ * Feed every data record of `text` to `onRecord` with its 1-based line number, skipping blank lines and lines
+ * whose first non-blank character is `#`. Plain lines (no `"`) are split on commas here, into one reused Fields;
+ * a line with quotes goes to csv-parse, which knows CSV quoting. Measured on 3.6 M event rows (docs/WORKLOADS.md):
+ * csv-parse for every line costs 4–6.5 µs a row; loading through this split, well under 1 µs a row.
+ */
+export function scanFields(text: string, file: string, onRecord: (fields: Fields, line: number) => void): void {
+  const fields = new Fields();
+  fields.text = text;
   let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   let line = 0;
   const len = text.length;
@@ -73,12 +143,13 @@ export function scanRecords(text: string, file: string, onRecord: (record: strin
     }
     // One pass over the line: note the commas, and whether any quote asks for real CSV parsing.
     let quoted = false;
-    fields.length = 0;
+    fields.count = 0;
+    fields.strings = null;
     let start = pos;
     for (let i = pos; i < end; i++) {
       const c = text.charCodeAt(i);
       if (c === 44 /* , */) {
-        fields.push(field(text, start, i));
+        fields.push(start, i);
         start = i + 1;
       } else if (c === 34 /* " */) {
         quoted = true;
@@ -92,29 +163,30 @@ export function scanRecords(text: string, file: string, onRecord: (record: strin
       } catch (err) {
         throw new UserError(where(file, line, `not a readable CSV line: ${(err as Error).message}`));
       }
-      onRecord(records[0] ?? [], line);
+      fields.strings = records[0] ?? [];
+      fields.count = fields.strings.length;
     } else {
-      fields.push(field(text, start, end));
-      onRecord(fields, line);
+      fields.push(start, end);
     }
+    onRecord(fields, line);
     pos = next;
   }
+}
+
+/** scanFields with each record as an array of strings, for small files where convenience wins. */
+export function scanRecords(text: string, file: string, onRecord: (record: string[], line: number) => void): void {
+  scanFields(text, file, (f, line) => onRecord(f.toArray(), line));
 }
 
 function isBlank(c: number): boolean {
   return c === 32 || c === 9 || c === 13;
 }
 
-/** text[start, end) without surrounding blanks. */
-function field(text: string, start: number, end: number): string {
-  while (start < end && isBlank(text.charCodeAt(start))) start++;
-  while (end > start && isBlank(text.charCodeAt(end - 1))) end--;
-  return text.slice(start, end);
-}
-
 /** Strict number: rejects empty fields and anything Number() cannot read whole. */
 function readNumber(s: string, file: string, line: number, column: string): number {
-  const v = s.length === 0 ? NaN : Number(s);
+  // Number() also reads 0x…, 0o… and 0b…; a trace means decimal, so those are not numbers here.
+  const radix = s.length > 2 && s.charCodeAt(0) === 48 ? s.charCodeAt(1) | 32 : 0;
+  const v = s.length === 0 || radix === 120 || radix === 111 || radix === 98 ? NaN : Number(s);
   if (v !== v) throw new UserError(where(file, line, `${column} is not a number: "${s}"`));
   if (v === Infinity || v === -Infinity) throw new UserError(where(file, line, `${column} is not finite: "${s}"`));
   if (v < 0) throw new UserError(where(file, line, `${column} is negative: ${s}`));
@@ -161,10 +233,10 @@ class TraceBuilder {
     this.t = new Float64Array(Math.max(64, Math.min(1 << 24, Math.ceil(textLength / 8))));
   }
 
-  add(record: string[], line: number): void {
+  add(rec: Fields, line: number): void {
     const layout = this.layout;
     if (layout === undefined) {
-      this.layout = parseHeader(record, this.file, line);
+      this.layout = parseHeader(rec.toArray(), this.file, line);
       this.headerLine = line;
       if (this.layout.kind === 'rate') this.v = new Float64Array(this.t.length);
       else {
@@ -177,35 +249,36 @@ class TraceBuilder {
     const n = this.n;
     if (n === this.t.length) this.grow();
     if (layout.kind === 'rate') {
-      if (record.length !== 2) {
-        throw new UserError(where(file, line, `expected 2 columns (t_s,rate), found ${record.length}`));
+      if (rec.count !== 2) {
+        throw new UserError(where(file, line, `expected 2 columns (t_s,rate), found ${rec.count}`));
       }
-      const t = readNumber(record[0], file, line, 't_s');
-      const r = readNumber(record[1], file, line, 'rate');
+      const t = rec.num(0, file, line, 't_s');
+      const r = rec.num(1, file, line, 'rate');
       if (n === 0 && t !== 0) {
-        throw new UserError(where(file, line, `a rate trace must start at t_s = 0, first row has t_s = ${record[0]}`));
+        throw new UserError(where(file, line, `a rate trace must start at t_s = 0, first row has t_s = ${rec.str(0)}`));
       }
       if (n > 0 && !(t > this.t[n - 1])) {
         throw new UserError(
-          where(file, line, `t_s must be strictly increasing: ${record[0]} after ${this.t[n - 1]} (line ${this.lastLine})`),
+          where(file, line, `t_s must be strictly increasing: ${rec.str(0)} after ${this.t[n - 1]} (line ${this.lastLine})`),
         );
       }
       this.t[n] = t;
       this.v![n] = r;
     } else {
-      if (record.length !== layout.columns) {
-        throw new UserError(where(file, line, `expected ${layout.columns} columns as in the header, found ${record.length}`));
+      if (rec.count !== layout.columns) {
+        throw new UserError(where(file, line, `expected ${layout.columns} columns as in the header, found ${rec.count}`));
       }
-      const t = readNumber(record[0], file, line, 't_ms');
+      const t = rec.num(0, file, line, 't_ms');
       if (n > 0 && t < this.t[n - 1]) {
         throw new UserError(
-          where(file, line, `t_ms must not decrease: ${record[0]} after ${this.t[n - 1]} (line ${this.lastLine})`),
+          where(file, line, `t_ms must not decrease: ${rec.str(0)} after ${this.t[n - 1]} (line ${this.lastLine})`),
         );
       }
       this.t[n] = t;
-      if (layout.bytesCol >= 0) this.v![n] = readNumber(record[layout.bytesCol], file, line, 'bytes');
+      if (layout.bytesCol >= 0) this.v![n] = rec.num(layout.bytesCol, file, line, 'bytes');
       if (layout.keyCol >= 0) {
-        const name = record[layout.keyCol];
+        // A key is looked up by its text (one slice per record: Map keys must be strings).
+        const name = rec.str(layout.keyCol);
         let id = this.keyIds.get(name);
         if (id === undefined) {
           id = this.keyNames.length;

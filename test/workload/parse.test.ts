@@ -108,6 +108,13 @@ describe('rate traces', () => {
     expect(err.message).toBe('f.csv:7: rate is not a number: "x"');
   });
 
+  it('reads decimal and exponent numbers, not hex', () => {
+    const t = parseTrace('t_s,rate\n0,1e3\n0.5,0e5\n1,.5\n', 'x.csv');
+    if (t.kind !== 'rate') throw new Error('kind');
+    expect(Array.from(t.rate)).toEqual([1000, 0, 0.5]);
+    expect(errorOf(() => parseTrace('t_s,rate\n0,0x10\n', 'f.csv')).message).toBe('f.csv:2: rate is not a number: "0x10"');
+  });
+
   it('rejects a non-positive duration', () => {
     const err = errorOf(() => parseTrace('t_s,rate\n0,1\n', 'f.csv', { durationS: 0 }));
     expect(err.message).toBe('f.csv: duration must be a positive number of seconds, got 0');
