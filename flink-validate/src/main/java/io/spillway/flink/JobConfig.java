@@ -86,7 +86,7 @@ public class JobConfig implements Serializable {
     private static final long serialVersionUID = 1L;
     /** false = no offload path at all (router still runs; share is forced to 0). */
     @JsonProperty("enabled") public boolean enabled = true;
-    @JsonProperty("function_name") public String functionName = "spillway-tokenize";
+    @JsonProperty("function_name") public String functionName = "spillway-offload";
     /** Local Invoke-API endpoint (e.g. http://127.0.0.1:9001); null = real AWS (default credentials + region chain). */
     @JsonProperty("endpoint_url") public String endpointUrl;
     /** Region override; null = default region chain (or us-east-1 for a local endpoint). */

@@ -6,8 +6,9 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * The shared tokenizer rule (same as the Lambda handlers): split on {@code [^\p{L}\p{N}]+}, lower-case each token
- * with {@link Locale#ROOT}, drop empty tokens.
+ * The shared tokenizer rule (same as the Lambda handlers, checked against lambda/testdata/vectors.json): lower-case
+ * the line with {@link Locale#ROOT} (locale-independent), split on {@code [^\p{L}\p{N}]+}, drop empty tokens.
+ * Lower-casing first matters for e.g. "İ" → "i" + U+0307 (a mark, so it separates) and Greek final sigma.
  */
 public final class Tokenizer {
   public static final Pattern SPLIT = Pattern.compile("[^\\p{L}\\p{N}]+");
@@ -17,10 +18,8 @@ public final class Tokenizer {
   public static List<String> tokenize(String text) {
     List<String> out = new ArrayList<>();
     if (text == null || text.isEmpty()) return out;
-    for (String part : SPLIT.split(text)) {
-      if (part.isEmpty()) continue;
-      String t = part.toLowerCase(Locale.ROOT);
-      if (!t.isEmpty()) out.add(t);
+    for (String part : SPLIT.split(text.toLowerCase(Locale.ROOT))) {
+      if (!part.isEmpty()) out.add(part);
     }
     return out;
   }
