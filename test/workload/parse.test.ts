@@ -132,6 +132,25 @@ describe('event traces', () => {
     expect(t.endS).toBe(0.007);
   });
 
+  it('reads plain decimals exactly as Number() does', () => {
+    const values = ['0', '1', '1.', '0.1', '0.3', '123.456', '999.999', '1e3', '2.5E-1', '+7', '00012.50', '9007199254740991',
+      '9007199254740993', '12345678901234567890.5', '0.1234567890123456789012345', '1.7976931348623157'];
+    const sorted = [...values].sort((a, b) => Number(a) - Number(b));
+    const t = parseTrace(`t_ms\n${sorted.join('\n')}\n`, 'e.csv');
+    if (t.kind !== 'event') throw new Error('kind');
+    expect(Array.from(t.tMs)).toEqual(sorted.map(Number));
+    let x = 0.5;
+    const rows: string[] = [];
+    for (let i = 0; i < 2000; i++) {
+      x += ((i * 7919) % 1000) / 997;
+      rows.push(x.toFixed(i % 7));
+    }
+    const sortedRows = rows.map(Number).every((v, i, a) => i === 0 || v >= a[i - 1]) ? rows : rows.sort((a, b) => Number(a) - Number(b));
+    const u = parseTrace(`t_ms\n${sortedRows.join('\n')}\n`, 'e.csv');
+    if (u.kind !== 'event') throw new Error('kind');
+    expect(Array.from(u.tMs)).toEqual(sortedRows.map(Number));
+  });
+
   it('t_ms alone; the duration drops later records', () => {
     const t = parseTrace('t_ms\n0\n999\n1000\n1001\n', 'e.csv', { durationS: 1 });
     if (t.kind !== 'event') throw new Error('kind');
