@@ -103,6 +103,8 @@ export class Subtask implements EventHandler {
   private inService = false;
   /** Inside serve(): hooks may queue work but must not start it. */
   private walking = false;
+  /** Inside tryStart(). */
+  private starting = false;
   private pendingKind = 0; // 0 none, 1 emit downstream, 2 sink results
   private pCount = 0;
   private pBytes = 0;
@@ -279,8 +281,7 @@ export class Subtask implements EventHandler {
   /** Mailbox work arrived (a window fired, an offload batch came back). */
   enqueueWork(count: number, bytes: number, aFirst: number, aLast: number, seq: number, origin: number, key: number, startOp: number, now: number): void {
     this.work.push(count, bytes, aFirst, aLast, seq, origin, key, startOp);
-    // Work queued from inside a walk (an ordered release) waits for that walk's service to end.
-    if (!this.walking) this.tryStart(now);
+    this.tryStart(now);
   }
 
   /** Wake the subtask if it is idle (e.g. offload work drained, so it may now finish). */
@@ -345,9 +346,20 @@ export class Subtask implements EventHandler {
   // ----------------------------------------------------------------------------------------------------
   // Serving
 
+  /**
+   * Start serving if the subtask is free. Not re-entrant: work queued while a start or a walk is under way
+   * (a window firing as a buffer is consumed, an ordered release) is picked up by the loop already running,
+   * never by a nested start that would serve two runs at once.
+   */
   private tryStart(now: number): void {
-    while (!this.inService && !this.blocked && !this.finished) {
-      if (!this.takeNext(now)) return;
+    if (this.starting || this.walking) return;
+    this.starting = true;
+    try {
+      while (!this.inService && !this.blocked && !this.finished) {
+        if (!this.takeNext(now) && this.work.length === 0) break;
+      }
+    } finally {
+      this.starting = false;
     }
   }
 
@@ -474,6 +486,7 @@ export class Subtask implements EventHandler {
    * The offload hook may take part of the run before its operator; windows absorb theirs.
    */
   private serve(count: number, bytes: number, aFirst: number, aLast: number, seq: number, origin: number, key: number, tag: number, now: number, isInput: boolean): void {
+    if (this.inService) throw new Error(`subtask ${this.task.id}#${this.index}: a run started while another is in service`);
     this.walking = true;
     const ops = this.task.operators;
     const hook = this.hook;

@@ -51,3 +51,49 @@ describe('zero loss under faults', () => {
     );
   });
 });
+
+describe('exact stateful merge under faults', () => {
+  it('window results equal local-only results for random shares, faults and merge timing', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          share: fc.double({ min: 0.05, max: 1, noNaN: true }),
+          errorRate: fc.double({ min: 0, max: 0.5, noNaN: true }),
+          reserved: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }),
+          windowMs: fc.constantFrom(500, 1000, 3000),
+          parallelism: fc.integer({ min: 1, max: 3 }),
+          seed: fc.integer({ min: 0, max: 10000 }),
+        }),
+        (p) => {
+          const build = (offload: boolean) =>
+            scenario({
+              name: 'window-property',
+              seed: p.seed,
+              duration_s: 6,
+              time_resolution_ms: 0,
+              workload: { trace: 'constant-500.csv', arrivals: 'poisson', record_bytes: 50, keys: { count: 30, zipf_s: 0.8 } },
+              vertices: [
+                { id: 'source', kind: 'source', parallelism: 2, service_ms: { type: 'deterministic', value: 0.01 } },
+                { id: 'count', kind: 'window', parallelism: p.parallelism, service_ms: { type: 'exponential', mean: 1 }, window: { size_ms: p.windowMs }, output_bytes: 24 },
+                { id: 'sink', kind: 'sink', parallelism: 1, service_ms: { type: 'deterministic', value: 0.01 } },
+              ],
+              edges: [
+                { from: 'source', to: 'count', partitioning: 'hash' },
+                { from: 'count', to: 'sink', partitioning: 'rebalance' },
+              ],
+              offload: [{ id: 'partial', vertex: 'count', platform: LAMBDA_MODEL, error_rate: p.errorRate, reserved_concurrency: p.reserved }],
+              policy: offload ? { name: 'static', params: { threshold: 0, share: p.share } } : { name: 'backpressure' },
+              controller: { interval_ms: 1000, reporting_delay_ms: 0 },
+            });
+          const local = runScenario(build(false));
+          const burst = runScenario(build(true));
+          expect(burst.windows).toEqual(local.windows);
+          expect(burst.summary.records.results).toBe(local.summary.records.results);
+          expect(burst.summary.records.lost).toBe(0);
+          expect(burst.summary.records.duplicated).toBe(0);
+        },
+      ),
+      { numRuns: 15, seed: 11 },
+    );
+  });
+});
