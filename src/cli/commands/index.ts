@@ -1,11 +1,13 @@
 /** Every sub-command of `spillway`. Each lives in its own module; add new ones here. */
 import type { CommandModule } from 'yargs';
+import { calibrateCommand } from './calibrate.js';
 import { demoCommand } from './demo.js';
 import { lambdaCommand } from './lambda.js';
 import { policiesCommand } from './policies.js';
 import { reportCommand } from './report.js';
 import { simulateCommand } from './simulate.js';
 import { sweepCommand } from './sweep.js';
+import { traceCommand } from './trace.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const commands: CommandModule<any, any>[] = [
@@ -13,6 +15,8 @@ export const commands: CommandModule<any, any>[] = [
   demoCommand,
   sweepCommand,
   reportCommand,
+  traceCommand,
   policiesCommand,
   lambdaCommand,
+  calibrateCommand,
 ];
