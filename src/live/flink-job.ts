@@ -307,7 +307,21 @@ export async function startLocalJob(config: FlinkJobConfig, opts: StartLocalJobO
     });
   });
   let done = false;
-  void exited.then(() => (done = true), () => (done = true));
+  // never leave the JVM behind if this Node process exits first
+  const killChild = () => {
+    if (!done) child.kill('SIGKILL');
+  };
+  process.once('exit', killChild);
+  void exited.then(
+    () => {
+      done = true;
+      process.removeListener('exit', killChild);
+    },
+    () => {
+      done = true;
+      process.removeListener('exit', killChild);
+    },
+  );
 
   const deadline = Date.now() + (opts.startTimeoutMs ?? 120_000);
   const fail = async (why: string): Promise<never> => {

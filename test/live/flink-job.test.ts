@@ -55,4 +55,17 @@ describe.skipIf(!e2e)('flink-job end to end (local MiniCluster)', () => {
     expect(r.summary?.lost).toBe(0);
     expect(r.summary?.duplicated).toBe(0);
   }, 120_000);
+
+  it('stop() cancels a running job and the process exits with status 2', async () => {
+    const { mkdtemp } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { startLocalJob } = await import('../../src/live/flink-job.js');
+    const out = await mkdtemp(join(tmpdir(), 'flink-job-stop-'));
+    const h = await startLocalJob({ duration_s: 600, trace: [[0, 100]], output_dir: out, offload: { enabled: false } });
+    const r = await h.stop();
+    expect(r.exitCode).toBe(2);
+    expect(r.result?.job_status).toBe('CANCELED');
+    expect(r.summary).toBeUndefined();
+  }, 120_000);
 });

@@ -14,8 +14,6 @@ public class Result {
   public int tokenCount;
   public int expectedTokens;
   public byte path;
-  /** Only set while a fallback line still awaits local tokenization; null once done. */
-  public String pendingText;
   // batch statistics (non-zero only on the first result of an offload batch)
   public int invocations;
   public int coldStarts;
