@@ -85,6 +85,21 @@ class JobMiniClusterTest {
   }
 
   @Test
+  void wrongTokenizerInTheFunctionFailsTheRunWithStatus3(@TempDir Path dir) throws Exception {
+    try (StubLambdaServer lambda = new StubLambdaServer()) {
+      lambda.behaviour = n -> n == 2 ? StubLambdaServer.Mode.EXTRA_TOKEN : StubLambdaServer.Mode.OK;
+      String extra = ",\"initial_decision\":{\"version\":0,\"share\":0.2,\"batchRecords\":100,\"maxWaitMs\":20,\"maxInFlight\":2}"
+          + ",\"offload\":{\"endpoint_url\":" + M.writeValueAsString(lambda.url()) + ",\"mode\":\"ordered\"}";
+      JsonNode s = run(dir, baseConfig(dir.resolve("out"), extra), Main.EXIT_CHECK_FAILED);
+      assertFalse(s.get("ok").asBoolean());
+      assertEquals(0, s.get("lost").asLong());
+      assertEquals(0, s.get("duplicated").asLong());
+      assertTrue(s.get("token_mismatches").asLong() > 0);
+      assertEquals(1000, s.get("offloaded").asLong() + s.get("fallbacks").asLong()); // 0.2 of 5000, per subtask exact
+    }
+  }
+
+  @Test
   void badConfigIsUsageError() throws Exception {
     assertThrows(IllegalArgumentException.class, () -> Main.run(new String[] {"--bogus"}));
   }

@@ -19,7 +19,7 @@ import java.util.function.IntFunction;
  * Behaviour per call number (1-based) is chosen by {@link #behaviour}.
  */
 final class StubLambdaServer implements AutoCloseable {
-  enum Mode { OK, THROTTLE, FUNCTION_ERROR, DROP_RECORD, NOT_FOUND, SLOW }
+  enum Mode { OK, THROTTLE, FUNCTION_ERROR, DROP_RECORD, NOT_FOUND, SLOW, EXTRA_TOKEN }
 
   private static final ObjectMapper M = new ObjectMapper();
   final HttpServer server;
@@ -85,6 +85,7 @@ final class StubLambdaServer implements AutoCloseable {
         o.put("t", r.get("t").asLong());
         ArrayNode toks = o.putArray("tokens");
         for (String t : Tokenizer.tokenize(r.get("text").asText())) toks.add(t);
+        if (mode == Mode.EXTRA_TOKEN) toks.add("extra");
         records.incrementAndGet();
       }
       resp.put("env", "stub-1");
