@@ -1,16 +1,13 @@
 /** Read a scenario file, check it against the schema and the rules a schema cannot say, apply defaults. */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { Ajv } from 'ajv';
 import { checkCount, checkDistribution } from '../engine/distributions.js';
 import { UserError, where } from '../util/errors.js';
-import { describeAjvError } from '../util/schema-errors.js';
+import { lazyValidator } from '../util/schema-errors.js';
 import { NETWORK_DEFAULTS, type Scenario, type ScenarioSpec } from './scenario.js';
 import { scenarioSchema, schemaDependencies } from './scenario-schema.js';
 
-const ajv = new Ajv({ allErrors: false, strict: false });
-for (const s of schemaDependencies) ajv.addSchema(s);
-const validate = ajv.compile(scenarioSchema);
+const validate = lazyValidator(scenarioSchema, [...schemaDependencies]);
 
 export function loadScenario(path: string): Scenario {
   const file = resolve(path);
@@ -31,10 +28,8 @@ export function loadScenario(path: string): Scenario {
 
 /** Validate an in-memory scenario; `file` anchors relative paths, `label` names it in messages. */
 export function checkScenario(json: unknown, file: string, label = file): Scenario {
-  if (!validate(json)) {
-    const { field, what } = describeAjvError(validate.errors![0]);
-    throw new UserError(where(label, field, what));
-  }
+  const problem = validate(json);
+  if (problem) throw new UserError(where(label, problem.field, problem.what));
   const spec = json as unknown as ScenarioSpec;
   semanticChecks(spec, label);
   const dir = dirname(file);

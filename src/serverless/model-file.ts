@@ -3,9 +3,9 @@
  * cannot say. Every problem is one UserError `file: field: what`.
  */
 import { readFileSync } from 'node:fs';
-import { Ajv, type ErrorObject } from 'ajv';
 import { checkDistribution, distributionSchema, type ShiftedSpec } from '../engine/distributions.js';
 import { UserError, where } from '../util/errors.js';
+import { lazyValidator } from '../util/schema-errors.js';
 import { MODEL_FORMAT, type PlatformModel } from './model.js';
 
 const dist = { $ref: 'spillway:distribution' } as const;
@@ -150,53 +150,7 @@ export const platformModelSchema = {
   },
 } as const;
 
-const ajv = new Ajv({ allErrors: false, strict: false });
-ajv.addSchema(distributionSchema);
-const validate = ajv.compile(platformModelSchema);
-
-/** `/concurrency/account_limit` → `concurrency.account_limit`, `/a/0/b` → `a[0].b` */
-function fieldPath(instancePath: string): string {
-  return instancePath
-    .split('/')
-    .filter(Boolean)
-    .map((p, i) => (/^\d+$/.test(p) ? `[${p}]` : i === 0 ? p : `.${p}`))
-    .join('');
-}
-
-/**
- * Turn ajv's first error into `field` + `what`. With `oneOf` (nullable fields, the two CPU forms) ajv reports the
- * branch errors first; we prefer the deepest error so the message names the innermost field.
- */
-function describe(errors: ErrorObject[]): { field: string; what: string } {
-  let e = errors[0];
-  for (const x of errors) if (x.instancePath.length > e.instancePath.length && x.keyword !== 'oneOf') e = x;
-  let field = fieldPath(e.instancePath);
-  let what = e.message ?? 'is invalid';
-  switch (e.keyword) {
-    case 'additionalProperties': {
-      const extra = (e.params as { additionalProperty: string }).additionalProperty;
-      field = field ? `${field}.${extra}` : extra;
-      what = 'is not a known field';
-      break;
-    }
-    case 'required': {
-      const missing = (e.params as { missingProperty: string }).missingProperty;
-      field = field ? `${field}.${missing}` : missing;
-      what = 'is required';
-      break;
-    }
-    case 'enum':
-      what = `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
-      break;
-    case 'const':
-      what = `must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}`;
-      break;
-    case 'oneOf':
-      what = 'does not match any allowed form';
-      break;
-  }
-  return { field: field || '(top level)', what };
-}
+const validate = lazyValidator(platformModelSchema, [distributionSchema]);
 
 /** Read, validate and return a platform model file. */
 export function loadPlatformModel(path: string): PlatformModel {
@@ -217,11 +171,9 @@ export function loadPlatformModel(path: string): PlatformModel {
 
 /** Validate an in-memory model; `label` names it in messages. Returns the same object, typed. */
 export function checkPlatformModel(json: unknown, label: string): PlatformModel {
-  if (!validate(json)) {
-    // With allErrors off, ajv still collects the failing branches of a oneOf.
-    const { field, what } = describe(validate.errors!);
-    throw new UserError(where(label, field, what));
-  }
+  // With allErrors off, ajv still collects the failing branches of a oneOf; the deepest names the field.
+  const problem = validate(json);
+  if (problem) throw new UserError(where(label, problem.field, problem.what));
   const m = json as unknown as PlatformModel;
   semanticChecks(m, label);
   return m;
