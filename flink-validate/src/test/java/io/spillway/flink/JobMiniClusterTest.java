@@ -61,7 +61,8 @@ class JobMiniClusterTest {
           : n % 7 == 0 ? StubLambdaServer.Mode.FUNCTION_ERROR : StubLambdaServer.Mode.OK;
       control.decision = "{\"version\":1,\"share\":0.5,\"batchRecords\":50,\"maxWaitMs\":20,\"maxInFlight\":4}";
       String extra = ",\"control\":{\"url\":" + M.writeValueAsString(control.url()) + ",\"poll_ms\":100}"
-          + ",\"initial_decision\":{\"version\":0,\"share\":0.5,\"batchRecords\":50,\"maxWaitMs\":20,\"maxInFlight\":4}"
+          // initial share 0: every offloaded record proves the polled decision reached the routers
+          + ",\"initial_decision\":{\"version\":0,\"share\":0.0,\"batchRecords\":50,\"maxWaitMs\":20,\"maxInFlight\":4}"
           + ",\"offload\":{\"function_name\":\"tok\",\"endpoint_url\":" + M.writeValueAsString(lambda.url())
           + ",\"mode\":\"unordered\",\"async_capacity\":16,\"attempt_timeout_ms\":3000,"
           + "\"backoff_base_ms\":1,\"throttle_backoff_base_ms\":2,\"backoff_max_ms\":20}";
@@ -72,8 +73,9 @@ class JobMiniClusterTest {
       assertEquals(0, s.get("lost").asLong());
       assertEquals(0, s.get("duplicated").asLong());
       assertEquals(0, s.get("token_mismatches").asLong());
-      // share 0.5 on each of 2 router subtasks with 2500 records each: exactly 2500 offloaded (some fell back)
-      assertEquals(2500, s.get("offloaded").asLong() + s.get("fallbacks").asLong());
+      // share 0.5 from the controller (0 until its first answer arrives), 2 router subtasks x 2500 records
+      long routed = s.get("offloaded").asLong() + s.get("fallbacks").asLong();
+      assertTrue(routed >= 1500 && routed <= 2500, "routed to offload: " + routed);
       assertTrue(s.get("offloaded").asLong() > 0);
       assertTrue(s.get("fallbacks").asLong() > 0, "calls 20..22 throttled -> at least one fallback batch");
       assertTrue(s.get("throttles").asLong() >= 3);
