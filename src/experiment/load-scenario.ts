@@ -105,6 +105,7 @@ function semanticChecks(spec: ScenarioSpec, label: string): void {
     if (v === undefined) throw new UserError(where(label, `offload[${i}].vertex`, `unknown vertex "${o.vertex}"`));
     const kind = spec.vertices[v].kind;
     if (kind === 'source') throw new UserError(where(label, `offload[${i}].vertex`, 'a source cannot be offloaded (offload the vertex after it)'));
+    if (kind === 'sink') throw new UserError(where(label, `offload[${i}].vertex`, 'a sink cannot be offloaded (offload the vertex before it)'));
   });
   if (spec.metrics_interval_ms && spec.controller?.interval_ms && spec.controller.interval_ms % spec.metrics_interval_ms !== 0) {
     throw new UserError(where(label, 'controller.interval_ms', 'must be a multiple of metrics_interval_ms'));
