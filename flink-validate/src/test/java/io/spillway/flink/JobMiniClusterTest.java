@@ -89,15 +89,19 @@ class JobMiniClusterTest {
   @Test
   void wrongTokenizerInTheFunctionFailsTheRunWithStatus3(@TempDir Path dir) throws Exception {
     try (StubLambdaServer lambda = new StubLambdaServer()) {
+      // call 2 answers with a wrong token count; the batch holding seq 2008 (offloaded: share 0.2 takes every 5th record per subtask) is always throttled -> it falls back
       lambda.behaviour = n -> n == 2 ? StubLambdaServer.Mode.EXTRA_TOKEN : StubLambdaServer.Mode.OK;
+      lambda.throttleSeq = 2008;
       String extra = ",\"initial_decision\":{\"version\":0,\"share\":0.2,\"batchRecords\":100,\"maxWaitMs\":20,\"maxInFlight\":2}"
-          + ",\"offload\":{\"endpoint_url\":" + M.writeValueAsString(lambda.url()) + ",\"mode\":\"ordered\"}";
+          + ",\"offload\":{\"endpoint_url\":" + M.writeValueAsString(lambda.url()) + ",\"mode\":\"ordered\",\"backoff_base_ms\":1,\"throttle_backoff_base_ms\":2,\"backoff_max_ms\":20}";
       JsonNode s = run(dir, baseConfig(dir.resolve("out"), extra), Main.EXIT_CHECK_FAILED);
       assertFalse(s.get("ok").asBoolean());
       assertEquals(0, s.get("lost").asLong());
       assertEquals(0, s.get("duplicated").asLong());
       assertTrue(s.get("token_mismatches").asLong() > 0);
       assertEquals(1000, s.get("offloaded").asLong() + s.get("fallbacks").asLong()); // 0.2 of 5000, per subtask exact
+      assertTrue(s.get("fallbacks").asLong() > 0);
+      assertEquals(1, s.get("fallback_batches").asLong());
     }
   }
 

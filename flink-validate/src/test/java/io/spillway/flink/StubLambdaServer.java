@@ -28,6 +28,8 @@ final class StubLambdaServer implements AutoCloseable {
   final AtomicInteger dryRuns = new AtomicInteger();
   volatile IntFunction<Mode> behaviour = n -> Mode.OK;
   volatile long slowMs = 3000;
+  /** Every request containing this seq is throttled (-1 = off): forces a deterministic fallback batch. */
+  volatile long throttleSeq = -1;
   volatile String lastPath;
   volatile String lastAuthorization;
 
@@ -57,6 +59,9 @@ final class StubLambdaServer implements AutoCloseable {
         return;
       }
       Mode mode = behaviour.apply(n);
+      if (throttleSeq >= 0 && new String(body, StandardCharsets.UTF_8).contains("\"seq\":" + throttleSeq + ",")) {
+        mode = Mode.THROTTLE;
+      }
       switch (mode) {
         case THROTTLE:
           send(ex, 429, "{\"Type\":\"User\",\"message\":\"Rate Exceeded.\",\"Reason\":\"ReservedFunctionConcurrentInvocationLimitExceeded\"}",
