@@ -77,7 +77,9 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
 
   const policyRef = options.policy ?? scenario.policy?.name ?? 'backpressure';
   const factory = typeof policyRef === 'string' ? getPolicyFactory(policyRef) : policyRef;
-  const params = resolveParams(factory, { ...(scenario.policy?.params ?? {}), ...(options.params ?? {}) });
+  // The scenario's own parameters belong to the scenario's policy; another policy starts from its defaults.
+  const scenarioParams = scenario.policy?.name === factory.name ? (scenario.policy.params ?? {}) : {};
+  const params = resolveParams(factory, { ...scenarioParams, ...(options.params ?? {}) });
   const offload: OffloadRuntime | null = attachOffload(job, scenario, factory, params, streams);
 
   job.run();
