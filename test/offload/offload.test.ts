@@ -91,4 +91,13 @@ describe('offload', () => {
       expect(r.summary.records.duplicated).toBe(0);
     }
   });
+
+  it("applies the scenario's policy parameters only to the scenario's own policy", () => {
+    const sc = scenario(tokenizerSpec({ duration_s: 3 }));
+    // The scenario says static with share 0.5; a run under threshold starts from threshold's defaults.
+    const s = runScenario(sc, { policy: 'threshold' }).summary;
+    expect(s.policy).toBe('threshold');
+    expect(s.params).not.toHaveProperty('share');
+    expect(runScenario(sc).summary.params.share).toBe(0.5);
+  });
 });
