@@ -228,9 +228,7 @@ export async function waitForJobState(client: FlinkRestClient, jid: string, stat
 
 /** Waits until the job reaches a terminal state; returns that state. */
 export async function waitForJobEnd(client: FlinkRestClient, jid: string, timeoutMs = 3_600_000, pollMs = 1000): Promise<string> {
-  const j = await waitForJobState(client, jid, [...TERMINAL_JOB_STATES], timeoutMs, pollMs).catch((err: Error) => {
-    throw err;
-  });
+  const j = await waitForJobState(client, jid, [...TERMINAL_JOB_STATES], timeoutMs, pollMs);
   return j.state;
 }
 
