@@ -57,7 +57,7 @@ export interface SweepData {
 }
 
 /** Metrics every sweep row must have (the Pareto chart's axes). */
-export const SWEEP_REQUIRED_METRICS = ['latency_p99_ms', 'cost_usd'] as const;
+export const SWEEP_REQUIRED_METRICS = ['latency_p99_ms', 'cost_usd_per_hour'] as const;
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -121,8 +121,8 @@ describe('bad input names the file and what is wrong', () => {
     const dir = copyFixture('sweep');
     const file = join(dir, 'results.json');
     const orig = readFileSync(file, 'utf8');
-    editJson(file, (r) => delete r.rows[2].metrics.cost_usd);
-    expect(await message(writeSweepReport(dir))).toBe(`${file}: rows[2].metrics.cost_usd: expected {"mean": number, "ci95": number}, found nothing`);
+    editJson(file, (r) => delete r.rows[2].metrics.cost_usd_per_hour);
+    expect(await message(writeSweepReport(dir))).toBe(`${file}: rows[2].metrics.cost_usd_per_hour: expected {"mean": number, "ci95": number}, found nothing`);
     writeFileSync(file, orig);
     editJson(file, (r) => (r.rows[0].rank = 0));
     expect(await message(writeSweepReport(dir))).toBe(`${file}: rows[0].rank: expected a whole number >= 1 or null, found 0`);

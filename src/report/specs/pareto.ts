@@ -49,9 +49,10 @@ export function chooseLogY(rows: readonly SweepRow[]): boolean {
 
 export function paretoRows(rows: readonly SweepRow[], logY: boolean, labelTop: number): ParetoRow[] {
   return rows.map((r) => {
-    const c = r.metrics.cost_usd;
+    const c = r.metrics.cost_usd_per_hour;
     const l = r.metrics.latency_p99_ms;
-    const cls: ParetoClass = !r.feasible ? 'infeasible' : r.pareto ? 'Pareto front' : 'feasible';
+    // The front is over all rows (results.json's `pareto`), feasible or not, as the sweep computes it.
+    const cls: ParetoClass = r.pareto ? 'Pareto front' : !r.feasible ? 'infeasible' : 'feasible';
     const hasC = Number.isFinite(c.ci95) && c.ci95 > 0;
     const hasL = Number.isFinite(l.ci95) && l.ci95 > 0;
     // A log axis cannot show a lower bound <= 0: the bar then only goes up.
@@ -79,13 +80,13 @@ export function paretoSpec(rows: readonly SweepRow[], opts: ParetoOptions = {}):
   const logY = opts.yScale === 'log' || (opts.yScale !== 'linear' && chooseLogY(rows));
   // Rows without a mean cost or p99 (null in results.json) cannot be placed; a log axis also drops p99 <= 0.
   const plotted = rows.filter((r) => {
-    const c = r.metrics.cost_usd.mean;
+    const c = r.metrics.cost_usd_per_hour.mean;
     const l = r.metrics.latency_p99_ms.mean;
     return Number.isFinite(c) && Number.isFinite(l) && (!logY || l > 0);
   });
   const values = paretoRows(plotted, logY, opts.labelTop ?? 5);
   const left = rows.length - plotted.length;
-  const x = { field: 'cost', type: 'quantitative', title: 'cost per run (USD, mean)', scale: { zero: true, nice: true } };
+  const x = { field: 'cost', type: 'quantitative', title: 'cost (USD per hour of replay, mean)', scale: { zero: true, nice: true } };
   const y = {
     field: 'p99',
     type: 'quantitative',
@@ -137,7 +138,7 @@ export function paretoSpec(rows: readonly SweepRow[], opts: ParetoOptions = {}):
             { field: 'policy', type: 'nominal', title: 'policy' },
             { field: 'params', type: 'nominal', title: 'params' },
             { field: 'n', type: 'quantitative', title: 'replications' },
-            { field: 'cost', type: 'quantitative', title: 'cost (USD)', format: '$,.4f' },
+            { field: 'cost', type: 'quantitative', title: 'cost (USD/h)', format: '$,.4f' },
             { field: 'p99', type: 'quantitative', title: 'p99 (ms)', format: ',.1f' },
             { field: 'score', type: 'quantitative', title: 'score', format: ',.4~g' },
             { field: 'class', type: 'nominal', title: 'class' },
