@@ -26,6 +26,11 @@ export const EV_CREDIT = 2;
 export const EV_FLUSH = 3;
 export const EV_WAKE = 4;
 
+/** Batch output kinds (RunList tags). */
+const OUT_EMIT = 1;
+const OUT_SINK = 2;
+const OUT_FILTERED = 3;
+
 /** What a subtask needs from the job around it. */
 export interface JobContext {
   readonly calendar: EventCalendar;
@@ -92,6 +97,11 @@ export class Subtask implements EventHandler {
 
   /** Mailbox work (window results, offload results): runs tagged with the chain position to resume at. */
   readonly work = new RunList(8);
+  /**
+   * Batch service (time resolution q > 0, no offload hook, no window): the outputs of the runs served
+   * together in one service, in input order, tagged OUT_EMIT, OUT_SINK or OUT_FILTERED; released at its end.
+   */
+  private readonly batch = new RunList(16);
   hook: OffloadHook | null = null;
   windows: WindowState | null = null;
 
@@ -231,6 +241,8 @@ export class Subtask implements EventHandler {
       o += this.pOrigin - apportion(this.pOrigin, 0, written, this.pCount);
     }
     o += this.pendingFiltered + this.pendingAbsorbed;
+    const bt = this.batch;
+    for (let i = bt.head; i < bt.n; i++) o += bt.origin[i];
     return o;
   }
 
@@ -388,6 +400,10 @@ export class Subtask implements EventHandler {
       if (buf) {
         const r = buf.runs;
         if (r.head < r.n) {
+          if (this.ctx.resolutionMs > 0 && this.hook === null && this.windows === null) {
+            this.serveBatch(r, now);
+            return true;
+          }
           const i = r.head++;
           this.serve(r.count[i], r.bytes[i], r.aFirst[i], r.aLast[i], r.seq[i], r.origin[i], r.key[i], 0, now, true);
           return true;
@@ -571,6 +587,106 @@ export class Subtask implements EventHandler {
     this.ctx.calendar.schedule(this.serviceEnd, this.target, EV_FINISH, 0);
   }
 
+  /**
+   * Serve consecutive runs of the current input buffer in one service, while the service so far is under
+   * the time resolution q: their outputs leave together at its end (each run's output at most about q late;
+   * busy time, counts and the buffer's recycling time are as if served one by one). At q = 0, or with an
+   * offload hook or a window in the chain, runs are served one at a time by serve().
+   */
+  private serveBatch(r: RunList, now: number): void {
+    const q = this.ctx.resolutionMs;
+    const out = this.batch;
+    out.clear();
+    let service = 0;
+    do {
+      const i = r.head++;
+      service += this.walkInto(out, r.count[i], r.bytes[i], r.aFirst[i], r.aLast[i], r.seq[i], r.origin[i], r.key[i], now);
+    } while (r.head < r.n && service < q);
+    this.pendingKind = 0;
+    this.pendingFiltered = 0;
+    this.pendingAbsorbed = 0;
+    this.inService = true;
+    this.serviceEnd = now + service;
+    if (now > this.activeUntil) this.meter.addIdle(this.activeUntil, now);
+    this.meter.addBusy(now, this.serviceEnd);
+    this.activeUntil = this.serviceEnd;
+    this.ctx.calendar.schedule(this.serviceEnd, this.target, EV_FINISH, 0);
+  }
+
+  /** serve()'s walk for a chain without hook or window: push the run's output to `out`, return its service. */
+  private walkInto(out: RunList, count: number, bytes: number, aFirst: number, aLast: number, seq: number, origin: number, key: number, now: number): number {
+    const ops = this.task.operators;
+    let service = 0;
+    let c = count;
+    let b = bytes;
+    let k = key;
+    this.meter.addIn(now, c);
+    for (let j = 0; j < ops.length && c > 0; j++) {
+      service += this.services[j].sumOf(c);
+      const op = ops[j];
+      if (op.kind === 'sink') {
+        out.push(c, b, aFirst, aLast, seq, origin, k, OUT_SINK);
+        return service;
+      }
+      const sel = this.selectivities[j];
+      if (sel) {
+        const o = sel.sumOf(c);
+        if (o !== c && op.kind === 'flatMap') k = -1;
+        c = o;
+      }
+      b = op.outputBytes;
+      if (c === 0) {
+        out.push(0, b, aFirst, aLast, seq, origin, k, OUT_FILTERED);
+        return service;
+      }
+    }
+    if (c > 0) out.push(c, b, aFirst, aLast, seq, origin, k, OUT_EMIT);
+    return service;
+  }
+
+  /** Release a finished batch's outputs in order; false if an emission blocked (unblock() resumes). */
+  private drainBatch(now: number): boolean {
+    const out = this.batch;
+    while (out.head < out.n) {
+      const i = out.head++;
+      const kind = out.tag[i];
+      if (kind === OUT_FILTERED) {
+        this.ctx.ledger.complete(out.seq[i], out.origin[i], 'filtered');
+        continue;
+      }
+      this.pCount = out.count[i];
+      this.pBytes = out.bytes[i];
+      this.pFirst = out.aFirst[i];
+      this.pLast = out.aLast[i];
+      this.pSeq = out.seq[i];
+      this.pOrigin = out.origin[i];
+      this.pKey = out.key[i];
+      if (kind === OUT_SINK) {
+        this.sinkResults(now);
+        continue;
+      }
+      this.pendingKind = 1;
+      this.emitEdge = 0;
+      this.emitSub = -1;
+      this.emitWritten = 0;
+      if (!this.emit(now)) return false;
+    }
+    out.clear();
+    return true;
+  }
+
+  /** The pending run's results leave the sink now: latency against each record's intended arrival. */
+  private sinkResults(now: number): void {
+    const c = this.pCount;
+    this.resultsEmitted += c;
+    this.meter.addOut(now, c);
+    const spreadMs = this.pLast - this.pFirst;
+    const points = spreadMs > 0 ? Math.min(4, Math.ceil(spreadMs / Math.max(1, this.ctx.resolutionMs))) : 1;
+    this.ctx.latency.recordSpread(now - this.pLast, now - this.pFirst, c, points);
+    this.ctx.ledger.complete(this.pSeq, this.pOrigin, 'emitted');
+    this.pendingKind = 0;
+  }
+
   /** Offloaded results rejoin the chain after operator `opIndex` (0 results: their records are done). */
   resumeAfter(opIndex: number, count: number, bytes: number, aFirst: number, aLast: number, seq: number, origin: number, key: number, now: number): void {
     if (count === 0) {
@@ -594,21 +710,17 @@ export class Subtask implements EventHandler {
 
   private onFinish(now: number): void {
     this.inService = false;
+    if (this.batch.head < this.batch.n) {
+      if (this.drainBatch(now)) this.tryStart(now);
+      return;
+    }
     const ledger = this.ctx.ledger;
     if (this.pendingFiltered > 0) ledger.complete(this.pendingFilteredSeq, this.pendingFiltered, 'filtered');
     if (this.pendingAbsorbed > 0) ledger.complete(this.pendingAbsorbedSeq, this.pendingAbsorbed, 'absorbed');
     this.pendingFiltered = 0;
     this.pendingAbsorbed = 0;
     if (this.pendingKind === 2) {
-      // Results leave the sink now: latency against each record's intended arrival.
-      const c = this.pCount;
-      this.resultsEmitted += c;
-      this.meter.addOut(now, c);
-      const spreadMs = this.pLast - this.pFirst;
-      const points = spreadMs > 0 ? Math.min(4, Math.ceil(spreadMs / Math.max(1, this.ctx.resolutionMs))) : 1;
-      this.ctx.latency.recordSpread(now - this.pLast, now - this.pFirst, c, points);
-      ledger.complete(this.pSeq, this.pOrigin, 'emitted');
-      this.pendingKind = 0;
+      this.sinkResults(now);
     } else if (this.pendingKind === 1) {
       this.emitEdge = 0;
       this.emitSub = -1;
@@ -755,6 +867,7 @@ export class Subtask implements EventHandler {
       // Still no buffer: keep the backpressured span going from here.
       return;
     }
+    if (this.batch.head < this.batch.n && !this.drainBatch(now)) return;
     this.tryStart(now);
   }
 
