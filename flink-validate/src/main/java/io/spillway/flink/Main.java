@@ -150,7 +150,7 @@ public final class Main {
         // shutting down
       }
       if (cfg.lingerMs > 0) Thread.sleep(cfg.lingerMs);
-      return report(cfg, jr.isSuccess(), jr.getJobStatus().map(JobStatus::name).orElse("UNKNOWN"),
+      return report(cfg, jr.isSuccess(), jobStatus(mc, jid, jr.isSuccess()),
           jr.getSerializedThrowable().map(t -> t.getFullStringifiedStackTrace()).orElse(null));
     }
   }
@@ -173,6 +173,17 @@ public final class Main {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> mc.closeAsync(), "spillway-session-shutdown"));
     Thread.currentThread().join();
     return EXIT_OK;
+  }
+
+  /** Terminal job status (portable across Flink 2.2 and 2.3, whose JobResult APIs differ). */
+  private static String jobStatus(MiniCluster mc, JobID jid, boolean success) {
+    try {
+      JobStatus st = mc.getJobStatus(jid).get(5, TimeUnit.SECONDS);
+      if (st != null) return st.name();
+    } catch (Exception ignored) {
+      // fall through
+    }
+    return success ? "FINISHED" : "FAILED";
   }
 
   static int runOnCluster(JobConfig cfg) throws Exception {
