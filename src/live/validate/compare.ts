@@ -1,0 +1,110 @@
+/**
+ * Real vs simulated: the comparison metrics of two run summaries, their relative errors, comparison.json and the
+ * printed table.
+ *
+ * relative error = (simulated − real) / |real|: +0.25 means the simulator predicts 25 % more than was measured.
+ * When the real value is 0, the error is 0 if the simulated value is 0 too, and undefined (null) otherwise; when
+ * either value is missing (not measured, not a number), it is null.
+ */
+import type { RunSummary } from '../../metrics/summary.js';
+
+export interface ComparisonMetric {
+  key: string;
+  label: string;
+  unit: string;
+  of: (s: RunSummary) => number;
+}
+
+const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
+
+export const COMPARISON_METRICS: readonly ComparisonMetric[] = [
+  {
+    key: 'throughput_rps',
+    label: 'throughput (emitted / time of last result)',
+    unit: 'rec/s',
+    of: (s) => (s.end_s > 0 ? s.records.emitted / s.end_s : NaN),
+  },
+  { key: 'latency_p50_ms', label: 'latency p50', unit: 'ms', of: (s) => s.latency_ms.p50 },
+  { key: 'latency_p99_ms', label: 'latency p99', unit: 'ms', of: (s) => s.latency_ms.p99 },
+  { key: 'max_pending_records', label: 'max pending records', unit: 'records', of: (s) => s.max_pending_records },
+  { key: 'backpressured_s', label: 'backpressured time (all vertices)', unit: 's', of: (s) => sum(s.backpressured_s) },
+  { key: 'offloaded_share', label: 'offloaded share', unit: '', of: (s) => s.offload.share },
+  { key: 'invocations', label: 'invocations', unit: '', of: (s) => s.lambda.invocations },
+  { key: 'cold_starts', label: 'cold starts', unit: '', of: (s) => s.lambda.cold_starts },
+  { key: 'cost_usd', label: 'cost', unit: 'USD', of: (s) => s.cost_usd.total },
+];
+
+export function relativeError(real: number | null, simulated: number | null): number | null {
+  if (real === null || simulated === null || !Number.isFinite(real) || !Number.isFinite(simulated)) return null;
+  if (real === 0) return simulated === 0 ? 0 : null;
+  return (simulated - real) / Math.abs(real);
+}
+
+export interface ComparisonRow {
+  key: string;
+  label: string;
+  unit: string;
+  real: number | null;
+  simulated: number | null;
+  rel_error: number | null;
+  /** With --calibrate: the simulator on the calibrated scenario. */
+  calibrated?: number | null;
+  rel_error_calibrated?: number | null;
+}
+
+const val = (x: number): number | null => (Number.isFinite(x) ? Math.round(x * 1e6) / 1e6 : null);
+const err = (x: number | null): number | null => (x === null ? null : Math.round(x * 1e4) / 1e4);
+
+/** One row per comparison metric; `calibrated` adds the re-simulation on the calibrated scenario. */
+export function compareSummaries(real: RunSummary, simulated: RunSummary, calibrated?: RunSummary | null): ComparisonRow[] {
+  return COMPARISON_METRICS.map((m) => {
+    const r = val(m.of(real));
+    const s = val(m.of(simulated));
+    const row: ComparisonRow = { key: m.key, label: m.label, unit: m.unit, real: r, simulated: s, rel_error: err(relativeError(r, s)) };
+    if (calibrated) {
+      const c = val(m.of(calibrated));
+      row.calibrated = c;
+      row.rel_error_calibrated = err(relativeError(r, c));
+    }
+    return row;
+  });
+}
+
+/** Mean absolute relative error over the rows that have one. */
+export function meanAbsError(rows: readonly ComparisonRow[], which: 'rel_error' | 'rel_error_calibrated' = 'rel_error'): number | null {
+  const xs = rows.map((r) => r[which]).filter((x): x is number => typeof x === 'number');
+  return xs.length > 0 ? Math.round((xs.reduce((a, b) => a + Math.abs(b), 0) / xs.length) * 1e4) / 1e4 : null;
+}
+
+function fmtNum(x: number | null | undefined, unit: string): string {
+  if (x === null || x === undefined) return 'n/a';
+  if (unit === 'USD') return x === 0 ? '0' : x.toPrecision(3);
+  if (unit === '' && x > 0 && x < 1) return x.toFixed(3);
+  if (Math.abs(x) >= 100) return Math.round(x).toLocaleString('en-US');
+  return String(Math.round(x * 100) / 100);
+}
+
+function fmtErr(x: number | null | undefined): string {
+  if (x === null || x === undefined) return 'n/a';
+  const pct = x * 100;
+  return `${pct >= 0 ? '+' : ''}${Math.abs(pct) >= 100 ? Math.round(pct) : pct.toFixed(1)}%`;
+}
+
+/** The comparison as a plain-text table (what `spillway validate` prints). */
+export function formatComparisonTable(rows: readonly ComparisonRow[]): string {
+  const withCal = rows.some((r) => r.calibrated !== undefined);
+  const head = ['metric', 'real', 'simulated', 'rel. error', ...(withCal ? ['calibrated', 'rel. error'] : [])];
+  const body = rows.map((r) => {
+    const label = r.unit ? `${r.label} (${r.unit})` : r.label;
+    const cells = [label, fmtNum(r.real, r.unit), fmtNum(r.simulated, r.unit), fmtErr(r.rel_error)];
+    if (withCal) cells.push(fmtNum(r.calibrated, r.unit), fmtErr(r.rel_error_calibrated));
+    return cells;
+  });
+  const mae = ['mean |rel. error|', '', '', fmtErr(meanAbsError(rows))];
+  if (withCal) mae.push('', fmtErr(meanAbsError(rows, 'rel_error_calibrated')));
+  const all = [head, ...body, mae];
+  const widths = head.map((_, i) => Math.max(...all.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const sep = widths.map((w) => '-'.repeat(w)).join('  ');
+  return [line(head), sep, ...body.map(line), sep, line(mae)].join('\n') + '\n';
+}

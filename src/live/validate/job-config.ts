@@ -1,0 +1,198 @@
+/**
+ * Scenario → flink-validate job config (flink-validate/README.md, "Job config").
+ *
+ * The real job has one shape: source → router → tokenizer → sink, with the offload path
+ * (router → offload-batcher → offload-invoke → sink) beside the tokenizer. A scenario can be validated when it has
+ * that shape: one source, one map/flatMap vertex (the tokenizer, optionally with one offload point), one sink of
+ * parallelism 1, edges source → tokenizer → sink, a rate trace, and no chaining between them (the real job never
+ * chains them: the router sits between source and tokenizer, and the sink has two inputs when offloading).
+ * Anything else is a UserError that says why.
+ */
+import { makeCountSampler, specMean } from '../../engine/distributions.js';
+import { buildJobGraph } from '../../dataflow/graph.js';
+import type { OffloadSpec, Scenario, VertexSpec } from '../../experiment/scenario.js';
+import { UserError } from '../../util/errors.js';
+import { loadTrace } from '../../workload/parse.js';
+import type { RateTrace } from '../../workload/types.js';
+import type { FlinkDecision, FlinkJobConfig } from '../flink-job.js';
+
+/** The three scenario vertices the real job has, and the scenario's offload point on the tokenizer (if any). */
+export interface TokenizerShape {
+  source: VertexSpec;
+  tokenizer: VertexSpec;
+  sink: VertexSpec;
+  offload: OffloadSpec | null;
+}
+
+export interface JobConfigOptions {
+  /** Replay length, s (default: the scenario's duration_s, else the trace's end). */
+  durationS?: number;
+  /** Trace file replacing the scenario's. */
+  tracePath?: string;
+  /** GET URL of the decision server; null = the initial decision holds for the whole run. */
+  controlUrl: string | null;
+  /** Where the job writes summary.json, timeseries.csv, latency files. */
+  outputDir: string;
+  /** Local Invoke-API endpoint URL; null = real AWS (SDK default credential and region chains). */
+  endpointUrl: string | null;
+  functionName?: string;
+  region?: string | null;
+  /** REST port of the MiniCluster; 0 = a free one. */
+  restPort?: number;
+  /** Keep the MiniCluster's REST up this long after the job ends (final metric reads). */
+  lingerMs?: number;
+  /** metrics.fetcher.update-interval of the MiniCluster, ms. */
+  metricsFetchIntervalMs?: number;
+  /** Safety stop after the trace, s (default min(scenario drain_s, 600)). */
+  maxDrainS?: number;
+  runId?: string;
+}
+
+export interface JobConfigTranslation {
+  config: FlinkJobConfig;
+  shape: TokenizerShape;
+  durationS: number;
+  /** Mean service time of the tokenizer, ms (→ tokenizer.work_us_per_record). */
+  serviceMeanMs: number;
+  /** Mean selectivity of the tokenizer (tokens per line) → words per line. */
+  selectivityMean: number;
+  /** What the translation could not carry over (printed and written to comparison.json). */
+  notes: string[];
+}
+
+const INITIAL_DECISION: FlinkDecision = { version: 0, share: 0, batchRecords: 100, maxWaitMs: 50, maxInFlight: 1 };
+
+function unsupported(scenario: Scenario, why: string): UserError {
+  return new UserError(
+    `${scenario.file}: the real job (flink-validate) only runs the tokenizer shape (source -> map/flatMap -> sink, parallelism-1 sink, one offload point on the middle vertex, a rate trace): ${why}`,
+  );
+}
+
+/** Checks the scenario has the real job's shape and returns its parts; a UserError saying why otherwise. */
+export function tokenizerShape(scenario: Scenario): TokenizerShape {
+  const vs = scenario.vertices;
+  const sources = vs.filter((v) => v.kind === 'source');
+  const sinks = vs.filter((v) => v.kind === 'sink');
+  const middles = vs.filter((v) => v.kind === 'map' || v.kind === 'flatMap');
+  if (vs.length !== 3 || sources.length !== 1 || sinks.length !== 1 || middles.length !== 1) {
+    throw unsupported(scenario, `it has ${vs.length} vertices (${vs.map((v) => `${v.id}:${v.kind}`).join(', ')}); need exactly one source, one map or flatMap and one sink`);
+  }
+  const [source, tokenizer, sink] = [sources[0], middles[0], sinks[0]];
+  const edges = scenario.edges;
+  const has = (from: string, to: string) => edges.some((e) => e.from === from && e.to === to);
+  if (edges.length !== 2 || !has(source.id, tokenizer.id) || !has(tokenizer.id, sink.id)) {
+    throw unsupported(scenario, `edges must be ${source.id} -> ${tokenizer.id} -> ${sink.id}, found ${edges.map((e) => `${e.from} -> ${e.to}`).join(', ')}`);
+  }
+  if (sink.parallelism !== 1) {
+    throw unsupported(scenario, `vertex "${sink.id}" has parallelism ${sink.parallelism}; the job's exactly-once checking sink runs with parallelism 1`);
+  }
+  const graph = buildJobGraph(scenario);
+  if (graph.tasks.length !== 3) {
+    throw unsupported(
+      scenario,
+      `the simulator chains ${graph.tasks.map((t) => `"${t.id}"`).join(', ')}, but the real job never chains them (its router sits after the source and its sink has two inputs); make the edges rebalance or set "chain": false`,
+    );
+  }
+  const points = scenario.offload ?? [];
+  if (points.length > 1) throw unsupported(scenario, `it has ${points.length} offload points; the job has one`);
+  if (points.length === 1 && points[0].vertex !== tokenizer.id) {
+    throw unsupported(scenario, `offload point "${points[0].id}" is on "${points[0].vertex}"; the job offloads the tokenizer ("${tokenizer.id}")`);
+  }
+  return { source, tokenizer, sink, offload: points[0] ?? null };
+}
+
+/** The scenario's rate trace as the job's [[t_s, rate], ...] points, cut to the duration, rate_scale applied. */
+export function tracePoints(trace: RateTrace, durationS: number, rateScale = 1): [number, number][] {
+  const pts: [number, number][] = [];
+  for (let i = 0; i < trace.tS.length; i++) {
+    const t = trace.tS[i];
+    if (t >= durationS) break;
+    const rate = trace.rate[i] * rateScale;
+    // merge equal consecutive rates: the job's source sees the same piecewise-constant function
+    if (pts.length > 0 && pts[pts.length - 1][1] === rate) continue;
+    pts.push([round6(t), round6(rate)]);
+  }
+  if (pts.length === 0 || pts[0][0] !== 0) pts.unshift([0, 0]);
+  return pts;
+}
+
+/** Words per line drawn uniformly from [min, max] with mean round(m) (the default vocabulary has one token per word). */
+export function wordsForMean(m: number): { words_min: number; words_max: number } {
+  const mean = Math.max(0, Math.round(m));
+  const min = mean - Math.floor(mean / 2);
+  return { words_min: min, words_max: 2 * mean - min };
+}
+
+const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
+
+/** Translates a tokenizer-shaped scenario into the job config. */
+export function scenarioToJobConfig(scenario: Scenario, opts: JobConfigOptions): JobConfigTranslation {
+  const shape = tokenizerShape(scenario);
+  const notes: string[] = [];
+  const tracePath = opts.tracePath ?? scenario.workload.trace;
+  const durationS = opts.durationS ?? scenario.duration_s;
+  const trace = loadTrace(tracePath, { durationS });
+  if (trace.kind !== 'rate') {
+    throw unsupported(scenario, `${tracePath} is an event trace; the job's source replays rate traces (t_s,rate)`);
+  }
+  const dur = durationS ?? trace.endS;
+  const points = tracePoints(trace, dur, scenario.workload.rate_scale ?? 1);
+  if ((scenario.workload.arrivals ?? 'poisson') === 'poisson') {
+    notes.push('arrivals: the simulator draws Poisson arrivals within each trace step; the job spaces records deterministically (N(t) = integral of the rate)');
+  }
+
+  const serviceMeanMs = specMean(shape.tokenizer.service_ms);
+  const workUs = Math.max(0, Math.round(serviceMeanMs * 1000));
+  notes.push(
+    `tokenizer service time: the job busy-spins ${workUs} us per record (the scenario's mean, ${round6(serviceMeanMs)} ms) on top of Flink's own per-record cost; the shape of the distribution is not reproduced`,
+  );
+  let selectivityMean = 1;
+  if (shape.tokenizer.kind === 'flatMap' && shape.tokenizer.selectivity) {
+    selectivityMean = makeCountSampler(shape.tokenizer.selectivity, () => 0.5).mean;
+  }
+  const words = wordsForMean(selectivityMean);
+  notes.push(`selectivity: ${words.words_min}..${words.words_max} words per line (uniform, mean ${round6((words.words_min + words.words_max) / 2)}) for the scenario's mean ${round6(selectivityMean)} tokens per line`);
+
+  const off = shape.offload;
+  const tokP = shape.tokenizer.parallelism;
+  const config: FlinkJobConfig = {
+    seed: scenario.seed,
+    duration_s: dur,
+    trace: points,
+    max_drain_s: opts.maxDrainS ?? Math.min(scenario.drain_s, 600),
+    parallelism: { source: shape.source.parallelism, router: shape.source.parallelism, tokenizer: tokP, offload: tokP, sink: 1 },
+    tokenizer: { work_us_per_record: workUs },
+    text: { words_min: words.words_min, words_max: words.words_max },
+    buffer_timeout_ms: scenario.network.buffer_timeout_ms,
+    rest_port: opts.restPort ?? 0,
+    metrics_fetch_interval_ms: opts.metricsFetchIntervalMs ?? 1000,
+    output_dir: opts.outputDir,
+    job_name: `spillway-validate-${scenario.name}`,
+    linger_ms: opts.lingerMs ?? 2000,
+    control: { url: opts.controlUrl, poll_ms: 150, http_timeout_ms: 1000 },
+    initial_decision: { ...INITIAL_DECISION },
+    offload: off
+      ? {
+          enabled: true,
+          function_name: opts.functionName ?? 'spillway-offload',
+          endpoint_url: opts.endpointUrl,
+          region: opts.region ?? (opts.endpointUrl ? 'us-east-1' : null),
+          mode: off.merge ?? 'unordered',
+          max_attempts: off.max_attempts ?? 3,
+          work_us_per_record: Math.max(0, Math.round(serviceMeanMs * (off.work_factor ?? 1) * 1000)),
+          ...(off.timeout_ms !== undefined ? { attempt_timeout_ms: off.timeout_ms } : {}),
+        }
+      : { enabled: false },
+  };
+  if (opts.runId) config.run_id = opts.runId;
+  if (off) {
+    if (off.retry_function_errors === false) notes.push('retry_function_errors: false is not supported by the job (it always retries function errors up to max_attempts)');
+    if (off.error_rate || off.timeout_rate) notes.push('the offload point\'s error_rate/timeout_rate are simulator faults; use --fault for the local endpoint');
+    notes.push(
+      'maxInFlight: in the simulator, a lane with maxInFlight batches out keeps further records local; in the job, further batches wait in the Async I/O queue (capacity 64)',
+    );
+  } else {
+    notes.push('no offload point: the job runs with offload.enabled = false (share forced to 0)');
+  }
+  return { config, shape, durationS: dur, serviceMeanMs, selectivityMean, notes };
+}

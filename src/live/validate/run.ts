@@ -1,0 +1,554 @@
+/**
+ * `spillway validate`: one scenario, one policy, run for real (flink-validate on a MiniCluster or a remote cluster,
+ * offloading to the local Invoke-API endpoint or to AWS Lambda) and in the simulator, then compared.
+ *
+ *   scenario ─► job config ─► Flink job ◄── GET decision ── decision server ◄── LiveController(policy) ◄── REST polls
+ *          └──────────────► simulator (same policy, params, duration) ──► DIR/simulated/
+ *   job outputs + polls ──► DIR/real/ ──► comparison.json, table, report.html (DIR/compare.json)
+ *
+ * docs/VALIDATION.md describes the whole procedure.
+ */
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { specMean, type ShiftedSpec } from '../../engine/distributions.js';
+import { InvariantError, loadScenario, runScenario, type RunResult } from '../../experiment/runner.js';
+import { writeRunFiles } from '../../experiment/run-output.js';
+import type { RunSummary } from '../../metrics/summary.js';
+import type { ParamValue, PolicyFactory } from '../../policy/contract.js';
+import { createPolicy, loadPolicyFactory, resolveParams } from '../../policy/registry.js';
+import { writeCompareReport } from '../../report/index.js';
+import { loadPlatformModel } from '../../serverless/model-file.js';
+import { UserError } from '../../util/errors.js';
+import { readRunSummary, startLocalJob, submitRemoteJob, waitForJobEnd, type FlinkRunSummary, type LocalJobHandle } from '../flink-job.js';
+import { FlinkRestClient, TERMINAL_JOB_STATES } from '../flink-rest.js';
+import { startInvokeServer, type InvokeServer } from '../invoke-server/index.js';
+import { compareSummaries, formatComparisonTable, meanAbsError, type ComparisonRow } from './compare.js';
+import { LiveController, wantedMetrics, type CostModel, type EndpointReading, type MappedVertex } from './controller.js';
+import { convertRealRun, flinkMetricsCsv, writeRealRunFiles } from './convert.js';
+import { startDecisionServer } from './decision-server.js';
+import { scenarioToJobConfig } from './job-config.js';
+import { RestMetricsSource } from './rest-source.js';
+
+export interface FaultOptions {
+  errorRate?: number;
+  throttleRate?: number;
+  addedLatencyMs?: number;
+  crashAfter?: number | null;
+}
+
+export interface ValidateOptions {
+  scenario: string;
+  /** Built-in policy name or a .js/.mjs module path (default: the scenario's policy). */
+  policy?: string;
+  params?: Record<string, ParamValue>;
+  target?: 'local' | 'aws';
+  /** 'local' (MiniCluster child process) or the REST URL of a remote cluster. */
+  flink?: string;
+  durationS?: number;
+  tracePath?: string;
+  out?: string;
+  faults?: FaultOptions;
+  calibrate?: boolean;
+  functionName?: string;
+  region?: string;
+  /** JVM options for the MiniCluster (default -Xmx1g). */
+  jvmArgs?: string[];
+  /** Progress lines (default: stderr). */
+  log?: (line: string) => void;
+}
+
+export interface CalibrationOutcome {
+  status: 'done' | 'unavailable' | 'failed';
+  message: string;
+  files?: { model: string; scenario: string | null; report: string | null };
+  service_mean_ms?: { before: number | null; after: number | null };
+  changes?: { field: string; before: unknown; after: unknown }[];
+  warnings?: string[];
+}
+
+export interface ValidateResult {
+  dir: string;
+  real: RunSummary;
+  simulated: RunSummary;
+  calibrated: RunSummary | null;
+  rows: ComparisonRow[];
+  table: string;
+  /** Real run: lost = duplicated = 0 and the job's own check passed. */
+  zeroLoss: boolean;
+  /** Simulated run kept the zero-loss invariant. */
+  simulatedOk: boolean;
+  notes: string[];
+  calibration: CalibrationOutcome | null;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Parses `--fault` values: comma-separated key=value with keys error_rate, throttle_rate, added_latency_ms, crash_after. */
+export function parseFaultArgs(args: readonly string[]): FaultOptions {
+  const f: FaultOptions = {};
+  for (const arg of args) {
+    for (const part of arg.split(',').map((s) => s.trim()).filter(Boolean)) {
+      const eq = part.indexOf('=');
+      if (eq <= 0) throw new UserError(`--fault: expected key=value, got "${part}"`);
+      const k = part.slice(0, eq).trim();
+      const v = Number(part.slice(eq + 1).trim());
+      if (!Number.isFinite(v)) throw new UserError(`--fault: ${k}: "${part.slice(eq + 1)}" is not a number`);
+      const rateOk = v >= 0 && v <= 1;
+      switch (k) {
+        case 'error_rate':
+          if (!rateOk) throw new UserError(`--fault: error_rate must be in [0, 1], got ${v}`);
+          f.errorRate = v;
+          break;
+        case 'throttle_rate':
+          if (!rateOk) throw new UserError(`--fault: throttle_rate must be in [0, 1], got ${v}`);
+          f.throttleRate = v;
+          break;
+        case 'added_latency_ms':
+          if (!(v >= 0)) throw new UserError(`--fault: added_latency_ms must be >= 0, got ${v}`);
+          f.addedLatencyMs = v;
+          break;
+        case 'crash_after':
+          if (!(Number.isInteger(v) && v >= 0)) throw new UserError(`--fault: crash_after must be an integer >= 0, got ${v}`);
+          f.crashAfter = v;
+          break;
+        default:
+          throw new UserError(`--fault: unknown key "${k}" (known: error_rate, throttle_rate, added_latency_ms, crash_after)`);
+      }
+    }
+  }
+  return f;
+}
+
+/** The scenario's job vertices (simulator task ids) with the role each plays in the real job. */
+function mappedVertices(shape: ReturnType<typeof scenarioToJobConfig>['shape']): MappedVertex[] {
+  // tokenizerShape() guarantees three unchained tasks, so the task ids are the vertex ids.
+  return [
+    { id: shape.source.id, role: 'source', parallelism: shape.source.parallelism },
+    { id: shape.tokenizer.id, role: 'tokenizer', parallelism: shape.tokenizer.parallelism },
+    { id: shape.sink.id, role: 'sink', parallelism: shape.sink.parallelism },
+  ];
+}
+
+function cleanOut(dir: string): void {
+  for (const p of ['real', 'simulated', 'calibrated', 'calibration', 'charts', 'compare.json', 'comparison.json', 'report.html']) {
+    rmSync(join(dir, p), { recursive: true, force: true });
+  }
+  mkdirSync(dir, { recursive: true });
+}
+
+function simulate(scenarioPath: string, factory: PolicyFactory, params: Record<string, ParamValue>, durationS: number, tracePath?: string): { result: RunResult; ok: boolean; error?: string } {
+  const scenario = loadScenario(scenarioPath);
+  try {
+    return { result: runScenario(scenario, { policy: factory, params, durationS, tracePath }), ok: true };
+  } catch (err) {
+    if (err instanceof InvariantError) return { result: err.result, ok: false, error: err.message };
+    throw err;
+  }
+}
+
+export async function runValidation(o: ValidateOptions): Promise<ValidateResult> {
+  const log = o.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+  const target = o.target ?? 'local';
+  const flink = o.flink ?? 'local';
+  const remote = flink !== 'local';
+  if (remote && !/^https?:\/\//.test(flink)) throw new UserError(`--flink: expected "local" or a REST URL (http://host:8081), got "${flink}"`);
+  if (target === 'aws' && o.faults && Object.keys(o.faults).length > 0) {
+    throw new UserError('--fault injects faults into the local Invoke-API endpoint; it cannot be used with --target aws');
+  }
+  if (o.durationS !== undefined && !(o.durationS > 0)) throw new UserError(`--duration: expected a positive number of seconds, got ${o.durationS}`);
+
+  const scenarioPath = resolve(o.scenario);
+  const scenario = loadScenario(scenarioPath);
+  const tracePath = o.tracePath ? resolve(o.tracePath) : undefined;
+  const factory = await loadPolicyFactory(o.policy ?? scenario.policy?.name ?? 'backpressure');
+  const params = resolveParams(factory, { ...(scenario.policy?.params ?? {}), ...(o.params ?? {}) });
+  const dir = resolve(o.out ?? `out/validate/${scenario.name}-${factory.name}`);
+  const realDir = join(dir, 'real');
+  const jobOut = join(realDir, 'flink');
+
+  // 1. Translate (fails early, before anything starts, for a scenario of another shape).
+  const probe = scenarioToJobConfig(scenario, { durationS: o.durationS, tracePath, controlUrl: null, outputDir: jobOut, endpointUrl: null });
+  const vertices = mappedVertices(probe.shape);
+  const point = probe.shape.offload ? { id: probe.shape.offload.id, vertex: probe.shape.tokenizer.id } : null;
+  const context = LiveController.context(vertices, point, scenario.controller.interval_ms);
+  const policy = createPolicy(factory, params, context);
+  let cost: CostModel | null = null;
+  let memoryMb = 1024;
+  if (probe.shape.offload) {
+    const model = loadPlatformModel(probe.shape.offload.platform);
+    memoryMb = probe.shape.offload.memory_mb ?? model.memory.default_mb;
+    cost = {
+      perRequestUsd: model.billing.per_request_usd,
+      perGbSUsd: model.billing.per_gb_s_usd,
+      memoryMb,
+      workUsPerRecord: probe.config.offload?.work_us_per_record ?? 0,
+    };
+  }
+  cleanOut(dir);
+  mkdirSync(jobOut, { recursive: true });
+
+  let endpoint: InvokeServer | null = null;
+  let crashed = false;
+  const decisions = await startDecisionServer({ version: 0, share: 0, batchRecords: 100, maxWaitMs: 50, maxInFlight: 1 });
+  let local: LocalJobHandle | null = null;
+  let remoteJob: { client: FlinkRestClient; jobId: string } | null = null;
+  const jobLog = createWriteStream(join(realDir, 'job.log'));
+  const notes = [...probe.notes];
+  try {
+    // 2. The function: local endpoint (with faults) or AWS.
+    if (probe.shape.offload && target === 'local') {
+      const f = o.faults ?? {};
+      endpoint = await startInvokeServer({
+        port: 0,
+        functionName: o.functionName ?? 'spillway-offload',
+        memoryMb,
+        keepWarmS: 600,
+        errorRate: f.errorRate,
+        throttleRate: f.throttleRate,
+        addedLatencyMs: f.addedLatencyMs,
+        crashAfter: f.crashAfter ?? null,
+        seed: `validate-${scenario.seed}`,
+        log: (l) => jobLog.write(`[endpoint] ${l}\n`),
+      });
+      void endpoint.crashed.then(() => {
+        crashed = true;
+        log('validate: the local Lambda endpoint crashed on purpose (crash_after); the job must fall back locally');
+      });
+      log(`validate: local Lambda endpoint ${endpoint.url} (function ${endpoint.functionName})${f.errorRate || f.throttleRate || f.crashAfter != null ? ` faults ${JSON.stringify(f)}` : ''}`);
+    } else if (probe.shape.offload) {
+      log(`validate: offloading to AWS Lambda function ${o.functionName ?? 'spillway-offload'} (region and credentials from the SDK's default chains)`);
+    }
+
+    // 3. + 4. The decision server and the job.
+    const tr = scenarioToJobConfig(scenario, {
+      durationS: o.durationS,
+      tracePath,
+      controlUrl: decisions.url,
+      outputDir: jobOut,
+      endpointUrl: endpoint ? endpoint.url : null,
+      functionName: o.functionName,
+      region: o.region ?? null,
+      restPort: 0,
+    });
+    const config = tr.config;
+    let client: FlinkRestClient;
+    let jobId: string;
+    if (remote) {
+      log(`validate: submitting to ${flink} (cluster jar)`);
+      const h = await submitRemoteJob(flink, config);
+      remoteJob = { client: h.client, jobId: h.jobId };
+      client = h.client;
+      jobId = h.jobId;
+    } else {
+      log('validate: starting the job in a local MiniCluster (builds flink-validate if its jar is missing)');
+      local = await startLocalJob(config, {
+        jvmArgs: o.jvmArgs ?? ['-Xmx1g'],
+        onLine: (line, stream) => jobLog.write(`[${stream}] ${line}\n`),
+      });
+      client = local.client;
+      jobId = local.jobId;
+    }
+    const runningAt = Date.now();
+    log(`validate: job ${jobId} RUNNING (REST ${client.baseUrl}); policy ${factory.name}, controller every ${scenario.controller.interval_ms} ms`);
+
+    // 5. The live controller loop.
+    const controller = new LiveController(policy, {
+      vertices,
+      offloadPoint: point,
+      originEpochMs: runningAt + (config.start_delay_ms ?? 1000),
+      asyncCapacity: config.offload?.async_capacity ?? 64,
+      cost,
+    });
+    const ep = endpoint;
+    const source = new RestMetricsSource({
+      client,
+      jobId,
+      wanted: wantedMetrics(point !== null),
+      endpoint: ep ? (): EndpointReading => {
+        const s = ep.stats();
+        return { concurrency: s.concurrency, maxConcurrency: s.maxConcurrency, environments: s.environments };
+      } : undefined,
+    });
+    let ended = false;
+    const ending = local
+      ? local.wait().then((r) => {
+          ended = true;
+          return r;
+        })
+      : waitForJobEnd(client, jobId).then((state) => {
+          ended = true;
+          return state;
+        });
+    ending.catch(() => {
+      ended = true;
+    });
+    const interval = scenario.controller.interval_ms;
+    let lastLog = 0;
+    while (!ended) {
+      const started = Date.now();
+      try {
+        const reading = await source.read();
+        if (ended) break;
+        const step = controller.step(reading);
+        if (step.published) decisions.publish(step.published);
+        if (started - lastLog >= 10_000) {
+          lastLog = started;
+          const src = step.snapshot.vertices.find((v) => v.id === vertices[0].id);
+          const off = step.snapshot.offload[0];
+          log(
+            `validate: t=${(step.snapshot.tMs / 1000).toFixed(0)} s pending=${src?.metrics.pendingRecords?.sum ?? '?'} share=${controller.decision.share.toFixed(3)}${off ? ` offloaded=${off.offloadedRecords} cold=${off.coldStarts}` : ''}`,
+          );
+        }
+      } catch (err) {
+        if (err instanceof UserError) throw err; // a user policy's malformed decision
+        jobLog.write(`[controller] poll failed: ${(err as Error).message}\n`);
+      }
+      const wait = interval - (Date.now() - started);
+      if (wait > 0) await Promise.race([sleep(wait), ending.catch(() => undefined)]);
+    }
+    for (const n of controller.notes) notes.push(n);
+
+    // 6. The job's outputs.
+    let jobSummary: FlinkRunSummary | undefined;
+    let jobState = '';
+    if (local) {
+      const r = await local.wait();
+      jobSummary = r.summary;
+      jobState = r.result?.job_status ?? `exit ${r.exitCode ?? r.signal}`;
+      local = null;
+    } else {
+      jobState = String(await ending);
+      remoteJob = null;
+      jobSummary = await readRunSummary(jobOut);
+    }
+    if (!jobSummary) {
+      throw new Error(
+        `the job ended (${jobState}) without writing ${join(jobOut, 'summary.json')}${remote ? ' (on a remote cluster the sink writes output_dir on its TaskManager: validate needs that path shared with this machine)' : ''}; see ${join(realDir, 'job.log')}`,
+      );
+    }
+    // Decisions were timed from an estimate of t0 (RUNNING + start delay); the job reports the real one.
+    const originEst = runningAt + (config.start_delay_ms ?? 1000);
+    const shift = typeof jobSummary.t0_epoch_ms === 'number' ? jobSummary.t0_epoch_ms - originEst : 0;
+    const decisionsTimed = controller.decisions.map((d) => ({ ...d, tMs: d.tMs - shift }));
+    const endpointStats = endpoint?.stats() ?? null;
+    if (endpointStats) writeFileSync(join(realDir, 'endpoint-stats.json'), JSON.stringify({ ...endpointStats, crashed }, null, 2) + '\n');
+    const readText = (p: string) => (existsSync(p) ? readFileSync(p, 'utf8') : null);
+    const real = convertRealRun({
+      scenario: scenario.name,
+      policy: factory.name,
+      params,
+      seed: scenario.seed,
+      durationS: tr.durationS,
+      job: jobSummary,
+      jobTimeseries: readText(join(jobOut, 'timeseries.csv')) ?? '',
+      percentiles: readText(join(jobOut, 'latency_percentiles.txt')),
+      vertices,
+      samples: controller.samples,
+      decisions: decisionsTimed,
+      cost,
+      endpointMaxConcurrency: endpointStats ? endpointStats.maxConcurrency : null,
+    });
+    if (real.timeseries.rows.length === 0) throw new Error(`${join(jobOut, 'timeseries.csv')}: no rows; see ${join(realDir, 'job.log')}`);
+    writeRealRunFiles(realDir, real);
+    const t0 = jobSummary.t0_epoch_ms ?? controller.samples[0]?.epochMs ?? 0;
+    writeFileSync(join(realDir, 'flink-metrics.csv'), flinkMetricsCsv(controller.samples, vertices, t0));
+    writeFileSync(join(realDir, 'polls.jsonl'), controller.samples.map((s) => JSON.stringify({ epoch_ms: s.epochMs, t_ms: s.epochMs - t0, snapshot: s.snapshot })).join('\n') + '\n');
+    log(`validate: job ${jobState}: ${jobSummary.records_emitted}/${jobSummary.records_generated} records, lost ${jobSummary.lost}, duplicated ${jobSummary.duplicated}, offloaded ${jobSummary.offloaded} (+${jobSummary.fallbacks} fell back), ${jobSummary.invocations} invocations`);
+
+    // Lambda latencies for calibration: probe the local endpoint while it is up (cold and warm, two batch sizes).
+    let probeFile: string | null = null;
+    if (o.calibrate && endpoint && !crashed && probe.shape.offload) {
+      try {
+        const { probeLambda } = await import('../lambda-probe.js');
+        probeFile = join(realDir, 'probe.jsonl');
+        log('validate: probing the local endpoint for calibration (20 cold + 20 warm invocations per batch size 1, 100)');
+        await probeLambda({
+          functionName: endpoint.functionName ?? 'spillway-offload',
+          endpoint: endpoint.url,
+          region: 'us-east-1',
+          cold: 20,
+          warm: 20,
+          batchRecords: [1, 100],
+          workUsPerRecord: cost?.workUsPerRecord ?? 0,
+          out: probeFile,
+          log: (l) => jobLog.write(`[probe] ${l}\n`),
+        });
+      } catch (err) {
+        notes.push(`calibration probe of the local endpoint failed: ${(err as Error).message}`);
+        probeFile = null;
+      }
+    }
+    if (endpoint) {
+      await endpoint.stop();
+      endpoint = null;
+    }
+    await decisions.close().catch(() => undefined);
+
+    // 6. The simulator on the same scenario, policy, params and duration.
+    log('validate: simulating the same scenario, policy, parameters and duration');
+    const sim = simulate(scenarioPath, factory, params, tr.durationS, tracePath);
+    mkdirSync(join(dir, 'simulated'), { recursive: true });
+    writeRunFiles(join(dir, 'simulated'), sim.result, { scenario_file: scenarioPath });
+    if (!sim.ok) notes.push(`simulator: ${sim.error}`);
+
+    // 7. Calibration.
+    let calibration: CalibrationOutcome | null = null;
+    let calibrated: RunSummary | null = null;
+    if (o.calibrate) {
+      const c = await runCalibration({
+        dir,
+        scenarioPath,
+        vertex: probe.shape.tokenizer.id,
+        metricsFile: join(realDir, 'flink-metrics.csv'),
+        probeFile,
+        base: probe.shape.offload?.platform,
+        memoryMb: probe.shape.offload ? memoryMb : undefined,
+      });
+      calibration = c.outcome;
+      if (c.scenarioFile) {
+        const cs = simulate(c.scenarioFile, factory, params, tr.durationS, tracePath);
+        mkdirSync(join(dir, 'calibrated'), { recursive: true });
+        writeRunFiles(join(dir, 'calibrated'), cs.result, { scenario_file: c.scenarioFile });
+        calibrated = cs.result.summary;
+        if (!cs.ok) notes.push(`simulator (calibrated): ${cs.error}`);
+      }
+      log(`validate: calibration ${calibration.status}: ${calibration.message}`);
+    }
+
+    // Comparison.
+    const rows = compareSummaries(real.summary, sim.result.summary, calibrated);
+    const table = formatComparisonTable(rows);
+    const zeroLoss = jobSummary.lost === 0 && jobSummary.duplicated === 0 && jobSummary.ok;
+    const runs = [
+      { label: 'real', dir: 'real' },
+      { label: 'simulated', dir: 'simulated' },
+      ...(calibrated ? [{ label: 'simulated (calibrated)', dir: 'calibrated' }] : []),
+    ];
+    writeFileSync(join(dir, 'compare.json'), JSON.stringify({ scenario: scenario.name, runs }, null, 2) + '\n');
+    const comparison = {
+      scenario: scenario.name,
+      scenario_file: scenarioPath,
+      policy: factory.name,
+      params,
+      duration_s: tr.durationS,
+      target,
+      flink: remote ? flink : 'local MiniCluster',
+      flink_version: jobSummary.flink_version,
+      faults: o.faults ?? {},
+      endpoint: endpointStats ? { ...endpointStats, crashed } : null,
+      zero_loss: {
+        real: { lost: jobSummary.lost, duplicated: jobSummary.duplicated, ok: jobSummary.ok },
+        simulated: { lost: sim.result.summary.records.lost, duplicated: sim.result.summary.records.duplicated },
+      },
+      relative_error: '(simulated - real) / |real|',
+      metrics: rows,
+      mean_abs_rel_error: meanAbsError(rows),
+      ...(calibrated ? { mean_abs_rel_error_calibrated: meanAbsError(rows, 'rel_error_calibrated') } : {}),
+      calibration,
+      vertex_mapping: {
+        [vertices[0].id]: 'Source: source',
+        [vertices[1].id]: 'tokenizer',
+        [vertices[2].id]: 'sink: Writer',
+        ...(point ? { [`offload point ${point.id}`]: 'router (routedOffload) + offload-batcher -> offload-invoke' } : {}),
+      },
+      job_config: config,
+      notes,
+    };
+    writeFileSync(join(dir, 'comparison.json'), JSON.stringify(comparison, null, 2) + '\n');
+    await writeCompareReport(dir);
+    return {
+      dir,
+      real: real.summary,
+      simulated: sim.result.summary,
+      calibrated,
+      rows,
+      table,
+      zeroLoss,
+      simulatedOk: sim.ok,
+      notes,
+      calibration,
+    };
+  } finally {
+    if (local) await local.stop(5000).catch(() => undefined);
+    if (remoteJob) {
+      const rj = remoteJob;
+      const state = await rj.client.job(rj.jobId).then((j) => j.state).catch(() => '');
+      if (!TERMINAL_JOB_STATES.has(state)) await rj.client.cancelJob(rj.jobId).catch(() => undefined);
+    }
+    if (endpoint) await endpoint.stop().catch(() => undefined);
+    await decisions.close().catch(() => undefined);
+    await new Promise<void>((r) => jobLog.end(() => r()));
+  }
+}
+
+interface CalibrateModule {
+  calibrate(inputs: readonly string[], options: Record<string, unknown>): {
+    scenario: unknown;
+    service: { mean_ms: number; before: unknown; after: unknown } | null;
+    changes: { field: string; before: unknown; after: unknown }[];
+    warnings: string[];
+  };
+  writeCalibration(r: unknown, paths: { model: string; scenario?: string; report?: string }): { model: string; scenario: string | null; report: string | null };
+}
+
+function meanOf(spec: unknown): number | null {
+  if (!spec || typeof spec !== 'object') return null;
+  try {
+    return Math.round(specMean(spec as ShiftedSpec) * 1e6) / 1e6;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Calls src/calibrate (loaded at run time, so validate works in a tree without it) on the real run's measurements:
+ * Flink busy time / records in for the tokenizer's service time, the endpoint probe for the Lambda latencies.
+ */
+async function runCalibration(a: {
+  dir: string;
+  scenarioPath: string;
+  vertex: string;
+  metricsFile: string;
+  probeFile: string | null;
+  base?: string;
+  memoryMb?: number;
+}): Promise<{ outcome: CalibrationOutcome; scenarioFile: string | null }> {
+  let mod: CalibrateModule;
+  try {
+    const spec = '../../calibrate/index.js';
+    mod = (await import(spec)) as CalibrateModule;
+    if (typeof mod.calibrate !== 'function' || typeof mod.writeCalibration !== 'function') throw new Error('no calibrate()/writeCalibration() export');
+  } catch (err) {
+    return { outcome: { status: 'unavailable', message: `src/calibrate is not available (${(err as Error).message})` }, scenarioFile: null };
+  }
+  const cdir = join(a.dir, 'calibration');
+  mkdirSync(cdir, { recursive: true });
+  const paths = { model: join(cdir, 'model.json'), scenario: join(cdir, 'scenario.json'), report: join(cdir, 'calibration.json') };
+  try {
+    const inputs = [a.metricsFile, ...(a.probeFile ? [a.probeFile] : [])];
+    const r = mod.calibrate(inputs, {
+      base: a.base,
+      modelOut: paths.model,
+      scenario: a.scenarioPath,
+      scenarioOut: paths.scenario,
+      vertex: a.vertex,
+      flinkVertex: a.vertex,
+      memoryMb: a.probeFile ? a.memoryMb : undefined,
+      fit: { bootstrap: 49 },
+    });
+    const files = mod.writeCalibration(r, paths);
+    return {
+      outcome: {
+        status: 'done',
+        message: `fitted from ${inputs.map((p) => p.slice(a.dir.length + 1)).join(', ')}; ${r.changes.length} fields changed`,
+        files,
+        service_mean_ms: { before: meanOf(r.service?.before), after: r.service ? Math.round(r.service.mean_ms * 1e6) / 1e6 : null },
+        changes: r.changes,
+        warnings: r.warnings,
+      },
+      scenarioFile: files.scenario,
+    };
+  } catch (err) {
+    return { outcome: { status: 'failed', message: (err as Error).message }, scenarioFile: null };
+  }
+}

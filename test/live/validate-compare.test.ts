@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import type { RunSummary } from '../../src/metrics/summary.js';
+import { compareSummaries, formatComparisonTable, meanAbsError, relativeError } from '../../src/live/validate/compare.js';
+
+function summary(p: Partial<{ emitted: number; end: number; p50: number; p99: number; pending: number; bp: Record<string, number>; share: number; inv: number; cold: number; cost: number }>): RunSummary {
+  return {
+    spillway_version: '0.1.0',
+    scenario: 's',
+    policy: 'p',
+    params: {},
+    seed: 1,
+    duration_s: 40,
+    end_s: p.end ?? 50,
+    drained: true,
+    records: { arrived: 1000, emitted: p.emitted ?? 1000, filtered: 0, in_flight: 0, lost: 0, duplicated: 0, results: 8000 },
+    latency_ms: { p50: p.p50 ?? 100, p90: 0, p99: p.p99 ?? 1000, p999: 0, max: 0, mean: 0, count: 1000 },
+    throughput_rps: 25,
+    max_pending_records: p.pending ?? 0,
+    backpressured_s: p.bp ?? {},
+    vertices: {},
+    cost_usd: { total: p.cost ?? 0, requests: 0, duration: 0, provisioned: 0 },
+    offload: { records: 0, batches: 0, fallbacks: 0, share: p.share ?? 0 },
+    lambda: { invocations: p.inv ?? 0, cold_starts: p.cold ?? 0, throttles: 0, errors: 0, timeouts: 0, max_concurrency: 0 },
+    order_violations: 0,
+    events_processed: 0,
+  };
+}
+
+describe('comparison maths', () => {
+  it('relative error = (simulated − real) / |real|, with the zero and missing cases', () => {
+    expect(relativeError(200, 250)).toBe(0.25);
+    expect(relativeError(200, 150)).toBe(-0.25);
+    expect(relativeError(-4, -2)).toBe(0.5);
+    expect(relativeError(0, 0)).toBe(0);
+    expect(relativeError(0, 3)).toBeNull();
+    expect(relativeError(null, 3)).toBeNull();
+    expect(relativeError(3, NaN)).toBeNull();
+  });
+
+  it('compares every metric on a hand example', () => {
+    const real = summary({ emitted: 1000, end: 50, p50: 200, p99: 4000, pending: 1000, bp: { source: 6, tokenizer: 4 }, share: 0.4, inv: 100, cold: 10, cost: 0.002 });
+    const sim = summary({ emitted: 1000, end: 40, p50: 150, p99: 5000, pending: 1500, bp: { source: 5, tokenizer: 0 }, share: 0.5, inv: 80, cold: 0, cost: 0.003 });
+    const rows = compareSummaries(real, sim);
+    const by = Object.fromEntries(rows.map((r) => [r.key, r]));
+    expect(rows.map((r) => r.key)).toEqual([
+      'throughput_rps',
+      'latency_p50_ms',
+      'latency_p99_ms',
+      'max_pending_records',
+      'backpressured_s',
+      'offloaded_share',
+      'invocations',
+      'cold_starts',
+      'cost_usd',
+    ]);
+    expect(by.throughput_rps).toMatchObject({ real: 20, simulated: 25, rel_error: 0.25 });
+    expect(by.latency_p50_ms).toMatchObject({ real: 200, simulated: 150, rel_error: -0.25 });
+    expect(by.latency_p99_ms).toMatchObject({ real: 4000, simulated: 5000, rel_error: 0.25 });
+    expect(by.max_pending_records).toMatchObject({ real: 1000, simulated: 1500, rel_error: 0.5 });
+    expect(by.backpressured_s).toMatchObject({ real: 10, simulated: 5, rel_error: -0.5 });
+    expect(by.offloaded_share).toMatchObject({ real: 0.4, simulated: 0.5, rel_error: 0.25 });
+    expect(by.invocations).toMatchObject({ real: 100, simulated: 80, rel_error: -0.2 });
+    expect(by.cold_starts).toMatchObject({ real: 10, simulated: 0, rel_error: -1 });
+    expect(by.cost_usd).toMatchObject({ real: 0.002, simulated: 0.003, rel_error: 0.5 });
+    // mean of |0.25, -0.25, 0.25, 0.5, -0.5, 0.25, -0.2, -1, 0.5| = 3.7 / 9
+    expect(meanAbsError(rows)).toBe(Math.round((3.7 / 9) * 1e4) / 1e4);
+    expect(rows[0].calibrated).toBeUndefined();
+  });
+
+  it('adds the calibrated column and its errors', () => {
+    const real = summary({ p50: 200 });
+    const rows = compareSummaries(real, summary({ p50: 100 }), summary({ p50: 180 }));
+    const p50 = rows.find((r) => r.key === 'latency_p50_ms')!;
+    expect(p50).toMatchObject({ real: 200, simulated: 100, rel_error: -0.5, calibrated: 180, rel_error_calibrated: -0.1 });
+    const table = formatComparisonTable(rows);
+    expect(table.split('\n')[0]).toMatch(/^metric\s+real\s+simulated\s+rel\. error\s+calibrated\s+rel\. error$/);
+    expect(table).toMatch(/latency p50 \(ms\)\s+200\s+100\s+-50\.0%\s+180\s+-10\.0%/);
+  });
+
+  it('prints n/a where an error is undefined', () => {
+    const table = formatComparisonTable(compareSummaries(summary({ cold: 0 }), summary({ cold: 4 })));
+    expect(table).toMatch(/cold starts\s+0\s+4\s+n\/a/);
+    expect(table).toMatch(/mean \|rel\. error\|/);
+  });
+});

@@ -1,0 +1,139 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkScenario } from '../../src/experiment/load-scenario.js';
+import { loadScenario } from '../../src/experiment/runner.js';
+import { parseTrace } from '../../src/workload/parse.js';
+import type { RateTrace } from '../../src/workload/types.js';
+import { UserError } from '../../src/util/errors.js';
+import { scenarioToJobConfig, tokenizerShape, tracePoints, wordsForMean } from '../../src/live/validate/job-config.js';
+import { parseFaultArgs } from '../../src/live/validate/run.js';
+
+const ROOT = resolve(__dirname, '../..');
+const DEFAULT = join(ROOT, 'examples', 'default.json');
+const base = { controlUrl: 'http://127.0.0.1:5555/decision', outputDir: '/tmp/x/real/flink', endpointUrl: 'http://127.0.0.1:9001' };
+
+function scenarioWith(patch: (s: Record<string, unknown>) => void) {
+  const json = JSON.parse(readFileSync(DEFAULT, 'utf8')) as Record<string, unknown>;
+  patch(json);
+  return checkScenario(json, DEFAULT);
+}
+
+describe('scenario → job config', () => {
+  it('translates the default scenario (cut to 300 s)', () => {
+    const t = scenarioToJobConfig(loadScenario(DEFAULT), { ...base, durationS: 300 });
+    const c = t.config;
+    expect(t.durationS).toBe(300);
+    expect(c.duration_s).toBe(300);
+    // traces/spike.csv: 2,000/s until 240 s, then a 10 s rise in 1 s steps towards 12,000; equal steps merged
+    expect(c.trace[0]).toEqual([0, 2000]);
+    expect(c.trace[1][0]).toBe(240);
+    expect(c.trace.every(([ts]) => ts < 300)).toBe(true);
+    expect(c.trace.some(([, r]) => r === 12000)).toBe(true);
+    expect(c.parallelism).toEqual({ source: 2, router: 2, tokenizer: 2, offload: 2, sink: 1 });
+    expect(c.tokenizer).toEqual({ work_us_per_record: 300 }); // lognormal mean 0.3 ms
+    expect(c.text).toEqual({ words_min: 4, words_max: 12 }); // poisson mean 8
+    expect(c.buffer_timeout_ms).toBe(100);
+    expect(c.rest_port).toBe(0);
+    expect(c.seed).toBe(42);
+    expect(c.output_dir).toBe('/tmp/x/real/flink');
+    expect(c.control).toEqual({ url: 'http://127.0.0.1:5555/decision', poll_ms: 150, http_timeout_ms: 1000 });
+    expect(c.initial_decision).toEqual({ version: 0, share: 0, batchRecords: 100, maxWaitMs: 50, maxInFlight: 1 });
+    expect(c.max_drain_s).toBe(600);
+    expect(c.offload).toEqual({
+      enabled: true,
+      function_name: 'spillway-offload',
+      endpoint_url: 'http://127.0.0.1:9001',
+      region: 'us-east-1',
+      mode: 'unordered',
+      max_attempts: 3,
+      work_us_per_record: 300,
+    });
+    expect(t.shape.tokenizer.id).toBe('tokenizer');
+    expect(t.notes.join('\n')).toMatch(/busy-spins 300 us/);
+  });
+
+  it('real AWS: no endpoint, region from the default chain unless given', () => {
+    const s = loadScenario(DEFAULT);
+    expect(scenarioToJobConfig(s, { ...base, endpointUrl: null, durationS: 10 }).config.offload).toMatchObject({ endpoint_url: null, region: null });
+    expect(scenarioToJobConfig(s, { ...base, endpointUrl: null, region: 'eu-west-1', functionName: 'f', durationS: 10 }).config.offload).toMatchObject({
+      endpoint_url: null,
+      region: 'eu-west-1',
+      function_name: 'f',
+    });
+  });
+
+  it('applies rate_scale, work_factor, merge and max_attempts', () => {
+    const s = scenarioWith((j) => {
+      (j.workload as Record<string, unknown>).rate_scale = 0.5;
+      (j.offload as Record<string, unknown>[])[0].work_factor = 2;
+      (j.offload as Record<string, unknown>[])[0].merge = 'ordered';
+      (j.offload as Record<string, unknown>[])[0].max_attempts = 5;
+    });
+    const c = scenarioToJobConfig(s, { ...base, durationS: 5 }).config;
+    expect(c.trace).toEqual([[0, 1000]]);
+    expect(c.offload).toMatchObject({ work_us_per_record: 600, mode: 'ordered', max_attempts: 5 });
+    expect(c.tokenizer).toEqual({ work_us_per_record: 300 });
+  });
+
+  it('without an offload point the job runs without its offload path', () => {
+    const s = scenarioWith((j) => {
+      delete j.offload;
+    });
+    const t = scenarioToJobConfig(s, { ...base, durationS: 5 });
+    expect(t.config.offload).toEqual({ enabled: false });
+    expect(t.shape.offload).toBeNull();
+  });
+
+  it('refuses other shapes with a UserError saying why', () => {
+    for (const f of ['ysb.json', 'nexmark-q5-window.json']) {
+      const s = loadScenario(join(ROOT, 'examples', f));
+      expect(() => tokenizerShape(s)).toThrow(UserError);
+      expect(() => tokenizerShape(s)).toThrow(/only runs the tokenizer shape/);
+    }
+    const sinkP2 = scenarioWith((j) => {
+      (j.vertices as Record<string, unknown>[])[2].parallelism = 2;
+    });
+    expect(() => tokenizerShape(sinkP2)).toThrow(/parallelism 2.*parallelism 1/);
+    const chained = scenarioWith((j) => {
+      (j.vertices as Record<string, unknown>[])[0].parallelism = 2;
+      (j.edges as Record<string, unknown>[])[0].partitioning = 'forward';
+    });
+    expect(() => tokenizerShape(chained)).toThrow(/never chains/);
+    const twoPoints = scenarioWith((j) => {
+      const o = (j.offload as Record<string, unknown>[])[0];
+      (j.offload as Record<string, unknown>[]).push({ ...o, id: 'second' });
+    });
+    expect(() => tokenizerShape(twoPoints)).toThrow(/2 offload points/);
+  });
+
+  it('trace points: cut at the duration, equal steps merged, a 0 rate before the first point', () => {
+    const tr = parseTrace('t_s,rate\n0,0\n2,100\n3,100\n4,250\n10,0\n', 'x.csv', { durationS: 8 }) as RateTrace;
+    expect(tracePoints(tr, 8)).toEqual([
+      [0, 0],
+      [2, 100],
+      [4, 250],
+    ]);
+    expect(tracePoints(tr, 8, 2)).toEqual([
+      [0, 0],
+      [2, 200],
+      [4, 500],
+    ]);
+    const late = parseTrace('t_s,rate\n0,50\n1,50\n', 'y.csv') as RateTrace;
+    expect(tracePoints(late, 3)).toEqual([[0, 50]]);
+  });
+
+  it('words per line keep the selectivity mean', () => {
+    expect(wordsForMean(8)).toEqual({ words_min: 4, words_max: 12 });
+    expect(wordsForMean(1)).toEqual({ words_min: 1, words_max: 1 });
+    expect(wordsForMean(5.4)).toEqual({ words_min: 3, words_max: 7 });
+    expect(wordsForMean(0)).toEqual({ words_min: 0, words_max: 0 });
+  });
+
+  it('parses --fault values', () => {
+    expect(parseFaultArgs(['error_rate=0.2,throttle_rate=0.3', 'crash_after=40'])).toEqual({ errorRate: 0.2, throttleRate: 0.3, crashAfter: 40 });
+    expect(() => parseFaultArgs(['error_rate=2'])).toThrow(UserError);
+    expect(() => parseFaultArgs(['boom=1'])).toThrow(/unknown key "boom"/);
+    expect(() => parseFaultArgs(['crash_after=1.5'])).toThrow(/integer/);
+  });
+});
