@@ -93,6 +93,9 @@ export interface FlinkRunSummary {
   cold_starts: number;
   throttles: number;
   errors: number;
+  /** Σ ceil(duration_ms) of answered invocations, Σ ceil(init_ms) of cold ones (as the function reports them). */
+  function_billed_ms: number;
+  function_init_ms: number;
   latency_ms: { count: number; p50: number | null; p90: number | null; p99: number | null; p999: number | null; max: number | null; mean: number | null; min: number | null };
   first_emit_epoch_ms: number | null;
   last_emit_epoch_ms: number | null;

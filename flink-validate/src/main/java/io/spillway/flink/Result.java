@@ -20,6 +20,9 @@ public class Result {
   public int throttles;
   public int errors;
   public int fallbackBatches;
+  /** Function-reported duration rounded up to ms (billed duration), and init ms on a cold start. */
+  public long billedMs;
+  public long initMs;
 
   public Result() {}
 

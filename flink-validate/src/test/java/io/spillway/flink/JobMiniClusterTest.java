@@ -81,6 +81,10 @@ class JobMiniClusterTest {
       assertTrue(s.get("throttles").asLong() >= 3);
       assertTrue(s.get("cold_starts").asLong() >= 1);
       assertEquals(lambda.calls.get(), s.get("invocations").asLong());
+      // stub: duration_ms 1.5 (billed 2) on every answer, init_ms 123 on the cold one
+      long answered = s.get("invocations").asLong() - s.get("throttles").asLong() - s.get("errors").asLong();
+      assertEquals(2 * answered, s.get("function_billed_ms").asLong());
+      assertEquals(123 * s.get("cold_starts").asLong(), s.get("function_init_ms").asLong());
       assertTrue(control.polls.get() > 0);
       assertEquals(2, lambda.dryRuns.get(), "one warm-up DryRun per offload subtask");
     }

@@ -87,6 +87,8 @@ class LambdaInvokerTest {
     assertTrue(o.succeeded());
     assertEquals(1, o.attempts);
     assertTrue(o.cold);
+    assertEquals(1.5, o.durationMs);
+    assertEquals(123.0, o.initMs);
     for (int i = 0; i < ls.length; i++) assertEquals(ls[i].expectedTokens, o.tokenCounts[i]);
     assertEquals("/2015-03-31/functions/spillway-tokenize/invocations", stub.lastPath);
     assertNotNull(stub.lastAuthorization, "request must be SigV4-signed (dummy credentials)");

@@ -40,6 +40,7 @@ public final class LambdaInvoker implements AutoCloseable {
     default void onError(String kind) {}
     default void onCold() {}
     default void onRtt(long ms) {}
+    default void onFunctionTime(double durationMs, double initMs) {}
   }
 
   /** Result of one batch: tokenCounts != null on success, null when the caller must fall back. */
@@ -49,6 +50,9 @@ public final class LambdaInvoker implements AutoCloseable {
     public volatile int throttles;
     public volatile int errors;
     public volatile boolean cold;
+    /** Function-reported duration (ms) of the successful answer, and init_ms when cold. */
+    public volatile double durationMs;
+    public volatile double initMs;
     public volatile String lastFailure;
 
     public boolean succeeded() { return tokenCounts != null; }
@@ -168,9 +172,12 @@ public final class LambdaInvoker implements AutoCloseable {
           failure = "status " + resp.statusCode();
         } else {
           Payloads.Decoded d = Payloads.decodeResponse(resp.payload().asByteArrayUnsafe(), lines);
-          o.tokenCounts = d.tokenCounts;
           o.cold = d.cold;
+          o.durationMs = d.durationMs;
+          o.initMs = d.cold ? d.initMs : 0.0;
+          o.tokenCounts = d.tokenCounts;
           if (d.cold) listener.onCold();
+          listener.onFunctionTime(d.durationMs, o.initMs);
           done.complete(o);
           return;
         }

@@ -44,7 +44,7 @@ public class OffloadFunction extends RichAsyncFunction<Batch, Result> {
   private transient AtomicLong inFlightRecords;
   private transient AtomicLong lastRttMs;
   private transient Counter batches, records, invocations, coldStarts, throttles, errors, fallbacks, fallbackRecords,
-      timeouts, successes;
+      timeouts, successes, billedMs, initMs;
 
   public OffloadFunction(JobConfig.OffloadCfg cfg, long workUs, long localWorkUs) {
     this.cfg = cfg;
@@ -84,6 +84,8 @@ public class OffloadFunction extends RichAsyncFunction<Batch, Result> {
     fallbackRecords = g.counter("offloadFallbackRecords", new ThreadSafeSimpleCounter());
     timeouts = g.counter("offloadTimeouts", new ThreadSafeSimpleCounter());
     successes = g.counter("offloadSuccessfulBatches", new ThreadSafeSimpleCounter());
+    billedMs = g.counter("offloadBilledMs", new ThreadSafeSimpleCounter());
+    initMs = g.counter("offloadInitMs", new ThreadSafeSimpleCounter());
     g.gauge("offloadInFlight", () -> { synchronized (gate) { return inFlight; } });
     g.gauge("offloadQueuedBatches", () -> { synchronized (gate) { return queue.size(); } });
     g.gauge("offloadInFlightRecords", () -> inFlightRecords.get());
@@ -95,6 +97,10 @@ public class OffloadFunction extends RichAsyncFunction<Batch, Result> {
       @Override public void onError(String kind) { errors.inc(); }
       @Override public void onCold() { coldStarts.inc(); }
       @Override public void onRtt(long ms) { lastRttMs.set(ms); }
+      @Override public void onFunctionTime(double durationMs, double init) {
+        billedMs.inc(billedMillis(durationMs));
+        initMs.inc(billedMillis(init));
+      }
     });
     if (cfg.warmup) {
       try {
@@ -185,9 +191,18 @@ public class OffloadFunction extends RichAsyncFunction<Batch, Result> {
     return out;
   }
 
+  /** Lambda bills duration rounded up to the next millisecond. */
+  static long billedMillis(double ms) {
+    return ms > 0 && Double.isFinite(ms) ? (long) Math.ceil(ms - 1e-9) : 0L;
+  }
+
   private static void attachStats(List<Result> out, LambdaInvoker.Outcome o, boolean fallback) {
     if (out.isEmpty()) return;
     Result r = out.get(0);
+    if (!fallback) {
+      r.billedMs = billedMillis(o.durationMs);
+      r.initMs = billedMillis(o.initMs);
+    }
     r.invocations = o.attempts;
     r.throttles = o.throttles;
     r.errors = o.errors;

@@ -33,7 +33,7 @@ public final class RunStats {
   private long t0Ms = Long.MIN_VALUE;
   private long firstEmitMs = -1, lastEmitMs = -1;
   private long emitted, offloaded, fallback, local, tokens, tokenMismatches;
-  private long invocations, coldStarts, throttles, errors, fallbackBatches;
+  private long invocations, coldStarts, throttles, errors, fallbackBatches, billedMs, initMs;
 
   public RunStats(Trace trace) {
     this.trace = trace;
@@ -47,6 +47,8 @@ public final class RunStats {
     throttles += r.throttles;
     errors += r.errors;
     fallbackBatches += r.fallbackBatches;
+    billedMs += r.billedMs;
+    initMs += r.initMs;
     if (!fresh) return;
     if (t0Ms == Long.MIN_VALUE) t0Ms = r.t - trace.offsetMs(r.seq);
     emitted++;
@@ -112,6 +114,8 @@ public final class RunStats {
     m.put("cold_starts", coldStarts);
     m.put("throttles", throttles);
     m.put("errors", errors);
+    m.put("function_billed_ms", billedMs);
+    m.put("function_init_ms", initMs);
     Map<String, Object> lat = new LinkedHashMap<>();
     boolean any = latency.getTotalCount() > 0;
     lat.put("count", latency.getTotalCount());
