@@ -124,6 +124,7 @@ public final class ControlSource implements Source<Decision, ControlSource.Split
       if (!assigned) {
         assigned = true;
         ctx.assignSplit(new Split(), subtask);
+        RunRegistry.markControlReady(runId);
       } else if (RunRegistry.isDataDone(runId)) {
         stop();
       }

@@ -82,8 +82,10 @@ public final class TraceSource implements Source<Line, TraceSplit, Long> {
   }
 
   /**
-   * Waits until every reader has asked for its split (all source subtasks are running), then fixes the common epoch
-   * t0 = now + start_delay_ms and assigns split i to reader i; answers a reader's second request with "no more splits".
+   * Waits until every reader has asked for its split (all source subtasks are running) and the control source's reader
+   * has its split (so the controller's first decision normally lands before t0; at most 15 s), then fixes the common
+   * epoch t0 = now + start_delay_ms and assigns split i to reader i; answers a reader's second request with
+   * "no more splits".
    */
   static final class Enumerator implements SplitEnumerator<TraceSplit, Long> {
     private final SplitEnumeratorContext<TraceSplit> ctx;
@@ -101,19 +103,36 @@ public final class TraceSource implements Source<Line, TraceSplit, Long> {
       this.runId = runId;
     }
 
-    @Override public void start() {}
+    @Override
+    public void start() {
+      waitSince = System.currentTimeMillis();
+      // assign once every reader asked and the control reader runs (or after CONTROL_WAIT_MS regardless)
+      ctx.callAsync(() -> Boolean.TRUE, (v, e) -> {
+        if (!requested.isEmpty()) maybeAssign();
+      }, 50, 50);
+    }
+
+    private long waitSince;
+    private static final long CONTROL_WAIT_MS = 15_000;
+
+    private void maybeAssign() {
+      int p = ctx.currentParallelism();
+      if (requested.size() < p) return; // wait for every reader
+      boolean controlReady = RunRegistry.isControlReady(runId)
+          || System.currentTimeMillis() - waitSince > CONTROL_WAIT_MS;
+      if (t0Ms < 0 && !controlReady) return;
+      if (t0Ms < 0) t0Ms = System.currentTimeMillis() + startDelayMs;
+      for (int r : requested) {
+        if (assigned.add(r)) ctx.assignSplit(new TraceSplit(r, p, t0Ms, r), r);
+      }
+      requested.clear();
+    }
 
     @Override
     public void handleSplitRequest(int subtask, String host) {
-      int p = ctx.currentParallelism();
       if (!assigned.contains(subtask)) {
         requested.add(subtask);
-        if (requested.size() < p) return; // wait for every reader
-        if (t0Ms < 0) t0Ms = System.currentTimeMillis() + startDelayMs;
-        for (int r : requested) {
-          if (assigned.add(r)) ctx.assignSplit(new TraceSplit(r, p, t0Ms, r), r);
-        }
-        requested.clear();
+        maybeAssign();
       } else {
         ctx.signalNoMoreSplits(subtask);
         finished.add(subtask);
