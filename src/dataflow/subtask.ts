@@ -98,7 +98,7 @@ export class Subtask implements EventHandler {
   /** Mailbox work (window results, offload results): runs tagged with the chain position to resume at. */
   readonly work = new RunList(8);
   /**
-   * Batch service (time resolution q > 0, no offload hook, no window): the outputs of the runs served
+   * Batch service (time resolution q > 0, no window in the chain): the outputs of the runs served
    * together in one service, in input order, tagged OUT_EMIT, OUT_SINK or OUT_FILTERED; released at its end.
    */
   private readonly batch = new RunList(16);
@@ -400,7 +400,7 @@ export class Subtask implements EventHandler {
       if (buf) {
         const r = buf.runs;
         if (r.head < r.n) {
-          if (this.ctx.resolutionMs > 0 && this.hook === null && this.windows === null) {
+          if (this.ctx.resolutionMs > 0 && this.windows === null) {
             this.serveBatch(r, now);
             return true;
           }
@@ -590,18 +590,21 @@ export class Subtask implements EventHandler {
   /**
    * Serve consecutive runs of the current input buffer in one service, while the service so far is under
    * the time resolution q: their outputs leave together at its end (each run's output at most about q late;
-   * busy time, counts and the buffer's recycling time are as if served one by one). At q = 0, or with an
-   * offload hook or a window in the chain, runs are served one at a time by serve().
+   * busy time, counts and the buffer's recycling time are as if served one by one). An offload hook routes
+   * and takes output for each run as serve() does, at the batch's start. At q = 0, or with a window in the
+   * chain, runs are served one at a time by serve().
    */
   private serveBatch(r: RunList, now: number): void {
     const q = this.ctx.resolutionMs;
     const out = this.batch;
     out.clear();
     let service = 0;
+    this.walking = true;
     do {
       const i = r.head++;
       service += this.walkInto(out, r.count[i], r.bytes[i], r.aFirst[i], r.aLast[i], r.seq[i], r.origin[i], r.key[i], now);
     } while (r.head < r.n && service < q);
+    this.walking = false;
     this.pendingKind = 0;
     this.pendingFiltered = 0;
     this.pendingAbsorbed = 0;
@@ -613,15 +616,36 @@ export class Subtask implements EventHandler {
     this.ctx.calendar.schedule(this.serviceEnd, this.target, EV_FINISH, 0);
   }
 
-  /** serve()'s walk for a chain without hook or window: push the run's output to `out`, return its service. */
+  /**
+   * serve()'s walk of an input run (chain from the start, no window): push the run's output to `out`
+   * (nothing when the hook took all of it), return its service time.
+   */
   private walkInto(out: RunList, count: number, bytes: number, aFirst: number, aLast: number, seq: number, origin: number, key: number, now: number): number {
     const ops = this.task.operators;
+    const hook = this.hook;
+    const hookAt = hook ? hook.opIndex : -1;
     let service = 0;
     let c = count;
     let b = bytes;
     let k = key;
-    this.meter.addIn(now, c);
-    for (let j = 0; j < ops.length && c > 0; j++) {
+    let counted = false;
+    for (let j = 0; j < ops.length; j++) {
+      if (j === hookAt && c > 0) {
+        const routed = hook!.route(c, b, aFirst, aLast, seq, origin, k, now);
+        if (routed > 0) {
+          // The routed records are the first `routed` of the run; the rest stay local.
+          const o = apportion(origin, 0, routed, c);
+          aFirst += ((aLast - aFirst) * routed) / c;
+          seq += o;
+          origin -= o;
+          c -= routed;
+        }
+      }
+      if (!counted) {
+        this.meter.addIn(now, c);
+        counted = true;
+      }
+      if (c === 0) return service;
       service += this.services[j].sumOf(c);
       const op = ops[j];
       if (op.kind === 'sink') {
@@ -635,11 +659,14 @@ export class Subtask implements EventHandler {
         c = o;
       }
       b = op.outputBytes;
+      // The hook keeps this output (ordered merge): its origins are now the hook's.
+      if (j === hookAt && hook!.afterLocal(c, b, aFirst, aLast, seq, origin, k, 0, now)) return service;
       if (c === 0) {
         out.push(0, b, aFirst, aLast, seq, origin, k, OUT_FILTERED);
         return service;
       }
     }
+    if (!counted) this.meter.addIn(now, c);
     if (c > 0) out.push(c, b, aFirst, aLast, seq, origin, k, OUT_EMIT);
     return service;
   }
