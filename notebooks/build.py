@@ -410,19 +410,30 @@ through the API (`calibrate()` from `src/calibrate/`): it fits cold start, warm 
 batch model from a Lambda probe file, shows each fit against the data, and then simulates the default scenario
 with the published-numbers model (before) and the calibrated one (after).
 
-Inputs (environment): `SPILLWAY_PROBE` (default: the seeded fixture `test/calibrate/fixtures/probe.jsonl`; use your
-own `spillway lambda probe --out probe.jsonl`), `SPILLWAY_METRICS` (Flink metric samples; default the fixture
-`test/calibrate/fixtures/flink-metrics.csv`), `SPILLWAY_REAL_RUN` (optional: a real run directory with `summary.json`,
-to add the real numbers to the before/after table). Run `npm run build` first.
+Inputs (environment): `SPILLWAY_REAL_RUN` (optional: a `spillway validate` output directory, or its `real/`
+subdirectory: its measurements are calibrated from and its `summary.json` joins the before/after table),
+`SPILLWAY_PROBE` (a `spillway lambda probe --out` file) and `SPILLWAY_METRICS` (Flink metric samples), which default
+to the seeded fixtures in `test/calibrate/fixtures/` when no real run is given, and `SPILLWAY_SCENARIO` (default
+`examples/default.json`). Run `npm run build` first.
 """),
     code(PRELUDE),
     code(r"""
 const cal = (await load(dist('calibrate/index.js'))) as typeof import('./src/calibrate/index.js');
-const PROBE = process.env.SPILLWAY_PROBE ?? 'test/calibrate/fixtures/probe.jsonl';
-const METRICS = process.env.SPILLWAY_METRICS ?? 'test/calibrate/fixtures/flink-metrics.csv';
-const result = cal.calibrate([PROBE, METRICS], {
+import { existsSync as exists } from 'fs';
+// A real run: a `spillway validate` directory (its real/ subdirectory holds flink-metrics.csv, probe.jsonl with
+// --calibrate, and summary.json) or that subdirectory itself.
+const REAL_ARG = process.env.SPILLWAY_REAL_RUN;
+const REAL = REAL_ARG && exists(`${REAL_ARG}/real/summary.json`) ? `${REAL_ARG}/real` : REAL_ARG;
+const SCENARIO = process.env.SPILLWAY_SCENARIO ?? 'examples/default.json';
+const PROBE = process.env.SPILLWAY_PROBE ?? (REAL ? null : 'test/calibrate/fixtures/probe.jsonl');
+const METRICS = process.env.SPILLWAY_METRICS ?? (REAL ? null : 'test/calibrate/fixtures/flink-metrics.csv');
+// With a real run and no explicit files, the run directory itself: calibrate() reads what it finds there.
+const inputs = [PROBE, METRICS].filter((x): x is string => x !== null);
+if (inputs.length === 0 && REAL) inputs.push(REAL);
+console.log(`measurements: ${inputs.join(', ')}; scenario: ${SCENARIO}`);
+const result = cal.calibrate(inputs, {
   modelOut: 'out/notebooks/calibrated-model.json',
-  scenario: 'examples/default.json',
+  scenario: SCENARIO,
   scenarioOut: 'out/notebooks/default-calibrated.json',
   fit: { bootstrap: 199, seed: 'notebook' },
 });
@@ -484,10 +495,9 @@ then replay the scenario's whole trace, which should be the one the real job rep
     code(r"""
 import { readFileSync } from 'fs';
 const runner = (await load(dist('experiment/runner.js'))) as typeof import('./src/experiment/runner.js');
-const before = runner.loadScenario('examples/default.json');
+const before = runner.loadScenario(SCENARIO);
 const after = runner.loadScenario('out/notebooks/default-calibrated.json');
 const parse = (await load(dist('workload/parse.js'))) as typeof import('./src/workload/parse.js');
-const REAL = process.env.SPILLWAY_REAL_RUN;
 // 120 s from 15 s before the trace's peak, shifted to 0 (the whole trace when comparing with a real run).
 const full = parse.loadTrace(before.workload.trace);
 let opts: Parameters<typeof runner.runScenario>[1] = { policy: 'threshold' };
@@ -514,7 +524,7 @@ const rows = metrics.map(([name, get]) => {
   const bv = get(runs.before.summary), av = get(runs.after.summary);
   if (!real) return [name, bv, av];
   const rv = get(real);
-  const err = (x: number) => `${(((x - rv) / rv) * 100).toFixed(1)}%`;
+  const err = (x: number) => (rv === 0 || !Number.isFinite(rv) ? '—' : `${(((x - rv) / rv) * 100).toFixed(1)}%`);
   return [name, bv, av, rv, err(bv), err(av)];
 });
 table(real ? ['metric', 'before', 'after', 'real', 'before error', 'after error'] : ['metric', 'before (shipped model)', 'after (calibrated)'], rows);
