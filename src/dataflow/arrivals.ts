@@ -84,6 +84,14 @@ export class RateArrivals extends ArrivalQueue {
   /** Uniform spacing: fractional position in operational time (records). */
   private phase: number;
   private readonly share: number;
+  /**
+   * Quantum mode: the next non-empty quantum, drawn ahead (in quantum order, from this queue's own stream,
+   * so the draws are the same as drawing at its end) while the source looks for its next wake-up time:
+   * a source then sleeps through empty quanta instead of waking at each one. Not arrived until its end.
+   */
+  private lookCount = 0;
+  private lookStart = 0;
+  private lookEnd = 0;
 
   constructor(
     private readonly trace: RateTrace,
@@ -118,10 +126,8 @@ export class RateArrivals extends ArrivalQueue {
   nextReadableTime(): number {
     if (this.exhausted) return Infinity;
     if (this.opts.resolutionMs > 0) {
-      const active = this.firstActiveFrom(this.generatedTo);
-      if (active >= this.opts.endMs) return Infinity;
-      const q = this.opts.resolutionMs;
-      return Math.min(this.opts.endMs, (Math.floor(active / q) + 1) * q);
+      while (this.lookCount === 0 && this.generatedTo < this.opts.endMs) this.drawQuantum();
+      return this.lookCount > 0 ? this.lookEnd : Infinity;
     }
     if (Number.isNaN(this.nextArrival)) this.nextArrival = this.drawNextArrival(this.generatedTo);
     return this.nextArrival;
@@ -143,42 +149,62 @@ export class RateArrivals extends ArrivalQueue {
   private advanceQuanta(t: number): void {
     const q = this.opts.resolutionMs;
     const end = this.opts.endMs;
-    const bytes = this.opts.recordBytes;
-    const tr = this.trace;
-    while (this.generatedTo < end) {
-      const qStart = this.generatedTo;
-      const qEnd = Math.min(end, (Math.floor(qStart / q) + 1) * q);
-      if (qEnd > t) break;
-      // Expected arrivals in [qStart, qEnd): the integral of the piecewise-constant rate.
-      let lambda = 0;
-      let s = qStart;
-      while (s < qEnd) {
-        while (this.seg + 1 < tr.tS.length && tr.tS[this.seg + 1] * 1000 <= s) this.seg++;
-        const e = Math.min(qEnd, this.segEnd(this.seg));
-        if (e <= s) break;
-        lambda += (this.rateAt(this.seg) * (e - s)) / 1000;
-        s = e;
+    for (;;) {
+      if (this.lookCount > 0) {
+        if (this.lookEnd > t) return;
+        const n = this.lookCount;
+        this.lookCount = 0;
+        const slot = (this.lookEnd - this.lookStart) / n;
+        this.add(n, this.opts.recordBytes, this.lookStart + slot / 2, this.lookEnd - slot / 2, -1);
+        continue;
       }
-      this.generatedTo = qEnd;
-      let n: number;
-      if (this.mode === 'uniform') {
-        const before = this.phase;
-        this.phase += lambda;
-        n = Math.floor(this.phase) - Math.floor(before);
-      } else {
-        n = poisson(lambda, this.rng);
-      }
-      if (n > 0) {
-        const slot = (qEnd - qStart) / n;
-        this.add(n, bytes, qStart + slot / 2, qEnd - slot / 2, -1);
-      }
-      if (lambda === 0) {
-        // Jump over a silent stretch in one step rather than quantum by quantum.
-        const active = this.firstActiveFrom(qEnd);
-        this.generatedTo = Math.min(end, Math.max(qEnd, Math.floor(active / q) * q));
-      }
+      if (this.generatedTo >= end) break;
+      const qEnd = Math.min(end, (Math.floor(this.generatedTo / q) + 1) * q);
+      if (qEnd > t) return;
+      this.drawQuantum();
     }
-    if (this.generatedTo >= end) this.exhausted = true;
+    this.exhausted = true;
+  }
+
+  /**
+   * Draw the arrivals of the quantum starting at generatedTo into the look-ahead slot (none: lookCount 0)
+   * and move generatedTo past it, and past a silent stretch of the trace after it.
+   */
+  private drawQuantum(): void {
+    const q = this.opts.resolutionMs;
+    const end = this.opts.endMs;
+    const tr = this.trace;
+    const qStart = this.generatedTo;
+    const qEnd = Math.min(end, (Math.floor(qStart / q) + 1) * q);
+    // Expected arrivals in [qStart, qEnd): the integral of the piecewise-constant rate.
+    let lambda = 0;
+    let s = qStart;
+    while (s < qEnd) {
+      while (this.seg + 1 < tr.tS.length && tr.tS[this.seg + 1] * 1000 <= s) this.seg++;
+      const e = Math.min(qEnd, this.segEnd(this.seg));
+      if (e <= s) break;
+      lambda += (this.rateAt(this.seg) * (e - s)) / 1000;
+      s = e;
+    }
+    this.generatedTo = qEnd;
+    let n: number;
+    if (this.mode === 'uniform') {
+      const before = this.phase;
+      this.phase += lambda;
+      n = Math.floor(this.phase) - Math.floor(before);
+    } else {
+      n = poisson(lambda, this.rng);
+    }
+    if (n > 0) {
+      this.lookCount = n;
+      this.lookStart = qStart;
+      this.lookEnd = qEnd;
+    }
+    if (lambda === 0) {
+      // Jump over a silent stretch in one step rather than quantum by quantum.
+      const active = this.firstActiveFrom(qEnd);
+      this.generatedTo = Math.min(end, Math.max(qEnd, Math.floor(active / q) * q));
+    }
   }
 
   private advanceExact(t: number): void {
