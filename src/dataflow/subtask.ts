@@ -480,8 +480,9 @@ export class Subtask implements EventHandler {
       }
       const t = src.nextReadableTime();
       if (t === Infinity) {
+        // Nothing more will arrive: the queue is now exhausted (the call below finishes the source).
         src.advanceTo(Infinity);
-        return q.length > 0 ? this.takeFromSource(now) : false;
+        return this.takeFromSource(now);
       }
       if (t < this.wakeAt) {
         this.wakeAt = t;
