@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../src/metrics/summary.js';
-import { compareSummaries, formatComparisonTable, meanAbsError, relativeError } from '../../src/live/validate/compare.js';
+import { compareSummaries, formatComparisonTable, lastResultS, meanAbsError, relativeError } from '../../src/live/validate/compare.js';
 
 function summary(p: Partial<{ emitted: number; end: number; p50: number; p99: number; pending: number; bp: Record<string, number>; share: number; inv: number; cold: number; cost: number }>): RunSummary {
   return {
@@ -65,6 +65,14 @@ describe('comparison maths', () => {
     // mean of |0.25, -0.25, 0.25, 0.5, -0.5, 0.25, -0.2, -1, 0.5| = 3.7 / 9
     expect(meanAbsError(rows)).toBe(Math.round((3.7 / 9) * 1e4) / 1e4);
     expect(rows[0].calibrated).toBeUndefined();
+  });
+
+  it('throughput uses the time of the last result when known', () => {
+    const ts = { columns: ['t_s', 'emitted_rps'], rows: [[1, 10], [2, 5], [3, 0], [4, 0]] };
+    expect(lastResultS(ts)).toBe(2);
+    expect(lastResultS({ columns: ['t_s', 'emitted_rps'], rows: [[1, 0]] })).toBeNaN();
+    const rows = compareSummaries(summary({ emitted: 1000, end: 50 }), summary({ emitted: 1000, end: 165 }), null, { real: 50, simulated: 40 });
+    expect(rows[0]).toMatchObject({ real: 20, simulated: 25, rel_error: 0.25 });
   });
 
   it('adds the calibrated column and its errors', () => {

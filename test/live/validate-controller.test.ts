@@ -82,6 +82,8 @@ const VERTICES: Record<string, { name: string; parallelism: number; metrics: Rec
       'offload-invoke.offloadFallbackRecords': a(0, 0, 0, 0),
       'offload-invoke.offloadSuccessfulBatches': a(1, 2, 1.5, 3),
       'offload-invoke.offloadLastRttMs': a(40, 60, 50, 100),
+      'offload-invoke.offloadBilledMs': a(100, 200, 150, 300),
+      'offload-invoke.offloadInitMs': a(50, 50, 50, 100),
     },
   },
   v6: {
@@ -151,7 +153,7 @@ const MAPPED: MappedVertex[] = [
   { id: 'sink', role: 'sink', parallelism: 1 },
 ];
 const POINT = { id: 'burst', vertex: 'tokenizer' };
-const COST = { perRequestUsd: 2e-7, perGbSUsd: 1.66667e-5, memoryMb: 1024, workUsPerRecord: 1000 };
+const COST = { perRequestUsd: 2e-7, perGbSUsd: 1.66667e-5, memoryMb: 1024, workUsPerRecord: 1000, billInit: true };
 
 /** A policy that records what it sees and sends a fixed decision. */
 function recorder(decision = { share: 0.4, batchRecords: 50, maxWaitMs: 20, maxInFlight: 4 }) {
@@ -226,12 +228,15 @@ describe('live controller: snapshot from Flink REST', () => {
         throttles: 1,
         errors: 1,
         fallbacks: 0,
-        costUsd: estimateCostUsd(COST, 7 - 1, 500),
+        costUsd: estimateCostUsd(COST, 7 - 1, 500, 300, 100),
         recentRoundTripMs: 50,
       },
     ]);
-    // 6 admitted requests + 500 records × 1 ms × 1 GB
-    expect(s.offload[0].costUsd).toBeCloseTo(6 * 2e-7 + 0.5 * 1.66667e-5, 15);
+    // 6 admitted requests + (300 billed + 100 init) ms × 1 GB
+    expect(s.offload[0].costUsd).toBeCloseTo(6 * 2e-7 + 0.4 * 1.66667e-5, 15);
+    // without billed durations: records done remotely × work per record; without INIT billing: billed ms only
+    expect(estimateCostUsd(COST, 6, 500)).toBeCloseTo(6 * 2e-7 + 0.5 * 1.66667e-5, 15);
+    expect(estimateCostUsd({ ...COST, billInit: false, memoryMb: 512 }, 0, 500, 300, 100)).toBeCloseTo(0.5 * 0.3 * 1.66667e-5, 15);
     // the decision in the job's format, version 1
     expect(step.published).toEqual({ version: 1, share: 0.4, batchRecords: 50, maxWaitMs: 20, maxInFlight: 4 });
     expect(ctl.decisions[0]).toMatchObject({ tMs: 12_345, point: 'burst', share: 0.4, note: 'rec' });

@@ -16,14 +16,14 @@ const MAPPED: MappedVertex[] = [
   { id: 'sink', role: 'sink', parallelism: 1 },
 ];
 const POINT = { id: 'burst', vertex: 'tokenizer' };
-const COST = { perRequestUsd: 2e-7, perGbSUsd: 1.66667e-5, memoryMb: 1024, workUsPerRecord: 1000 };
+const COST = { perRequestUsd: 2e-7, perGbSUsd: 1.66667e-5, memoryMb: 1024, workUsPerRecord: 1000, billInit: true };
 const one = (v: number) => ({ min: v, max: v, avg: v, sum: v });
 
-const JOB: FlinkRunSummary = {
+const JOB: FlinkRunSummary & { function_billed_ms: number; function_init_ms: number } = {
   ok: true, run_id: 'r1', flink_version: '2.3.0', duration_s: 4, t0_epoch_ms: T0,
   records_generated: 1000, records_emitted: 1000, lost: 0, duplicated: 0, out_of_range: 0, first_missing_seq: -1,
   token_mismatches: 0, tokens: 8000, local: 700, offloaded: 280, fallbacks: 20, fallback_batches: 1,
-  invocations: 12, cold_starts: 2, throttles: 2, errors: 1,
+  invocations: 12, cold_starts: 2, throttles: 2, errors: 1, function_billed_ms: 400, function_init_ms: 100,
   latency_ms: { count: 1000, p50: 120, p90: 300, p99: 900, p999: 990, max: 1000, mean: 180.5, min: 3 },
   first_emit_epoch_ms: T0 + 100, last_emit_epoch_ms: T0 + 5000, span_s: 5, throughput_rps: 200,
 };
@@ -140,8 +140,9 @@ describe('real run conversion', () => {
     expect(s.max_pending_records).toBe(40);
     expect(s.offload).toEqual({ records: 300, batches: 12, fallbacks: 1, share: 0.3 });
     expect(s.lambda).toEqual({ invocations: 12, cold_starts: 2, throttles: 2, errors: 1, timeouts: 0, max_concurrency: 4 });
-    // 10 admitted requests + 280 records done remotely × 1 ms × 1 GB
-    expect(s.cost_usd.total).toBeCloseTo(10 * 2e-7 + 0.28 * 1.66667e-5, 8);
+    // 10 admitted requests + (400 billed + 100 init) ms × 1 GB
+    expect(s.cost_usd.total).toBeCloseTo(10 * 2e-7 + 0.5 * 1.66667e-5, 8);
+    expect(s.real.function_billed_ms).toBe(400);
     expect(s.cost_usd.requests).toBeCloseTo(2e-6, 10);
     // source backpressured 500 ms/s × 4 s between the five polls (the last poll has no interval after it)
     expect(s.backpressured_s).toEqual({ source: 2, tokenizer: 0, sink: 0 });

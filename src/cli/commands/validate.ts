@@ -15,6 +15,7 @@ interface ValidateArgs {
   flink: string;
   duration?: number;
   trace?: string;
+  'rate-scale'?: number;
   out?: string;
   fault: string[];
   calibrate: boolean;
@@ -35,6 +36,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
       .option('flink', { type: 'string', default: 'local', describe: '"local" (MiniCluster child process) or a remote cluster REST URL' })
       .option('duration', { type: 'number', describe: 'replay length in seconds (default: the scenario\'s)' })
       .option('trace', { type: 'string', describe: 'trace file replacing the scenario\'s' })
+      .option('rate-scale', { type: 'number', describe: 'multiply the trace\'s rates (real job and simulator alike)' })
       .option('out', { type: 'string', describe: 'output directory (default out/validate/<scenario>-<policy>)' })
       .option('fault', {
         type: 'string',
@@ -60,6 +62,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
       flink: args.flink,
       durationS: args.duration,
       tracePath: args.trace,
+      rateScale: args['rate-scale'],
       out: args.out,
       faults: parseFaultArgs(args.fault),
       calibrate: args.calibrate,

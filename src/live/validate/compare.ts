@@ -12,7 +12,8 @@ export interface ComparisonMetric {
   key: string;
   label: string;
   unit: string;
-  of: (s: RunSummary) => number;
+  /** `lastResultS`: time of the last result after t0, s (NaN when unknown: end_s is used). */
+  of: (s: RunSummary, lastResultS: number) => number;
 }
 
 const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
@@ -22,7 +23,10 @@ export const COMPARISON_METRICS: readonly ComparisonMetric[] = [
     key: 'throughput_rps',
     label: 'throughput (emitted / time of last result)',
     unit: 'rec/s',
-    of: (s) => (s.end_s > 0 ? s.records.emitted / s.end_s : NaN),
+    of: (s, last) => {
+      const span = Number.isFinite(last) && last > 0 ? last : s.end_s;
+      return span > 0 ? s.records.emitted / span : NaN;
+    },
   },
   { key: 'latency_p50_ms', label: 'latency p50', unit: 'ms', of: (s) => s.latency_ms.p50 },
   { key: 'latency_p99_ms', label: 'latency p99', unit: 'ms', of: (s) => s.latency_ms.p99 },
@@ -55,14 +59,32 @@ export interface ComparisonRow {
 const val = (x: number): number | null => (Number.isFinite(x) ? Math.round(x * 1e6) / 1e6 : null);
 const err = (x: number | null): number | null => (x === null ? null : Math.round(x * 1e4) / 1e4);
 
+/**
+ * When the last result left the sink, s after t0: the end of the last time-series interval with emitted records
+ * (the simulator keeps running until its drain deadline, so its end_s is not that time).
+ */
+export function lastResultS(ts: { columns: string[]; rows: number[][] }): number {
+  const t = ts.columns.indexOf('t_s');
+  const e = ts.columns.indexOf('emitted_rps');
+  if (t < 0 || e < 0) return NaN;
+  for (let i = ts.rows.length - 1; i >= 0; i--) if (ts.rows[i][e] > 0) return ts.rows[i][t];
+  return NaN;
+}
+
+export interface LastResults {
+  real?: number;
+  simulated?: number;
+  calibrated?: number;
+}
+
 /** One row per comparison metric; `calibrated` adds the re-simulation on the calibrated scenario. */
-export function compareSummaries(real: RunSummary, simulated: RunSummary, calibrated?: RunSummary | null): ComparisonRow[] {
+export function compareSummaries(real: RunSummary, simulated: RunSummary, calibrated?: RunSummary | null, last: LastResults = {}): ComparisonRow[] {
   return COMPARISON_METRICS.map((m) => {
-    const r = val(m.of(real));
-    const s = val(m.of(simulated));
+    const r = val(m.of(real, last.real ?? NaN));
+    const s = val(m.of(simulated, last.simulated ?? NaN));
     const row: ComparisonRow = { key: m.key, label: m.label, unit: m.unit, real: r, simulated: s, rel_error: err(relativeError(r, s)) };
     if (calibrated) {
-      const c = val(m.of(calibrated));
+      const c = val(m.of(calibrated, last.calibrated ?? NaN));
       row.calibrated = c;
       row.rel_error_calibrated = err(relativeError(r, c));
     }

@@ -99,6 +99,8 @@ export const OFFLOAD_METRICS = [
   'offloadFallbackRecords',
   'offloadSuccessfulBatches',
   'offloadLastRttMs',
+  'offloadBilledMs',
+  'offloadInitMs',
 ] as const;
 
 /** A scenario job vertex (simulator task) and the role that maps it onto the real job. */
@@ -114,8 +116,10 @@ export interface CostModel {
   perRequestUsd: number;
   perGbSUsd: number;
   memoryMb: number;
-  /** Handler CPU work per record, µs (the job's offload.work_us_per_record). */
+  /** Handler CPU work per record, µs (the job's offload.work_us_per_record), for the estimate without billed ms. */
   workUsPerRecord: number;
+  /** The model bills the INIT phase (cold starts). */
+  billInit?: boolean;
 }
 
 export interface LiveControllerOptions {
@@ -193,11 +197,17 @@ export function wantedMetrics(hasOffload: boolean): { operator: string; names: s
   return w;
 }
 
-/** Real cost estimate: requests admitted × price + handler CPU time of the records done remotely × GB × price. */
-export function estimateCostUsd(cost: CostModel | null | undefined, admittedInvocations: number, remoteRecords: number): number {
+/**
+ * Real cost: requests admitted × price + GB-s × price. GB-s from the durations the function reported (the job's
+ * `offloadBilledMs`, plus `offloadInitMs` when the model bills INIT) when known; otherwise estimated as the records
+ * done remotely × work per record.
+ */
+export function estimateCostUsd(cost: CostModel | null | undefined, admittedInvocations: number, remoteRecords: number, billedMs = NaN, initMs = NaN): number {
   if (!cost) return NaN;
-  const gbS = (cost.memoryMb / 1024) * ((remoteRecords * cost.workUsPerRecord) / 1e6);
-  return admittedInvocations * cost.perRequestUsd + gbS * cost.perGbSUsd;
+  const seconds = Number.isFinite(billedMs)
+    ? (billedMs + (cost.billInit && Number.isFinite(initMs) ? initMs : 0)) / 1000
+    : (remoteRecords * cost.workUsPerRecord) / 1e6;
+  return admittedInvocations * cost.perRequestUsd + (cost.memoryMb / 1024) * seconds * cost.perGbSUsd;
 }
 
 /** A policy's point decision in the job's control format (clamped the way the job clamps it). */
@@ -323,7 +333,7 @@ export class LiveController {
       const invocations = sum(ov, 'offloadInvocations');
       const throttles = sum(ov, 'offloadThrottles');
       const remoteRecords = sum(ov, 'offloadRecords') - sum(ov, 'offloadFallbackRecords');
-      const costUsd = estimateCostUsd(this.opts.cost, invocations - throttles, remoteRecords);
+      const costUsd = estimateCostUsd(this.opts.cost, invocations - throttles, remoteRecords, sum(ov, 'offloadBilledMs'), sum(ov, 'offloadInitMs'));
       const ep = reading.endpoint;
       const concurrency = ep ? ep.concurrency : inFlightBatches;
       const snap: OffloadPointSnapshot = {

@@ -9,7 +9,8 @@
  * - pending records, lag, busy/backpressured/idle time, pool usage, in-flight records, concurrency, decision share:
  *   the controller's REST polls (one per controller interval), the last poll in each second; record rates per
  *   vertex from differences of the numRecordsIn/numRecordsOut counters over the last 3 s (RATE_WINDOW_MS);
- * - cost: an estimate (requests admitted × price + records done remotely × work per record × memory × price).
+ * - cost: requests admitted × price + the function's reported billed ms (+ init ms when the model bills INIT) ×
+ *   memory × price; without billed ms (an older job), records done remotely × work per record instead.
  * Not measured by the real job (left empty in timeseries.csv, 0 in summary.json and listed in `real.not_measured`):
  * results per second (tokens are only counted in total), latency max per interval, Lambda timeouts (counted among
  * errors), order violations, events processed.
@@ -238,7 +239,9 @@ export function convertRealRun(inp: RealRunInputs): RealRun {
 
   const routed = job.offloaded + job.fallbacks;
   const admitted = Math.max(0, job.invocations - job.throttles);
-  const total = estimateCostUsd(inp.cost, admitted, job.offloaded);
+  const jb = job as FlinkRunSummary & { function_billed_ms?: number; function_init_ms?: number };
+  const billed = typeof jb.function_billed_ms === 'number' ? jb.function_billed_ms : NaN;
+  const total = estimateCostUsd(inp.cost, admitted, job.offloaded, billed, typeof jb.function_init_ms === 'number' ? jb.function_init_ms : NaN);
   const requests = inp.cost ? admitted * inp.cost.perRequestUsd : NaN;
   const lat = job.latency_ms;
   const lastEmit = fin(job.last_emit_epoch_ms, t0);
@@ -308,7 +311,13 @@ export function convertRealRun(inp: RealRunInputs): RealRun {
       fallback_records: job.fallbacks,
       polls: samples.length,
       not_measured: [...NOT_MEASURED],
-      estimated: ['cost_usd (requests admitted x price + records done remotely x work_us_per_record x memory x price)', 'backpressured_s (integral of polled backPressuredTimeMsPerSecond)'],
+      function_billed_ms: Number.isFinite(billed) ? billed : null,
+      estimated: [
+        Number.isFinite(billed)
+          ? 'cost_usd (requests admitted x price + function-reported billed ms (+ init ms when the model bills INIT) x memory x price)'
+          : 'cost_usd (requests admitted x price + records done remotely x work_us_per_record x memory x price)',
+        'backpressured_s (integral of polled backPressuredTimeMsPerSecond)',
+      ],
     },
   };
   const latencyCdf = inp.percentiles ? percentilesToCdf(inp.percentiles) : [];

@@ -12,6 +12,7 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFi
 import { join, resolve } from 'node:path';
 import { specMean, type ShiftedSpec } from '../../engine/distributions.js';
 import { InvariantError, loadScenario, runScenario, type RunResult } from '../../experiment/runner.js';
+import type { Scenario } from '../../experiment/scenario.js';
 import { writeRunFiles } from '../../experiment/run-output.js';
 import type { RunSummary } from '../../metrics/summary.js';
 import type { ParamValue, PolicyFactory } from '../../policy/contract.js';
@@ -22,7 +23,7 @@ import { UserError } from '../../util/errors.js';
 import { readRunSummary, startLocalJob, submitRemoteJob, waitForJobEnd, type FlinkRunSummary, type LocalJobHandle } from '../flink-job.js';
 import { FlinkRestClient, TERMINAL_JOB_STATES } from '../flink-rest.js';
 import { startInvokeServer, type InvokeServer } from '../invoke-server/index.js';
-import { compareSummaries, formatComparisonTable, meanAbsError, type ComparisonRow } from './compare.js';
+import { compareSummaries, formatComparisonTable, lastResultS, meanAbsError, type ComparisonRow } from './compare.js';
 import { LiveController, wantedMetrics, type CostModel, type EndpointReading, type MappedVertex } from './controller.js';
 import { convertRealRun, flinkMetricsCsv, writeRealRunFiles } from './convert.js';
 import { startDecisionServer } from './decision-server.js';
@@ -46,6 +47,8 @@ export interface ValidateOptions {
   flink?: string;
   durationS?: number;
   tracePath?: string;
+  /** Multiplies the scenario's trace rates (workload.rate_scale), for the real job and the simulator alike. */
+  rateScale?: number;
   out?: string;
   faults?: FaultOptions;
   calibrate?: boolean;
@@ -136,8 +139,21 @@ function cleanOut(dir: string): void {
   mkdirSync(dir, { recursive: true });
 }
 
-function simulate(scenarioPath: string, factory: PolicyFactory, params: Record<string, ParamValue>, durationS: number, tracePath?: string): { result: RunResult; ok: boolean; error?: string } {
-  const scenario = loadScenario(scenarioPath);
+function loadScaled(path: string, rateScale: number | undefined): Scenario {
+  const scenario = loadScenario(path);
+  if (rateScale !== undefined) scenario.workload = { ...scenario.workload, rate_scale: (scenario.workload.rate_scale ?? 1) * rateScale };
+  return scenario;
+}
+
+function simulate(
+  scenarioPath: string,
+  rateScale: number | undefined,
+  factory: PolicyFactory,
+  params: Record<string, ParamValue>,
+  durationS: number,
+  tracePath?: string,
+): { result: RunResult; ok: boolean; error?: string } {
+  const scenario = loadScaled(scenarioPath, rateScale);
   try {
     return { result: runScenario(scenario, { policy: factory, params, durationS, tracePath }), ok: true };
   } catch (err) {
@@ -158,7 +174,8 @@ export async function runValidation(o: ValidateOptions): Promise<ValidateResult>
   if (o.durationS !== undefined && !(o.durationS > 0)) throw new UserError(`--duration: expected a positive number of seconds, got ${o.durationS}`);
 
   const scenarioPath = resolve(o.scenario);
-  const scenario = loadScenario(scenarioPath);
+  if (o.rateScale !== undefined && !(o.rateScale > 0 && Number.isFinite(o.rateScale))) throw new UserError(`--rate-scale: expected a positive number, got ${o.rateScale}`);
+  const scenario = loadScaled(scenarioPath, o.rateScale);
   const tracePath = o.tracePath ? resolve(o.tracePath) : undefined;
   const factory = await loadPolicyFactory(o.policy ?? scenario.policy?.name ?? 'backpressure');
   const params = resolveParams(factory, { ...(scenario.policy?.params ?? {}), ...(o.params ?? {}) });
@@ -182,6 +199,7 @@ export async function runValidation(o: ValidateOptions): Promise<ValidateResult>
       perGbSUsd: model.billing.per_gb_s_usd,
       memoryMb,
       workUsPerRecord: probe.config.offload?.work_us_per_record ?? 0,
+      billInit: model.billing.bill_init,
     };
   }
   cleanOut(dir);
@@ -283,8 +301,19 @@ export async function runValidation(o: ValidateOptions): Promise<ValidateResult>
       ended = true;
     });
     const interval = scenario.controller.interval_ms;
+    // Safety net: the job ends by itself once the trace is replayed and drained (its control source stops at
+    // max_drain_s after the trace); a job still running well after that is stuck and is stopped.
+    const deadline = runningAt + (config.start_delay_ms ?? 1000) + (tr.durationS + (config.max_drain_s ?? 300) + 60) * 1000;
     let lastLog = 0;
     while (!ended) {
+      if (Date.now() > deadline) {
+        const rest = `${tr.durationS} s trace + ${config.max_drain_s ?? 300} s max drain + 60 s`;
+        if (local) await local.stop(10_000).catch(() => undefined);
+        else await client.cancelJob(jobId).catch(() => undefined);
+        local = null;
+        remoteJob = null;
+        throw new Error(`the job ${jobId} was still running after ${rest}; stopped it (see ${join(realDir, 'job.log')})`);
+      }
       const started = Date.now();
       try {
         const reading = await source.read();
@@ -386,7 +415,7 @@ export async function runValidation(o: ValidateOptions): Promise<ValidateResult>
 
     // 6. The simulator on the same scenario, policy, params and duration.
     log('validate: simulating the same scenario, policy, parameters and duration');
-    const sim = simulate(scenarioPath, factory, params, tr.durationS, tracePath);
+    const sim = simulate(scenarioPath, o.rateScale, factory, params, tr.durationS, tracePath);
     mkdirSync(join(dir, 'simulated'), { recursive: true });
     writeRunFiles(join(dir, 'simulated'), sim.result, { scenario_file: scenarioPath });
     if (!sim.ok) notes.push(`simulator: ${sim.error}`);
@@ -394,6 +423,7 @@ export async function runValidation(o: ValidateOptions): Promise<ValidateResult>
     // 7. Calibration.
     let calibration: CalibrationOutcome | null = null;
     let calibrated: RunSummary | null = null;
+    let calibratedTs: RunResult['timeseries'] | null = null;
     if (o.calibrate) {
       const c = await runCalibration({
         dir,
@@ -406,17 +436,22 @@ export async function runValidation(o: ValidateOptions): Promise<ValidateResult>
       });
       calibration = c.outcome;
       if (c.scenarioFile) {
-        const cs = simulate(c.scenarioFile, factory, params, tr.durationS, tracePath);
+        const cs = simulate(c.scenarioFile, o.rateScale, factory, params, tr.durationS, tracePath);
         mkdirSync(join(dir, 'calibrated'), { recursive: true });
         writeRunFiles(join(dir, 'calibrated'), cs.result, { scenario_file: c.scenarioFile });
         calibrated = cs.result.summary;
+        calibratedTs = cs.result.timeseries;
         if (!cs.ok) notes.push(`simulator (calibrated): ${cs.error}`);
       }
       log(`validate: calibration ${calibration.status}: ${calibration.message}`);
     }
 
     // Comparison.
-    const rows = compareSummaries(real.summary, sim.result.summary, calibrated);
+    const rows = compareSummaries(real.summary, sim.result.summary, calibrated, {
+      real: real.summary.end_s,
+      simulated: lastResultS(sim.result.timeseries),
+      calibrated: calibratedTs ? lastResultS(calibratedTs) : undefined,
+    });
     const table = formatComparisonTable(rows);
     const zeroLoss = jobSummary.lost === 0 && jobSummary.duplicated === 0 && jobSummary.ok;
     const runs = [
@@ -431,6 +466,8 @@ export async function runValidation(o: ValidateOptions): Promise<ValidateResult>
       policy: factory.name,
       params,
       duration_s: tr.durationS,
+      trace: tracePath ?? scenario.workload.trace,
+      rate_scale: scenario.workload.rate_scale ?? 1,
       target,
       flink: remote ? flink : 'local MiniCluster',
       flink_version: jobSummary.flink_version,
