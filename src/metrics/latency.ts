@@ -1,7 +1,8 @@
 /**
  * Result latency, kept in HdrHistogram (hdr-histogram-js, WebAssembly build: about 70 ns a record here
  * against 230 ns for its pure-JS build) at microsecond resolution with 3 significant digits: one histogram
- * for the whole run and one reset every metrics interval for the time series.
+ * per metrics interval for the time series, added into the run's histogram when the interval closes (one
+ * record call per value instead of two; the same counts, so the same percentiles, mean, max and encoding).
  */
 import * as hdr from 'hdr-histogram-js';
 import type { LatencySummary } from './summary.js';
@@ -34,8 +35,12 @@ export class LatencyRecorder {
   record(ms: number, count: number): void {
     if (count <= 0) return;
     const us = ms < 0.001 ? 1 : Math.round(ms * 1000);
-    this.total.recordValueWithCount(us, count);
     this.interval.recordValueWithCount(us, count);
+  }
+
+  /** Add what the interval holds to the run's histogram (then the interval may be reset). */
+  private fold(): void {
+    if (this.interval.totalCount > 0) this.total.add(this.interval);
   }
 
   /** Record `count` results whose latencies spread evenly over [loMs, hiMs], as `points` equal groups. */
@@ -56,6 +61,7 @@ export class LatencyRecorder {
 
   /** Percentiles of the interval just ended (NaN when no result left), then start a new interval. */
   takeInterval(): { p50: number; p99: number; max: number; count: number } {
+    this.fold();
     const h = this.interval;
     const count = h.totalCount;
     const out =
@@ -67,6 +73,7 @@ export class LatencyRecorder {
   }
 
   summary(): LatencySummary {
+    this.settle();
     const h = this.total;
     if (h.totalCount === 0) return { p50: NaN, p90: NaN, p99: NaN, p999: NaN, max: NaN, mean: NaN, count: 0 };
     const at = (p: number) => round3(h.getValueAtPercentile(p) / 1000);
@@ -83,6 +90,7 @@ export class LatencyRecorder {
 
   /** The CDF as [percentile, latency ms] pairs at fixed percentiles (for latency_cdf.csv and charts). */
   cdf(): [number, number][] {
+    this.settle();
     const h = this.total;
     if (h.totalCount === 0) return [];
     const ps = [0, 1, 5, 10, 20, 25, 30, 40, 50, 60, 70, 75, 80, 90, 95, 97.5, 99, 99.5, 99.9, 99.95, 99.99, 100];
@@ -90,7 +98,15 @@ export class LatencyRecorder {
   }
 
   encode(): string {
+    this.settle();
     return hdr.encodeIntoCompressedBase64(this.total);
+  }
+
+  /** Whole-run views need every value: fold an interval not closed by takeInterval (then it starts over). */
+  private settle(): void {
+    if (this.interval.totalCount === 0) return;
+    this.fold();
+    this.interval.reset();
   }
 
   destroy(): void {
