@@ -312,6 +312,8 @@ export function convertRealRun(inp: RealRunInputs): RealRun {
       polls: samples.length,
       not_measured: [...NOT_MEASURED],
       function_billed_ms: Number.isFinite(billed) ? billed : null,
+      // the same bill if every record had cost exactly work_us_per_record (no host contention, no overhead)
+      cost_from_work_usd: inp.cost ? round8(estimateCostUsd(inp.cost, admitted, job.offloaded)) : null,
       estimated: [
         Number.isFinite(billed)
           ? 'cost_usd (requests admitted x price + function-reported billed ms (+ init ms when the model bills INIT) x memory x price)'

@@ -139,21 +139,24 @@ function cleanOut(dir: string): void {
   mkdirSync(dir, { recursive: true });
 }
 
-function loadScaled(path: string, rateScale: number | undefined): Scenario {
+function loadScaled(path: string, rateScale: number | undefined, faults?: FaultOptions): Scenario {
   const scenario = loadScenario(path);
   if (rateScale !== undefined) scenario.workload = { ...scenario.workload, rate_scale: (scenario.workload.rate_scale ?? 1) * rateScale };
+  // The endpoint's injected function errors have a simulator counterpart (the offload point's error_rate).
+  if (faults?.errorRate !== undefined && scenario.offload) scenario.offload = scenario.offload.map((o) => ({ ...o, error_rate: faults.errorRate }));
   return scenario;
 }
 
 function simulate(
   scenarioPath: string,
   rateScale: number | undefined,
+  faults: FaultOptions | undefined,
   factory: PolicyFactory,
   params: Record<string, ParamValue>,
   durationS: number,
   tracePath?: string,
 ): { result: RunResult; ok: boolean; error?: string } {
-  const scenario = loadScaled(scenarioPath, rateScale);
+  const scenario = loadScaled(scenarioPath, rateScale, faults);
   try {
     return { result: runScenario(scenario, { policy: factory, params, durationS, tracePath }), ok: true };
   } catch (err) {
@@ -212,6 +215,11 @@ export async function runValidation(o: ValidateOptions): Promise<ValidateResult>
   let remoteJob: { client: FlinkRestClient; jobId: string } | null = null;
   const jobLog = createWriteStream(join(realDir, 'job.log'));
   const notes = [...probe.notes];
+  const f0 = o.faults ?? {};
+  if (f0.errorRate) notes.push(`faults: error_rate ${f0.errorRate} is simulated too (the offload point's error_rate)`);
+  if (f0.throttleRate) notes.push('faults: throttle_rate has no simulator counterpart (the simulator throttles only at its concurrency and scaling limits)');
+  if (f0.addedLatencyMs) notes.push('faults: added_latency_ms has no simulator counterpart');
+  if (f0.crashAfter != null) notes.push('faults: crash_after has no simulator counterpart (the simulated function stays up)');
   try {
     // 2. The function: local endpoint (with faults) or AWS.
     if (probe.shape.offload && target === 'local') {
@@ -415,7 +423,7 @@ export async function runValidation(o: ValidateOptions): Promise<ValidateResult>
 
     // 6. The simulator on the same scenario, policy, params and duration.
     log('validate: simulating the same scenario, policy, parameters and duration');
-    const sim = simulate(scenarioPath, o.rateScale, factory, params, tr.durationS, tracePath);
+    const sim = simulate(scenarioPath, o.rateScale, o.faults, factory, params, tr.durationS, tracePath);
     mkdirSync(join(dir, 'simulated'), { recursive: true });
     writeRunFiles(join(dir, 'simulated'), sim.result, { scenario_file: scenarioPath });
     if (!sim.ok) notes.push(`simulator: ${sim.error}`);
@@ -436,7 +444,7 @@ export async function runValidation(o: ValidateOptions): Promise<ValidateResult>
       });
       calibration = c.outcome;
       if (c.scenarioFile) {
-        const cs = simulate(c.scenarioFile, o.rateScale, factory, params, tr.durationS, tracePath);
+        const cs = simulate(c.scenarioFile, o.rateScale, o.faults, factory, params, tr.durationS, tracePath);
         mkdirSync(join(dir, 'calibrated'), { recursive: true });
         writeRunFiles(join(dir, 'calibrated'), cs.result, { scenario_file: c.scenarioFile });
         calibrated = cs.result.summary;
