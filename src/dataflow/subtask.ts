@@ -92,8 +92,13 @@ export class Subtask implements EventHandler {
   readonly channels: InputChannel[] = [];
   readonly gates: InputGate[] = [];
   private readonly outEdges: OutEdge[] = [];
-  private readonly available: number[] = [];
+  /**
+   * Channels with data, in arrival order: a ring over a typed array (each channel is in it at most once,
+   * by its inAvailable flag, so the ring never holds more than the channel count; sized once wired).
+   */
+  private availRing = new Int32Array(0);
   private availHead = 0;
+  private availCount = 0;
 
   /** Mailbox work (window results, offload results): runs tagged with the chain position to resume at. */
   readonly work = new RunList(8);
@@ -308,10 +313,26 @@ export class Subtask implements EventHandler {
     ch.enqueue(buf);
     if (!ch.inAvailable && this.curChannel !== buf.destChannel) {
       ch.inAvailable = true;
-      this.available.push(buf.destChannel);
+      this.pushAvailable(buf.destChannel);
     }
     this.lendFloating(buf.destChannel, now);
     this.tryStart(now);
+  }
+
+  private pushAvailable(c: number): void {
+    const ring = this.availRing;
+    if (ring.length < this.channels.length) {
+      // First use since wiring: size the ring to the channel count (it is empty here or holds fewer).
+      const grown = new Int32Array(this.channels.length);
+      for (let i = 0; i < this.availCount; i++) grown[i] = ring[(this.availHead + i) % ring.length];
+      this.availRing = grown;
+      this.availHead = 0;
+    }
+    const r = this.availRing;
+    let tail = this.availHead + this.availCount;
+    if (tail >= r.length) tail -= r.length;
+    r[tail] = c;
+    this.availCount++;
   }
 
   /** Lend floating buffers to a channel whose sender has more queued than the channel can take. */
@@ -411,13 +432,13 @@ export class Subtask implements EventHandler {
         this.finishBuffer(now);
         continue;
       }
-      if (this.availHead >= this.available.length) {
-        this.available.length = 0;
-        this.availHead = 0;
+      if (this.availCount === 0) {
         this.maybeFinish(now);
         return false;
       }
-      const c = this.available[this.availHead++];
+      const c = this.availRing[this.availHead];
+      this.availHead = this.availHead + 1 === this.availRing.length ? 0 : this.availHead + 1;
+      this.availCount--;
       const ch = this.channels[c];
       ch.inAvailable = false;
       const next = ch.dequeue();
@@ -443,7 +464,7 @@ export class Subtask implements EventHandler {
     this.ctx.buffers.release(buf);
     if (ch.queued > 0 && !ch.inAvailable) {
       ch.inAvailable = true;
-      this.available.push(c);
+      this.pushAvailable(c);
     }
     this.advanceWatermark(now);
   }
