@@ -8,6 +8,7 @@
  * sit at the centres of n equal slots of the quantum and become readable at the quantum's end. With q = 0
  * each record is its own run at its exact arrival time. Event traces are dealt round-robin to subtasks.
  */
+import { NormalSource, samplePoisson } from '../engine/distributions.js';
 import type { Rng } from '../engine/random.js';
 import type { EventTrace, RateTrace } from '../workload/types.js';
 import { RunList } from './runs.js';
@@ -84,6 +85,7 @@ export class RateArrivals extends ArrivalQueue {
   /** Uniform spacing: fractional position in operational time (records). */
   private phase: number;
   private readonly share: number;
+  private readonly normal: NormalSource;
   /**
    * Quantum mode: the next non-empty quantum, drawn ahead (in quantum order, from this queue's own stream,
    * so the draws are the same as drawing at its end) while the source looks for its next wake-up time:
@@ -105,6 +107,7 @@ export class RateArrivals extends ArrivalQueue {
     super(opts, seqs);
     this.share = share * rateScale;
     this.phase = rng();
+    this.normal = new NormalSource(rng);
   }
 
   private rateAt(seg: number): number {
@@ -193,7 +196,7 @@ export class RateArrivals extends ArrivalQueue {
       this.phase += lambda;
       n = Math.floor(this.phase) - Math.floor(before);
     } else {
-      n = poisson(lambda, this.rng);
+      n = samplePoisson(lambda, this.rng, this.normal);
     }
     if (n > 0) {
       this.lookCount = n;
@@ -310,24 +313,4 @@ export class EventArrivals extends ArrivalQueue {
       this.add(n, bytes / n, first, last, key);
     }
   }
-}
-
-/** Poisson draw: Knuth's method for small means, a rounded normal above 30 (error well under a record). */
-export function poisson(mean: number, rng: Rng): number {
-  if (mean <= 0) return 0;
-  if (mean < 30) {
-    const limit = Math.exp(-mean);
-    let k = 0;
-    let p = rng();
-    while (p > limit) {
-      k++;
-      p *= rng();
-    }
-    return k;
-  }
-  let u = rng();
-  while (u === 0) u = rng();
-  const z = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng());
-  const x = Math.round(mean + Math.sqrt(mean) * z);
-  return x > 0 ? x : 0;
 }

@@ -7,29 +7,10 @@
  */
 import type { NetBuffer } from './runs.js';
 
-/** One outgoing channel of a subtask (Flink's ResultSubpartition). */
-export class Subpartition {
-  /** Buffer being filled, or null. */
-  current: NetBuffer | null = null;
-  /** Finished buffers waiting for credit (FIFO). */
-  readonly queue: NetBuffer[] = [];
+/** A FIFO of buffers with an amortised O(1) dequeue (a head index, compacted now and then). */
+class BufferFifo {
+  private readonly queue: NetBuffer[] = [];
   private qHead = 0;
-  /** Buffers of the pool this subpartition holds (current + queued). */
-  held = 0;
-  /** Credits announced by the receiver and not yet used. */
-  credit: number;
-  /** Watermark last sent on this channel. */
-  sentWatermark = -Infinity;
-
-  constructor(
-    readonly edge: number,
-    /** Receiving subtask's handler id and its channel index there. */
-    readonly destTarget: number,
-    readonly destChannel: number,
-    initialCredit: number,
-  ) {
-    this.credit = initialCredit;
-  }
 
   get queued(): number {
     return this.queue.length - this.qHead;
@@ -53,6 +34,29 @@ export class Subpartition {
   }
 }
 
+/** One outgoing channel of a subtask (Flink's ResultSubpartition); its FIFO holds finished buffers waiting for credit. */
+export class Subpartition extends BufferFifo {
+  /** Buffer being filled, or null. */
+  current: NetBuffer | null = null;
+  /** Buffers of the pool this subpartition holds (current + queued). */
+  held = 0;
+  /** Credits announced by the receiver and not yet used. */
+  credit: number;
+  /** Watermark last sent on this channel. */
+  sentWatermark = -Infinity;
+
+  constructor(
+    readonly edge: number,
+    /** Receiving subtask's handler id and its channel index there. */
+    readonly destTarget: number,
+    readonly destChannel: number,
+    initialCredit: number,
+  ) {
+    super();
+    this.credit = initialCredit;
+  }
+}
+
 /** A subtask's output pool for one output edge (Flink's LocalBufferPool of a ResultPartition). */
 export class OutputPool {
   free: number;
@@ -61,10 +65,8 @@ export class OutputPool {
   }
 }
 
-/** One incoming channel of a subtask (Flink's RemoteInputChannel). */
-export class InputChannel {
-  readonly queue: NetBuffer[] = [];
-  private qHead = 0;
+/** One incoming channel of a subtask (Flink's RemoteInputChannel); its FIFO holds buffers waiting to be consumed. */
+export class InputChannel extends BufferFifo {
   exclusiveFree: number;
   /** Floating buffers lent to this channel and still empty. */
   floatingHeld = 0;
@@ -86,29 +88,10 @@ export class InputChannel {
     readonly senderTarget: number,
     readonly senderSubpartition: number,
   ) {
+    super();
     this.exclusiveFree = exclusive;
   }
 
-  get queued(): number {
-    return this.queue.length - this.qHead;
-  }
-
-  enqueue(b: NetBuffer): void {
-    this.queue.push(b);
-  }
-
-  forEachQueued(f: (b: NetBuffer) => void): void {
-    for (let i = this.qHead; i < this.queue.length; i++) f(this.queue[i]);
-  }
-
-  dequeue(): NetBuffer {
-    const b = this.queue[this.qHead++];
-    if (this.qHead > 64 && this.qHead * 2 > this.queue.length) {
-      this.queue.splice(0, this.qHead);
-      this.qHead = 0;
-    }
-    return b;
-  }
 
   /** A buffer arrived: it occupies a floating buffer if one is lent, else an exclusive one. */
   occupy(): void {

@@ -352,7 +352,8 @@ export interface CountSampler {
   sumOf(n: number): number;
 }
 
-function samplePoisson(mean: number, rng: Rng, normal: NormalSource): number {
+/** Poisson draw: Knuth's method below a mean of 30, a rounded normal above (error well under a record). */
+export function samplePoisson(mean: number, rng: Rng, normal: NormalSource): number {
   if (mean <= 0) return 0;
   if (mean < 30) {
     // Knuth: multiply uniforms until the product drops under e^-mean.
