@@ -149,6 +149,8 @@ class Env {
   expiresAt = Infinity;
   tickGen = 0;
   idleGen = 0;
+  /** Time of this environment's one pending expiry event (Infinity if none): one event, not one per idle spell. */
+  expiryEventAt = Infinity;
   /** Stamp of its current entry in an idle stack, -1 if none. */
   idleStamp = -1;
   /** Index in Platform.live, -1 if dead. */
@@ -413,8 +415,13 @@ export class Platform implements EventHandler {
         return;
       }
       case K_EXPIRE: {
+        // The keep-alive may have been pushed back since this event was scheduled: expire, or wait again.
         const env = this.envs[keyId(arg)];
-        if (env.state === ST_READY && env.active === 0 && env.idleGen % GEN_BASE === keyGen(arg)) this.destroy(env);
+        if (env.idleGen % GEN_BASE !== keyGen(arg) || env.expiryEventAt !== now) return;
+        env.expiryEventAt = Infinity;
+        if (env.state !== ST_READY || env.active !== 0) return;
+        if (env.expiresAt <= now) this.destroy(env);
+        else this.scheduleExpiry(env);
         return;
       }
       case K_LIFETIME: {
@@ -545,6 +552,7 @@ export class Platform implements EventHandler {
     env.lastUsed = now;
     env.idleStamp = -1;
     env.expiresAt = Infinity;
+    env.expiryEventAt = Infinity;
     env.liveIndex = this.live.length;
     this.live.push(env);
     if (this.live.length > this.s.maxEnvironments) this.s.maxEnvironments = this.live.length;
@@ -590,10 +598,7 @@ export class Platform implements EventHandler {
   }
 
   private assign(env: Env, a: Attempt, now: number): void {
-    if (env.active === 0) {
-      env.idleGen++; // cancels a pending keep-alive expiry
-      env.expiresAt = Infinity;
-    }
+    if (env.active === 0) env.expiresAt = Infinity; // a pending expiry event finds it busy and does nothing
     env.active++;
     env.lastUsed = now;
     a.env = env;
@@ -739,9 +744,14 @@ export class Platform implements EventHandler {
       this.idleProvisioned.push(env);
       return;
     }
-    env.idleGen++;
     env.expiresAt = now + this.keepAlive.sample() * 1000;
     if (this.perEnv === 1) this.pushIdle(env);
+    // A pending expiry that comes earlier will reschedule itself; only an earlier one is scheduled anew.
+    if (env.expiryEventAt > env.expiresAt) this.scheduleExpiry(env);
+  }
+
+  private scheduleExpiry(env: Env): void {
+    env.expiryEventAt = env.expiresAt;
     this.calendar.schedule(env.expiresAt, this.target, K_EXPIRE, key(env.id, env.idleGen));
   }
 
