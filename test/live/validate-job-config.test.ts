@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkScenario } from '../../src/experiment/load-scenario.js';
@@ -7,7 +7,7 @@ import { parseTrace } from '../../src/workload/parse.js';
 import type { RateTrace } from '../../src/workload/types.js';
 import { UserError } from '../../src/util/errors.js';
 import { scenarioToJobConfig, tokenizerShape, tracePoints, wordsForMean } from '../../src/live/validate/job-config.js';
-import { parseFaultArgs } from '../../src/live/validate/run.js';
+import { parseFaultArgs, runValidation } from '../../src/live/validate/run.js';
 
 const ROOT = resolve(__dirname, '../..');
 const DEFAULT = join(ROOT, 'examples', 'default.json');
@@ -135,5 +135,14 @@ describe('scenario → job config', () => {
     expect(() => parseFaultArgs(['error_rate=2'])).toThrow(UserError);
     expect(() => parseFaultArgs(['boom=1'])).toThrow(/unknown key "boom"/);
     expect(() => parseFaultArgs(['crash_after=1.5'])).toThrow(/integer/);
+  });
+
+  it('runValidation refuses before starting anything: other shapes, faults on AWS, a bad --flink', async () => {
+    const out = join(ROOT, 'out', 'validate-unit-never-written');
+    await expect(runValidation({ scenario: join(ROOT, 'examples', 'ysb.json'), out })).rejects.toThrow(/only runs the tokenizer shape/);
+    await expect(runValidation({ scenario: DEFAULT, target: 'aws', faults: { errorRate: 0.1 }, out })).rejects.toThrow(/--target aws/);
+    await expect(runValidation({ scenario: DEFAULT, flink: 'jobmanager:8081', out })).rejects.toThrow(/--flink/);
+    await expect(runValidation({ scenario: DEFAULT, policy: 'nope', out })).rejects.toThrow(UserError);
+    expect(existsSync(out)).toBe(false);
   });
 });

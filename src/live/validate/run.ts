@@ -214,6 +214,19 @@ export async function runValidation(o: ValidateOptions): Promise<ValidateResult>
   let local: LocalJobHandle | null = null;
   let remoteJob: { client: FlinkRestClient; jobId: string } | null = null;
   const jobLog = createWriteStream(join(realDir, 'job.log'));
+  // Ctrl-C or SIGTERM: stop the job, the endpoint's environments and the servers before exiting.
+  const onSignal = (sig: NodeJS.Signals) => {
+    log(`validate: ${sig}: stopping the job and the local endpoint`);
+    void (async () => {
+      if (local) await local.stop(5000).catch(() => undefined);
+      if (remoteJob) await remoteJob.client.cancelJob(remoteJob.jobId).catch(() => undefined);
+      if (endpoint) await endpoint.stop().catch(() => undefined);
+      await decisions.close().catch(() => undefined);
+      process.exit(130);
+    })();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   const notes = [...probe.notes];
   const f0 = o.faults ?? {};
   if (f0.errorRate) notes.push(`faults: error_rate ${f0.errorRate} is simulated too (the offload point's error_rate)`);
@@ -514,6 +527,8 @@ export async function runValidation(o: ValidateOptions): Promise<ValidateResult>
       calibration,
     };
   } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
     if (local) await local.stop(5000).catch(() => undefined);
     if (remoteJob) {
       const rj = remoteJob;
