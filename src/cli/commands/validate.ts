@@ -54,21 +54,30 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
     if (args.duration !== undefined && !(Number.isFinite(args.duration) && args.duration > 0)) {
       throw new UserError(`--duration: expected a positive number of seconds, got ${String(args.duration)}`);
     }
-    const r = await runValidation({
-      scenario: args.scenario,
-      policy: args.policy,
-      params: parseParamArgs(args.param),
-      target: args.target,
-      flink: args.flink,
-      durationS: args.duration,
-      tracePath: args.trace,
-      rateScale: args['rate-scale'],
-      out: args.out,
-      faults: parseFaultArgs(args.fault),
-      calibrate: args.calibrate,
-      functionName: args['function-name'],
-      region: args.region,
-    });
+    let r: Awaited<ReturnType<typeof runValidation>>;
+    try {
+      r = await runValidation({
+        scenario: args.scenario,
+        policy: args.policy,
+        params: parseParamArgs(args.param),
+        target: args.target,
+        flink: args.flink,
+        durationS: args.duration,
+        tracePath: args.trace,
+        rateScale: args['rate-scale'],
+        out: args.out,
+        faults: parseFaultArgs(args.fault),
+        calibrate: args.calibrate,
+        functionName: args['function-name'],
+        region: args.region,
+      });
+    } catch (err) {
+      if (err instanceof UserError) throw err;
+      // the job failed, hung or wrote nothing: one clear line, exit 1 (the job's log is named in the message)
+      process.stderr.write(`spillway: VALIDATION FAILED: ${(err as Error).message}\n`);
+      process.exitCode = 1;
+      return;
+    }
     if (args.json) {
       process.stdout.write(JSON.stringify({ dir: r.dir, zero_loss: r.zeroLoss, metrics: r.rows, calibration: r.calibration }, null, 2) + '\n');
     } else {
