@@ -8,6 +8,7 @@ import { reportCommand } from './report.js';
 import { simulateCommand } from './simulate.js';
 import { sweepCommand } from './sweep.js';
 import { traceCommand } from './trace.js';
+import { validateCommand } from './validate.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const commands: CommandModule<any, any>[] = [
@@ -18,5 +19,6 @@ export const commands: CommandModule<any, any>[] = [
   traceCommand,
   policiesCommand,
   lambdaCommand,
+  validateCommand,
   calibrateCommand,
 ];
