@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expandConfigs } from '../src/experiment/sweep/expand.js';
 import { loadSweep } from '../src/experiment/sweep/load.js';
 import { runSweep } from '../src/experiment/sweep/run.js';
 import { WorkerThreadExecutor } from '../src/experiment/sweep/worker-executor.js';
@@ -31,7 +32,7 @@ export interface SweepBenchResult {
 export interface SweepBenchOptions {
   /** Default: examples/tokenizer-sweep.json of this project. */
   sweepFile?: string;
-  /** Configurations to run per measurement (default 6). */
+  /** Configurations to run per measurement, one seed each (default: the whole sweep, all its seeds). */
   configurations?: number;
   /** Worker counts to measure (default [1, 2]). */
   workers?: number[];
@@ -51,9 +52,13 @@ function projectRoot(): string {
 export async function benchSweep(options: SweepBenchOptions = {}): Promise<SweepBenchResult> {
   const file = options.sweepFile ?? resolve(projectRoot(), 'examples/tokenizer-sweep.json');
   const full = loadSweep(file);
-  const configurations = options.configurations ?? 6;
-  // A seeded sample of the sweep's configurations, one seed each: the same slice every time.
-  const spec: SweepSpec = { ...full, seeds: full.seeds.slice(0, 1), mode: 'random', samples: configurations, sampleSeed: 1 };
+  // The whole example sweep by default (24 runs: enough that starting the worker threads is a small part);
+  // or a seeded sample of its configurations, one seed each, the same slice every time.
+  const configurations = options.configurations ?? expandConfigs(full).length;
+  const spec: SweepSpec =
+    options.configurations === undefined
+      ? full
+      : { ...full, seeds: full.seeds.slice(0, 1), mode: 'random', samples: configurations, sampleSeed: 1 };
   const figures: SweepBenchFigure[] = [];
   for (const workers of options.workers ?? [1, 2]) {
     const out = mkdtempSync(join(tmpdir(), 'spillway-bench-sweep-'));
