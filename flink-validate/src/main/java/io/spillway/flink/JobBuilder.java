@@ -66,7 +66,7 @@ public final class JobBuilder {
         .setParallelism(p.router);
 
     DataStream<Result> local = routed
-        .flatMap(new LocalTokenizer(cfg.tokenizer.workUsPerRecord), TypeInformation.of(Result.class))
+        .flatMap(new LocalTokenizer(cfg.tokenizer.workUsPerRecord, cfg.outputDir), TypeInformation.of(Result.class))
         .name(TOKENIZER).uid("tokenizer")
         .setParallelism(p.tokenizer)
         .startNewChain();
@@ -79,7 +79,7 @@ public final class JobBuilder {
           .setParallelism(p.offload)
           // own task: a slow first SDK call or a full Async I/O queue shows up on this vertex, not inside the router
           .startNewChain();
-      OffloadFunction fn = new OffloadFunction(cfg.offload, cfg.offloadWorkUs(), cfg.tokenizer.workUsPerRecord);
+      OffloadFunction fn = new OffloadFunction(cfg.offload, cfg.offloadWorkUs(), cfg.tokenizer.workUsPerRecord, cfg.outputDir);
       long timeout = cfg.offload.effectiveBatchTimeoutMs();
       int capacity = cfg.offload.asyncCapacity;
       SingleOutputStreamOperator<Result> offloaded = "ordered".equals(cfg.offload.mode)

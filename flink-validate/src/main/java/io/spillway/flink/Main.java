@@ -116,6 +116,8 @@ public final class Main {
     Path out = Path.of(cfg.outputDir);
     Files.createDirectories(out);
     Files.deleteIfExists(out.resolve("summary.json"));
+    Files.deleteIfExists(out.resolve(LocalTokenizer.SAMPLES_FILE + ".csv"));
+    Files.deleteIfExists(out.resolve(io.spillway.flink.offload.OffloadFunction.BATCHES_FILE + ".csv"));
     Files.writeString(out.resolve("job-config.json"), cfg.toJson());
     MiniClusterConfiguration mcc = new MiniClusterConfiguration.Builder()
         .setConfiguration(conf)
@@ -149,6 +151,7 @@ public final class Main {
       } catch (IllegalStateException ignored) {
         // shutting down
       }
+      mergeSamples(cfg);
       if (cfg.lingerMs > 0) Thread.sleep(cfg.lingerMs);
       return report(cfg, jr.isSuccess(), jobStatus(mc, jid, jr.isSuccess()),
           jr.getSerializedThrowable().map(t -> t.getFullStringifiedStackTrace()).orElse(null));
@@ -175,6 +178,17 @@ public final class Main {
     return EXIT_OK;
   }
 
+  /** Joins the subtasks' service_times-<i>.csv / offload_batches-<i>.csv parts in the output directory. */
+  static void mergeSamples(JobConfig cfg) {
+    for (String name : new String[] {LocalTokenizer.SAMPLES_FILE, io.spillway.flink.offload.OffloadFunction.BATCHES_FILE}) {
+      try {
+        Samples.mergeParts(Path.of(cfg.outputDir), name);
+      } catch (Exception e) {
+        System.err.println("spillway: could not join the " + name + " parts: " + e);
+      }
+    }
+  }
+
   /** Terminal job status (portable across Flink 2.2 and 2.3, whose JobResult APIs differ). */
   private static String jobStatus(MiniCluster mc, JobID jid, boolean success) {
     try {
@@ -190,6 +204,7 @@ public final class Main {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(cfg));
     JobBuilder.build(env, cfg);
     env.execute(cfg.jobName);
+    mergeSamples(cfg); // only finds the parts when the TaskManagers share this file system
     // On a remote cluster the sink writes summary.json on the TaskManager; here we can only report submission.
     Path summary = Path.of(cfg.outputDir, "summary.json");
     if (Files.exists(summary)) return report(cfg, true, "FINISHED", null);

@@ -50,6 +50,14 @@ class JobMiniClusterTest {
     String ts = Files.readString(dir.resolve("out").resolve("timeseries.csv"));
     assertTrue(ts.startsWith("t_s,input_rps,emitted_rps,offloaded_rps"), ts);
     assertTrue(ts.contains("\n1,3000,"), ts);
+    // per-record service times of the tokenizer (2 subtasks x 2500 records, all kept: below the cap), parts joined
+    java.util.List<String> st = Files.readAllLines(dir.resolve("out").resolve("service_times.csv"));
+    assertEquals("service_us,vertex", st.get(0));
+    assertEquals(5001, st.size());
+    assertTrue(Double.parseDouble(st.get(1).split(",")[0]) >= 20.0, st.get(1));
+    assertTrue(st.get(1).endsWith(",tokenizer"), st.get(1));
+    assertFalse(Files.exists(dir.resolve("out").resolve("service_times-0.csv")));
+    assertFalse(Files.exists(dir.resolve("out").resolve("offload_batches.csv")));
   }
 
   @Test
@@ -87,6 +95,17 @@ class JobMiniClusterTest {
       assertEquals(123 * s.get("cold_starts").asLong(), s.get("function_init_ms").asLong());
       assertTrue(control.polls.get() > 0);
       assertEquals(2, lambda.dryRuns.get(), "one warm-up DryRun per offload subtask");
+      // every successful batch's timings, as the function reported them
+      java.util.List<String> b = Files.readAllLines(dir.resolve("out").resolve("offload_batches.csv"));
+      assertEquals(io.spillway.flink.offload.OffloadFunction.BATCHES_HEADER, b.get(0));
+      assertEquals(s.get("invocations").asLong() - s.get("throttles").asLong() - s.get("errors").asLong(), b.size() - 1);
+      long recs = 0;
+      for (String row : b.subList(1, b.size())) {
+        String[] c = row.split(",");
+        recs += Long.parseLong(c[1]);
+        assertEquals(1.5, Double.parseDouble(c[4]), 1e-9, row);
+      }
+      assertEquals(s.get("offloaded").asLong(), recs);
     }
   }
 

@@ -188,4 +188,18 @@ class UnitTest {
     assertThrows(IllegalArgumentException.class, () -> JobConfig.parse("{\"duration_s\":2,\"trace\":[[0,1]],\"parallelism\":{\"sink\":2}}"));
     assertThrows(IllegalArgumentException.class, () -> JobConfig.parse("{\"duration_s\":2,\"trace\":[[0,1]],\"offload\":{\"mode\":\"x\"}}"));
   }
+
+  @Test
+  void samplesAreBoundedEvenlySpreadAndDeterministic() {
+    Samples s = new Samples("x", 8);
+    for (int i = 0; i < 8; i++) s.add(Integer.toString(i));
+    assertEquals(List.of("0", "1", "2", "3", "4", "5", "6", "7"), s.rows());
+    for (int i = 8; i < 40; i++) s.add(Integer.toString(i));
+    // 40 rows seen, capacity 8: stride 8 -> 0, 8, 16, 24, 32
+    assertEquals(List.of("0", "8", "16", "24", "32"), s.rows());
+    assertEquals(40, s.seen());
+    Samples t = new Samples("x", 8);
+    for (int i = 0; i < 40; i++) if (t.wantsNext()) t.add(Integer.toString(i)); else t.add(null);
+    assertEquals(s.rows(), t.rows());
+  }
 }

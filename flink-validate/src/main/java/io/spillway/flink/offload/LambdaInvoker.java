@@ -53,6 +53,9 @@ public final class LambdaInvoker implements AutoCloseable {
     /** Function-reported duration (ms) of the successful answer, and init_ms when cold. */
     public volatile double durationMs;
     public volatile double initMs;
+    /** Round trip (ms) the client saw for the successful attempt, and the request payload's size. */
+    public volatile double clientMs;
+    public volatile int payloadBytes;
     public volatile String lastFailure;
 
     public boolean succeeded() { return tokenCounts != null; }
@@ -175,6 +178,8 @@ public final class LambdaInvoker implements AutoCloseable {
           o.cold = d.cold;
           o.durationMs = d.durationMs;
           o.initMs = d.cold ? d.initMs : 0.0;
+          o.clientMs = (System.nanoTime() - started) / 1e6;
+          o.payloadBytes = payload.length;
           o.tokenCounts = d.tokenCounts;
           if (d.cold) listener.onCold();
           listener.onFunctionTime(d.durationMs, o.initMs);

@@ -34,6 +34,12 @@ public class OffloadFunction extends RichAsyncFunction<Batch, Result> {
   private final JobConfig.OffloadCfg cfg;
   private final long workUs;
   private final long localWorkUs;
+  private final String outputDir;
+  private transient io.spillway.flink.Samples batchSamples;
+
+  /** Header of {@code offload_batches.csv}: one successful batch per row (the function's own timings). */
+  public static final String BATCHES_HEADER = "t_epoch_ms,batch_records,payload_bytes,client_ms,duration_ms,init_ms,cold";
+  public static final String BATCHES_FILE = "offload_batches";
 
   private transient LambdaInvoker invoker;
   private transient Object gate;
@@ -47,9 +53,19 @@ public class OffloadFunction extends RichAsyncFunction<Batch, Result> {
       timeouts, successes, billedMs, initMs;
 
   public OffloadFunction(JobConfig.OffloadCfg cfg, long workUs, long localWorkUs) {
+    this(cfg, workUs, localWorkUs, null);
+  }
+
+  /**
+   * With an output directory, every successful batch's sizes and timings (the duration and init time the function
+   * reported, the client's round trip) are kept (bounded, {@link io.spillway.flink.Samples}) and written when the
+   * task closes as {@code offload_batches-<subtask>.csv}, joined by Main into {@code offload_batches.csv}.
+   */
+  public OffloadFunction(JobConfig.OffloadCfg cfg, long workUs, long localWorkUs, String outputDir) {
     this.cfg = cfg;
     this.workUs = workUs;
     this.localWorkUs = localWorkUs;
+    this.outputDir = outputDir;
   }
 
   private static final class Pending {
@@ -73,6 +89,10 @@ public class OffloadFunction extends RichAsyncFunction<Batch, Result> {
     inFlightRecords = new AtomicLong();
     lastRttMs = new AtomicLong();
     limit = Math.max(1, cfg.asyncCapacity);
+    if (outputDir != null) {
+      int par = Math.max(1, getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks());
+      batchSamples = new io.spillway.flink.Samples(BATCHES_HEADER, Math.max(1000, 20_000 / par));
+    }
     MetricGroup g = getRuntimeContext().getMetricGroup();
     batches = g.counter("offloadBatches", new ThreadSafeSimpleCounter());
     records = g.counter("offloadRecords", new ThreadSafeSimpleCounter());
@@ -169,6 +189,10 @@ public class OffloadFunction extends RichAsyncFunction<Batch, Result> {
     LambdaInvoker.Outcome o = p.outcome;
     if (success) {
       successes.inc();
+      if (batchSamples != null) {
+        batchSamples.add(String.format(java.util.Locale.ROOT, "%d,%d,%d,%.3f,%.3f,%.3f,%d", System.currentTimeMillis(),
+            lines.length, o.payloadBytes, o.clientMs, o.durationMs, o.cold ? o.initMs : 0.0, o.cold ? 1 : 0));
+      }
       List<Result> out = new ArrayList<>(lines.length);
       for (int i = 0; i < lines.length; i++) out.add(Result.of(lines[i], o.tokenCounts[i], Result.OFFLOADED));
       attachStats(out, o, false);
@@ -227,6 +251,9 @@ public class OffloadFunction extends RichAsyncFunction<Batch, Result> {
 
   @Override
   public void close() throws Exception {
+    if (batchSamples != null) {
+      batchSamples.writePart(outputDir, BATCHES_FILE, getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
+    }
     if (invoker != null) invoker.close();
   }
 }
