@@ -193,3 +193,32 @@ describe('real run conversion', () => {
     expect(csv.filter((l) => l.includes(',tokenizer,'))).toHaveLength(3);
   });
 });
+
+describe('the job\'s own timings for calibration', () => {
+  it('service_times.csv gets the scenario vertex id', async () => {
+    const { serviceTimesForScenario } = await import('../../src/live/validate/convert.js');
+    expect(serviceTimesForScenario('service_us,vertex\n1003.5,tokenizer\n998.0,tokenizer\n', 'tok')).toEqual({ csv: 'service_us,vertex\n1003.5,tok\n998,tok\n', n: 2 });
+    expect(serviceTimesForScenario('service_us,vertex\n', 'tok')).toBeNull();
+  });
+  it('offload_batches.csv becomes probe lines calibrate() reads', async () => {
+    const { offloadBatchesToProbe } = await import('../../src/live/validate/convert.js');
+    const { readMeasurementFile } = await import('../../src/calibrate/inputs.js');
+    const csv = 't_epoch_ms,batch_records,payload_bytes,client_ms,duration_ms,init_ms,cold\n'
+      + '1000,100,9000,1800.25,1750.5,31.2,1\n2000,100,9000,1700.0,1690.0,0.0,0\n3000,37,3300,700.0,650.0,0.0,0\n4000,10,900,1.0,2.0,0.0,0\n';
+    const r = offloadBatchesToProbe(csv, { functionName: 'f', memoryMb: 1024 })!;
+    expect(r).toMatchObject({ warm: 2, cold: 1, warmSizes: 2, dropped: 1 });
+    const lines = r.jsonl.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines[0]).toEqual({ kind: 'cold', t: 1000, function: 'f', memory_mb: 1024, batch_records: 100, payload_bytes: 9000, client_ms: 1800.25, duration_ms: 1750.5, billed_ms: 1751, init_ms: 31.2 });
+    expect(lines[2]).toMatchObject({ kind: 'warm', batch_records: 37, init_ms: null, billed_ms: 650 });
+    const dir = mkdtempSync(join(tmpdir(), 'spillway-ob-'));
+    try {
+      const f = join(dir, 'offload_batches.jsonl');
+      (await import('node:fs')).writeFileSync(f, r.jsonl);
+      const m = { probes: [], metrics: [], timings: [], files: [] };
+      expect(readMeasurementFile(f, m)).toBe('probe');
+      expect(m.probes).toHaveLength(3);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -146,3 +146,31 @@ describe('scenario → job config', () => {
     expect(existsSync(out)).toBe(false);
   });
 });
+
+describe('the simulated scenario mirrors the job shape (router hop)', () => {
+  it('adds a ~0-service router map between source and tokenizer, rebalance edges, absolute paths, offload on the tokenizer', async () => {
+    const { mirrorJobShape, ROUTER_SERVICE_MS } = await import('../../src/live/validate/job-config.js');
+    const { buildJobGraph } = await import('../../src/dataflow/graph.js');
+    const { checkScenario: check } = await import('../../src/experiment/load-scenario.js');
+    const raw = JSON.parse(readFileSync(DEFAULT, 'utf8')) as Record<string, unknown>;
+    const shape = tokenizerShape(loadScenario(DEFAULT));
+    const m = mirrorJobShape(raw, shape, join(ROOT, 'examples'));
+    expect(m.routerId).toBe('router');
+    const s = m.scenario as { vertices: { id: string; kind: string; parallelism: number; service_ms: unknown }[]; edges: { from: string; to: string; partitioning: string }[]; workload: { trace: string }; offload: { vertex: string; platform: string }[] };
+    expect(s.vertices.map((v) => v.id)).toEqual([shape.source.id, 'router', shape.tokenizer.id, shape.sink.id]);
+    expect(s.vertices[1]).toEqual({ id: 'router', kind: 'map', parallelism: shape.source.parallelism, service_ms: { type: 'deterministic', value: ROUTER_SERVICE_MS } });
+    expect(s.edges.map((e) => `${e.from}>${e.to}:${e.partitioning}`)).toEqual([
+      `${shape.source.id}>router:rebalance`,
+      `router>${shape.tokenizer.id}:rebalance`,
+      `${shape.tokenizer.id}>${shape.sink.id}:${(raw.edges as { partitioning: string }[])[1].partitioning}`,
+    ]);
+    expect(s.workload.trace.startsWith('/')).toBe(true);
+    expect(existsSync(s.workload.trace)).toBe(true);
+    expect(s.offload.every((o) => o.vertex === shape.tokenizer.id && existsSync(o.platform))).toBe(true);
+    // a valid scenario whose four vertices are four simulator tasks (nothing chained away)
+    const checked = check(structuredClone(m.scenario), join(ROOT, 'out', 'x.json'));
+    expect(buildJobGraph(checked).tasks.map((t) => t.id)).toEqual([shape.source.id, 'router', shape.tokenizer.id, shape.sink.id]);
+    // the input is untouched
+    expect((raw.vertices as unknown[]).length).toBe(3);
+  });
+});

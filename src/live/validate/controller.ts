@@ -12,13 +12,14 @@
  * | scenario vertex (role) | REST vertex of flink-validate |
  * |---|---|
  * | the source | `Source: source` |
+ * | the router (added by validate to the simulated scenario: a map with ~0 service) | `router` |
  * | the map/flatMap (tokenizer) | `tokenizer` (or a chain containing it) |
  * | the sink | `sink: Writer` (or a chain containing it) |
  * | offload point: records routed | `router` (`router.routedOffload`) |
  * | offload point: batches, invocations, ... | `offload-batcher -> offload-invoke` |
  *
- * The job's `Source: control` vertex and the router's own task metrics are not shown to the policy (the simulator
- * routes inside the offloaded task, at no cost).
+ * The job's `Source: control` vertex is not shown to the policy. The simulator's offload point stays on the tokenizer
+ * (it routes inside the offloaded task, at no cost); the router vertex only mirrors the job's extra network hop.
  */
 import type { Aggregate, Decision, MetricsSnapshot, OffloadPointSnapshot, Policy, PolicyContext, PointDecision, VertexSnapshot } from '../../policy/contract.js';
 import type { FlinkDecision } from '../flink-job.js';
@@ -107,7 +108,7 @@ export const OFFLOAD_METRICS = [
 export interface MappedVertex {
   /** Simulator task id (the snapshot's vertex id). */
   id: string;
-  role: 'source' | 'tokenizer' | 'sink';
+  role: 'source' | 'router' | 'tokenizer' | 'sink';
   parallelism: number;
 }
 
@@ -180,7 +181,7 @@ export function matchVertex(readings: readonly VertexReading[], operator: string
 
 /** Which REST operator name plays a scenario role. */
 function operatorOf(role: MappedVertex['role']): string {
-  return role === 'source' ? JOB_OPERATORS.source : role === 'tokenizer' ? JOB_OPERATORS.tokenizer : JOB_OPERATORS.sink;
+  return role === 'source' ? JOB_OPERATORS.source : role === 'router' ? JOB_OPERATORS.router : role === 'tokenizer' ? JOB_OPERATORS.tokenizer : JOB_OPERATORS.sink;
 }
 
 /** The metric names the controller needs from each REST operator's vertex (for the MetricsSource). */
@@ -190,8 +191,9 @@ export function wantedMetrics(hasOffload: boolean): { operator: string; names: s
     { operator: JOB_OPERATORS.tokenizer, names: [...TASK_METRICS] },
     { operator: JOB_OPERATORS.sink, names: [...TASK_METRICS] },
   ];
+  // The router is a scenario vertex too (validate's simulated scenario mirrors the job's extra hop).
+  w.push({ operator: JOB_OPERATORS.router, names: [...TASK_METRICS, ...(hasOffload ? ROUTER_METRICS : [])] });
   if (hasOffload) {
-    w.push({ operator: JOB_OPERATORS.router, names: [...ROUTER_METRICS] });
     w.push({ operator: JOB_OPERATORS.offload, names: [...OFFLOAD_METRICS] });
   }
   return w;

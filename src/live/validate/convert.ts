@@ -362,3 +362,84 @@ export function flinkMetricsCsv(samples: readonly LiveSample[], vertices: readon
   }
   return lines.join('\n') + '\n';
 }
+
+/**
+ * The job's per-record tokenizer timings (`service_times.csv`: `service_us,vertex` with the job's operator name) as
+ * calibration reads them, with the vertex column set to the scenario's tokenizer id (calibrate() matches on it).
+ * Returns null when the file has no rows.
+ */
+export function serviceTimesForScenario(csv: string, vertexId: string): { csv: string; n: number } | null {
+  const lines = csv.split(/\r?\n/).filter((l) => l.trim() !== '');
+  if (lines.length < 2 || !lines[0].startsWith('service_us')) return null;
+  const out = ['service_us,vertex'];
+  for (const l of lines.slice(1)) {
+    const us = Number(l.split(',')[0]);
+    if (Number.isFinite(us) && us >= 0) out.push(`${us},${vertexId}`);
+  }
+  return out.length > 1 ? { csv: out.join('\n') + '\n', n: out.length - 1 } : null;
+}
+
+/** What the job's offload_batches.csv gave, as probe lines for calibrate(). */
+export interface RunLambdaSamples {
+  /** JSON Lines in `spillway lambda probe`'s format (docs/LAMBDA.md §4), one per successful batch. */
+  jsonl: string;
+  warm: number;
+  cold: number;
+  /** Distinct batch sizes among the warm batches. */
+  warmSizes: number;
+  /** Rows left out: the client saw less time than the function reported (clock granularity). */
+  dropped: number;
+}
+
+/**
+ * The offload path's successful batches (the job's `offload_batches.csv`: t_epoch_ms, batch_records, payload_bytes,
+ * client_ms, duration_ms, init_ms, cold) as probe samples, so calibration fits the batch model, the warm overhead,
+ * the round trip (and cold starts) from the run itself, under the run's conditions (the local endpoint's
+ * environments sharing the CPUs with Flink), instead of from a separate probe. billed_ms = ceil(duration_ms).
+ */
+export function offloadBatchesToProbe(csv: string, o: { functionName: string; memoryMb: number }): RunLambdaSamples | null {
+  const lines = csv.split(/\r?\n/).filter((l) => l.trim() !== '');
+  if (lines.length < 2) return null;
+  const head = lines[0].split(',').map((h) => h.trim());
+  const col = (n: string) => head.indexOf(n);
+  const need = ['t_epoch_ms', 'batch_records', 'payload_bytes', 'client_ms', 'duration_ms', 'init_ms', 'cold'];
+  if (need.some((n) => col(n) < 0)) return null;
+  const out: string[] = [];
+  let warm = 0;
+  let cold = 0;
+  let dropped = 0;
+  const sizes = new Set<number>();
+  for (const l of lines.slice(1)) {
+    const c = l.split(',').map(Number);
+    const get = (n: string) => c[col(n)];
+    const isCold = get('cold') === 1;
+    const duration = get('duration_ms');
+    const client = get('client_ms');
+    const init = get('init_ms');
+    if (![duration, client, init, get('batch_records'), get('t_epoch_ms'), get('payload_bytes')].every(Number.isFinite)) continue;
+    if (client < duration) {
+      dropped++;
+      continue;
+    }
+    const s = {
+      kind: isCold ? 'cold' : 'warm',
+      t: get('t_epoch_ms'),
+      function: o.functionName,
+      memory_mb: o.memoryMb,
+      batch_records: get('batch_records'),
+      payload_bytes: get('payload_bytes'),
+      client_ms: round3(client),
+      duration_ms: round3(duration),
+      billed_ms: Math.ceil(duration - 1e-9),
+      init_ms: isCold ? round3(init) : null,
+    };
+    if (isCold) cold++;
+    else {
+      warm++;
+      sizes.add(s.batch_records);
+    }
+    out.push(JSON.stringify(s));
+  }
+  if (out.length === 0) return null;
+  return { jsonl: out.join('\n') + '\n', warm, cold, warmSizes: sizes.size, dropped };
+}

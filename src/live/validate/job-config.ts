@@ -8,6 +8,7 @@
  * chains them: the router sits between source and tokenizer, and the sink has two inputs when offloading).
  * Anything else is a UserError that says why.
  */
+import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { makeCountSampler, specMean } from '../../engine/distributions.js';
 import { buildJobGraph } from '../../dataflow/graph.js';
 import type { OffloadSpec, Scenario, VertexSpec } from '../../experiment/scenario.js';
@@ -195,4 +196,44 @@ export function scenarioToJobConfig(scenario: Scenario, opts: JobConfigOptions):
     notes.push('no offload point: the job runs with offload.enabled = false (share forced to 0)');
   }
   return { config, shape, durationS: dur, serviceMeanMs, selectivityMean, notes };
+}
+
+/** Service time of the mirrored router vertex, ms (the job's router only forwards each line or side-outputs it). */
+export const ROUTER_SERVICE_MS = 0.002;
+
+/**
+ * The scenario validate simulates: the input scenario (raw JSON, as in its file) with the real job's extra network
+ * hop added, so both sides have the same shape. The job's router is its own task between the source and the
+ * tokenizer (Flink does not chain a two-input operator to its inputs, and the tokenizer starts a new chain), so its
+ * input and output buffers hold lines before the source's backlog grows. The copy gets a `map` vertex (id `router`,
+ * or `router-hop` when taken) with ~0 service (ROUTER_SERVICE_MS), the source's parallelism (the job's router
+ * parallelism), rebalance edges source → router → tokenizer; the offload point stays on the tokenizer (the simulator
+ * routes inside the offloaded task). Relative paths (trace, platform models) are made absolute against `baseDir`,
+ * the original scenario's directory, so the copy can be written anywhere.
+ */
+export function mirrorJobShape(raw: Record<string, unknown>, shape: TokenizerShape, baseDir: string): { scenario: Record<string, unknown>; routerId: string } {
+  const s = structuredClone(raw) as {
+    vertices: Record<string, unknown>[];
+    edges: Record<string, unknown>[];
+    workload: Record<string, unknown>;
+    offload?: Record<string, unknown>[];
+    description?: string;
+  } & Record<string, unknown>;
+  const ids = new Set(s.vertices.map((v) => String(v.id)));
+  const routerId = !ids.has('router') ? 'router' : !ids.has('router-hop') ? 'router-hop' : `router-hop-${ids.size}`;
+  const at = s.vertices.findIndex((v) => v.id === shape.source.id);
+  s.vertices.splice(at + 1, 0, {
+    id: routerId,
+    kind: 'map',
+    parallelism: shape.source.parallelism,
+    service_ms: { type: 'deterministic', value: ROUTER_SERVICE_MS },
+  });
+  const ei = s.edges.findIndex((e) => e.from === shape.source.id && e.to === shape.tokenizer.id);
+  const edge = s.edges[ei];
+  s.edges.splice(ei, 1, { ...edge, from: shape.source.id, to: routerId, partitioning: 'rebalance' }, { ...edge, from: routerId, to: shape.tokenizer.id, partitioning: 'rebalance' });
+  const abs = (p: unknown) => (typeof p === 'string' && !isAbsolute(p) ? resolvePath(baseDir, p) : p);
+  s.workload = { ...s.workload, trace: abs(s.workload.trace) };
+  if (s.offload) s.offload = s.offload.map((o) => ({ ...o, platform: abs(o.platform) }));
+  s.description = `${s.description ?? ''} [validate: + router hop "${routerId}" mirroring flink-validate's unchained router]`.trim();
+  return { scenario: s, routerId };
 }

@@ -9,7 +9,7 @@
  * docs/VALIDATION.md describes the whole procedure.
  */
 import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { specMean, type ShiftedSpec } from '../../engine/distributions.js';
 import { InvariantError, loadScenario, runScenario, type RunResult } from '../../experiment/runner.js';
 import type { Scenario } from '../../experiment/scenario.js';
@@ -25,9 +25,9 @@ import { FlinkRestClient, TERMINAL_JOB_STATES } from '../flink-rest.js';
 import { startInvokeServer, type InvokeServer } from '../invoke-server/index.js';
 import { compareSummaries, formatComparisonTable, lastResultS, meanAbsError, type ComparisonRow } from './compare.js';
 import { LiveController, wantedMetrics, type CostModel, type EndpointReading, type MappedVertex } from './controller.js';
-import { convertRealRun, flinkMetricsCsv, writeRealRunFiles } from './convert.js';
+import { convertRealRun, flinkMetricsCsv, offloadBatchesToProbe, serviceTimesForScenario, writeRealRunFiles } from './convert.js';
 import { startDecisionServer } from './decision-server.js';
-import { scenarioToJobConfig } from './job-config.js';
+import { mirrorJobShape, scenarioToJobConfig } from './job-config.js';
 import { RestMetricsSource } from './rest-source.js';
 
 export interface FaultOptions {
@@ -122,18 +122,23 @@ export function parseFaultArgs(args: readonly string[]): FaultOptions {
   return f;
 }
 
-/** The scenario's job vertices (simulator task ids) with the role each plays in the real job. */
-function mappedVertices(shape: ReturnType<typeof scenarioToJobConfig>['shape']): MappedVertex[] {
-  // tokenizerShape() guarantees three unchained tasks, so the task ids are the vertex ids.
+/** The simulated scenario's job vertices (simulator task ids) with the role each plays in the real job. */
+function mappedVertices(shape: ReturnType<typeof scenarioToJobConfig>['shape'], routerId: string): MappedVertex[] {
+  // tokenizerShape() guarantees three unchained tasks and the mirrored router hop is unchained (rebalance), so the
+  // task ids are the vertex ids, in the mirrored scenario's order.
   return [
     { id: shape.source.id, role: 'source', parallelism: shape.source.parallelism },
+    { id: routerId, role: 'router', parallelism: shape.source.parallelism },
     { id: shape.tokenizer.id, role: 'tokenizer', parallelism: shape.tokenizer.parallelism },
     { id: shape.sink.id, role: 'sink', parallelism: shape.sink.parallelism },
   ];
 }
 
+/** The scenario validate simulates (the input one plus the router hop, job-config.ts mirrorJobShape), in DIR. */
+const SIMULATED_SCENARIO = 'simulated-scenario.json';
+
 function cleanOut(dir: string): void {
-  for (const p of ['real', 'simulated', 'calibrated', 'calibration', 'charts', 'compare.json', 'comparison.json', 'report.html']) {
+  for (const p of ['real', 'simulated', 'calibrated', 'calibration', 'charts', 'compare.json', 'comparison.json', 'report.html', SIMULATED_SCENARIO]) {
     rmSync(join(dir, p), { recursive: true, force: true });
   }
   mkdirSync(dir, { recursive: true });
@@ -188,7 +193,8 @@ export async function runValidation(o: ValidateOptions): Promise<ValidateResult>
 
   // 1. Translate (fails early, before anything starts, for a scenario of another shape).
   const probe = scenarioToJobConfig(scenario, { durationS: o.durationS, tracePath, controlUrl: null, outputDir: jobOut, endpointUrl: null });
-  const vertices = mappedVertices(probe.shape);
+  const mirrored = mirrorJobShape(JSON.parse(readFileSync(scenarioPath, 'utf8')) as Record<string, unknown>, probe.shape, dirname(scenarioPath));
+  const vertices = mappedVertices(probe.shape, mirrored.routerId);
   const point = probe.shape.offload ? { id: probe.shape.offload.id, vertex: probe.shape.tokenizer.id } : null;
   const context = LiveController.context(vertices, point, scenario.controller.interval_ms);
   const policy = createPolicy(factory, params, context);
@@ -207,6 +213,9 @@ export async function runValidation(o: ValidateOptions): Promise<ValidateResult>
   }
   cleanOut(dir);
   mkdirSync(jobOut, { recursive: true });
+  const simScenarioPath = join(dir, SIMULATED_SCENARIO);
+  writeFileSync(simScenarioPath, JSON.stringify(mirrored.scenario, null, 2) + '\n');
+  loadScenario(simScenarioPath); // the mirrored copy must be a valid scenario
 
   let endpoint: InvokeServer | null = null;
   let crashed = false;
@@ -405,19 +414,46 @@ export async function runValidation(o: ValidateOptions): Promise<ValidateResult>
     writeFileSync(join(realDir, 'polls.jsonl'), controller.samples.map((s) => JSON.stringify({ epoch_ms: s.epochMs, t_ms: s.epochMs - t0, snapshot: s.snapshot })).join('\n') + '\n');
     log(`validate: job ${jobState}: ${jobSummary.records_emitted}/${jobSummary.records_generated} records, lost ${jobSummary.lost}, duplicated ${jobSummary.duplicated}, offloaded ${jobSummary.offloaded} (+${jobSummary.fallbacks} fell back), ${jobSummary.invocations} invocations`);
 
-    // Lambda latencies for calibration: probe the local endpoint while it is up (cold and warm, two batch sizes).
+    // Per-record timings of the tokenizer and the offload path's batches, measured by the job itself.
+    let serviceFile: string | null = null;
+    const st = readText(join(jobOut, 'service_times.csv'));
+    const times = st ? serviceTimesForScenario(st, probe.shape.tokenizer.id) : null;
+    if (times) {
+      serviceFile = join(realDir, 'service_times.csv');
+      writeFileSync(serviceFile, times.csv);
+    }
+    let runBatchesFile: string | null = null;
+    let runWarm = 0;
+    let runCold = 0;
+    const ob = readText(join(jobOut, 'offload_batches.csv'));
+    if (ob) {
+      writeFileSync(join(realDir, 'offload_batches.csv'), ob);
+      const rb = offloadBatchesToProbe(ob, { functionName: o.functionName ?? 'spillway-offload', memoryMb });
+      if (rb) {
+        runBatchesFile = join(realDir, 'offload_batches.jsonl');
+        writeFileSync(runBatchesFile, rb.jsonl);
+        // the batch model needs two batch sizes; otherwise the probe's warm samples fit it
+        runWarm = rb.warmSizes >= 2 ? rb.warm : 0;
+        runCold = rb.cold;
+      }
+    }
+
+    // Lambda latencies for calibration: probe the local endpoint while it is up for what the run's own batches lack
+    // (20 cold / 20 warm invocations per batch size 1, 100 when the run had fewer than 20).
     let probeFile: string | null = null;
-    if (o.calibrate && endpoint && !crashed && probe.shape.offload) {
+    const probeCold = runCold >= 20 ? 0 : 20;
+    const probeWarm = runWarm >= 20 ? 0 : 20;
+    if (o.calibrate && endpoint && !crashed && probe.shape.offload && probeCold + probeWarm > 0) {
       try {
         const { probeLambda } = await import('../lambda-probe.js');
         probeFile = join(realDir, 'probe.jsonl');
-        log('validate: probing the local endpoint for calibration (20 cold + 20 warm invocations per batch size 1, 100)');
+        log(`validate: probing the local endpoint for calibration (${probeCold} cold + ${probeWarm} warm invocations per batch size 1, 100)`);
         await probeLambda({
           functionName: endpoint.functionName ?? 'spillway-offload',
           endpoint: endpoint.url,
           region: 'us-east-1',
-          cold: 20,
-          warm: 20,
+          cold: probeCold,
+          warm: probeWarm,
           batchRecords: [1, 100],
           workUsPerRecord: cost?.workUsPerRecord ?? 0,
           out: probeFile,
@@ -428,6 +464,15 @@ export async function runValidation(o: ValidateOptions): Promise<ValidateResult>
         probeFile = null;
       }
     }
+    // Without the probe (a crashed endpoint, AWS), keep only the kinds the run has enough of (calibrate() needs 20
+    // values per fitted distribution and would fail on fewer).
+    if (runBatchesFile && !probeFile && (runCold < 20 || runWarm < 20)) {
+      const kept = readFileSync(runBatchesFile, 'utf8')
+        .split('\n')
+        .filter((l) => l !== '' && ((JSON.parse(l) as { kind: string }).kind === 'cold' ? runCold >= 20 : runWarm >= 20));
+      if (kept.length > 0) writeFileSync(runBatchesFile, kept.join('\n') + '\n');
+      else runBatchesFile = null;
+    }
     if (endpoint) {
       await endpoint.stop();
       endpoint = null;
@@ -436,9 +481,9 @@ export async function runValidation(o: ValidateOptions): Promise<ValidateResult>
 
     // 6. The simulator on the same scenario, policy, params and duration.
     log('validate: simulating the same scenario, policy, parameters and duration');
-    const sim = simulate(scenarioPath, o.rateScale, o.faults, factory, params, tr.durationS, tracePath);
+    const sim = simulate(simScenarioPath, o.rateScale, o.faults, factory, params, tr.durationS, tracePath);
     mkdirSync(join(dir, 'simulated'), { recursive: true });
-    writeRunFiles(join(dir, 'simulated'), sim.result, { scenario_file: scenarioPath });
+    writeRunFiles(join(dir, 'simulated'), sim.result, { scenario_file: simScenarioPath });
     if (!sim.ok) notes.push(`simulator: ${sim.error}`);
 
     // 7. Calibration.
@@ -448,9 +493,11 @@ export async function runValidation(o: ValidateOptions): Promise<ValidateResult>
     if (o.calibrate) {
       const c = await runCalibration({
         dir,
-        scenarioPath,
+        scenarioPath: simScenarioPath,
         vertex: probe.shape.tokenizer.id,
         metricsFile: join(realDir, 'flink-metrics.csv'),
+        serviceFile,
+        runBatchesFile,
         probeFile,
         base: probe.shape.offload?.platform,
         memoryMb: probe.shape.offload ? memoryMb : undefined,
@@ -484,6 +531,7 @@ export async function runValidation(o: ValidateOptions): Promise<ValidateResult>
     const comparison = {
       scenario: scenario.name,
       scenario_file: scenarioPath,
+      simulated_scenario_file: simScenarioPath,
       policy: factory.name,
       params,
       duration_s: tr.durationS,
@@ -505,8 +553,9 @@ export async function runValidation(o: ValidateOptions): Promise<ValidateResult>
       calibration,
       vertex_mapping: {
         [vertices[0].id]: 'Source: source',
-        [vertices[1].id]: 'tokenizer',
-        [vertices[2].id]: 'sink: Writer',
+        [vertices[1].id]: 'router (task metrics; the simulated scenario\'s added hop)',
+        [vertices[2].id]: 'tokenizer',
+        [vertices[3].id]: 'sink: Writer',
         ...(point ? { [`offload point ${point.id}`]: 'router (routedOffload) + offload-batcher -> offload-invoke' } : {}),
       },
       job_config: config,
@@ -562,13 +611,18 @@ function meanOf(spec: unknown): number | null {
 
 /**
  * Calls src/calibrate (loaded at run time, so validate works in a tree without it) on the real run's measurements:
- * Flink busy time / records in for the tokenizer's service time, the endpoint probe for the Lambda latencies.
+ * the job's per-record tokenizer timings (else Flink busy time / records in) for the tokenizer's service time, the
+ * job's own offload batches and the endpoint probe (for what the batches lack) for the Lambda latencies.
  */
 async function runCalibration(a: {
   dir: string;
   scenarioPath: string;
   vertex: string;
   metricsFile: string;
+  /** The job's per-record tokenizer timings (preferred by calibrate() over busy time / records in). */
+  serviceFile: string | null;
+  /** The job's successful offload batches as probe lines (the batch model under the run's conditions). */
+  runBatchesFile: string | null;
   probeFile: string | null;
   base?: string;
   memoryMb?: number;
@@ -585,7 +639,7 @@ async function runCalibration(a: {
   mkdirSync(cdir, { recursive: true });
   const paths = { model: join(cdir, 'model.json'), scenario: join(cdir, 'scenario.json'), report: join(cdir, 'calibration.json') };
   try {
-    const inputs = [a.metricsFile, ...(a.probeFile ? [a.probeFile] : [])];
+    const inputs = [a.metricsFile, ...(a.serviceFile ? [a.serviceFile] : []), ...(a.runBatchesFile ? [a.runBatchesFile] : []), ...(a.probeFile ? [a.probeFile] : [])];
     const r = mod.calibrate(inputs, {
       base: a.base,
       modelOut: paths.model,
@@ -593,7 +647,7 @@ async function runCalibration(a: {
       scenarioOut: paths.scenario,
       vertex: a.vertex,
       flinkVertex: a.vertex,
-      memoryMb: a.probeFile ? a.memoryMb : undefined,
+      memoryMb: a.probeFile || a.runBatchesFile ? a.memoryMb : undefined,
       fit: { bootstrap: 49 },
     });
     const files = mod.writeCalibration(r, paths);
