@@ -3,10 +3,10 @@
  * Runs from the compiled build (`npm run bench` builds first): worker threads execute dist/ JavaScript.
  * Each measurement sweeps into a fresh temporary directory, so nothing is resumed; thread start-up is included.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
+import { projectRoot } from './common.js';
 import { expandConfigs } from '../src/experiment/sweep/expand.js';
 import { loadSweep } from '../src/experiment/sweep/load.js';
 import { runSweep } from '../src/experiment/sweep/run.js';
@@ -36,17 +36,6 @@ export interface SweepBenchOptions {
   configurations?: number;
   /** Worker counts to measure (default [1, 2]). */
   workers?: number[];
-}
-
-/** The project root: the nearest directory above this file holding package.json. */
-function projectRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) return process.cwd();
-    dir = up;
-  }
-  return dir;
 }
 
 export async function benchSweep(options: SweepBenchOptions = {}): Promise<SweepBenchResult> {

@@ -12,20 +12,12 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError, where } from '../util/errors.js';
+import type { ProbeSample as ProbeLine } from '../live/lambda-probe.js';
 
-export interface ProbeSample {
+/** A probe line (the format `spillway lambda probe` writes) with where it came from. */
+export interface ProbeSample extends ProbeLine {
   file: string;
   line: number;
-  kind: 'cold' | 'warm';
-  t: number;
-  function: string;
-  memory_mb: number;
-  batch_records: number;
-  payload_bytes: number;
-  client_ms: number;
-  duration_ms: number;
-  billed_ms: number;
-  init_ms: number | null;
 }
 
 export interface MetricSample {

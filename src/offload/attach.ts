@@ -71,7 +71,6 @@ export function attachOffload(
         spec.result_bytes ?? op.outputBytes,
         op.kind === 'window',
         spec.merge === 'ordered',
-        streams.stream(`${name}:lane`),
       );
       lane.target = job.calendar.register(lane);
       sub.hook = lane;

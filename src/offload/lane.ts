@@ -8,7 +8,6 @@
  */
 import type { EventHandler } from '../engine/calendar.js';
 import type { CountSampler, Sampler } from '../engine/distributions.js';
-import type { Rng } from '../engine/random.js';
 import { TAG_NO_ROUTE, TAG_SLOT_SHIFT, type OffloadHook, type Subtask } from '../dataflow/subtask.js';
 import { apportion, RunList } from '../dataflow/runs.js';
 import type { InvokeFinal, SdkClient } from '../serverless/sdk-client.js';
@@ -69,7 +68,6 @@ export class OffloadLane implements OffloadHook, EventHandler {
     private readonly outputBytes: number,
     private readonly isWindow: boolean,
     private readonly ordered: boolean,
-    private readonly rng: Rng,
   ) {}
 
   // ----------------------------------------------------------------------------------------------------
