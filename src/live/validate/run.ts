@@ -8,7 +8,7 @@
  *
  * docs/VALIDATION.md describes the whole procedure.
  */
-import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { specMean, type ShiftedSpec } from '../../engine/distributions.js';
 import { InvariantError, loadScenario, runScenario, type RunResult } from '../../experiment/runner.js';
@@ -132,6 +132,29 @@ function mappedVertices(shape: ReturnType<typeof scenarioToJobConfig>['shape'], 
     { id: shape.tokenizer.id, role: 'tokenizer', parallelism: shape.tokenizer.parallelism },
     { id: shape.sink.id, role: 'sink', parallelism: shape.sink.parallelism },
   ];
+}
+
+/**
+ * `dir/<name>.csv`, or, when the job could not join its subtasks' parts (a remote cluster's detached main() on a
+ * shared output directory), the parts `dir/<name>-<i>.csv` joined here (one header); null when there is neither.
+ */
+function readJoined(dir: string, name: string): string | null {
+  const whole = join(dir, `${name}.csv`);
+  if (existsSync(whole)) return readFileSync(whole, 'utf8');
+  if (!existsSync(dir)) return null;
+  const parts = readdirSync(dir)
+    .map((f) => ({ f, m: new RegExp(`^${name}-(\\d+)\\.csv$`).exec(f) }))
+    .filter((x) => x.m)
+    .sort((a, b) => Number(a.m![1]) - Number(b.m![1]));
+  if (parts.length === 0) return null;
+  const lines: string[] = [];
+  for (const { f } of parts) {
+    const ls = readFileSync(join(dir, f), 'utf8').split('\n').filter((l) => l.trim() !== '');
+    if (ls.length === 0) continue;
+    if (lines.length === 0) lines.push(ls[0]);
+    lines.push(...ls.slice(1));
+  }
+  return lines.length > 0 ? lines.join('\n') + '\n' : null;
 }
 
 /** The scenario validate simulates (the input one plus the router hop, job-config.ts mirrorJobShape), in DIR. */
@@ -416,7 +439,7 @@ export async function runValidation(o: ValidateOptions): Promise<ValidateResult>
 
     // Per-record timings of the tokenizer and the offload path's batches, measured by the job itself.
     let serviceFile: string | null = null;
-    const st = readText(join(jobOut, 'service_times.csv'));
+    const st = readJoined(jobOut, 'service_times');
     const times = st ? serviceTimesForScenario(st, probe.shape.tokenizer.id) : null;
     if (times) {
       serviceFile = join(realDir, 'service_times.csv');
@@ -425,7 +448,7 @@ export async function runValidation(o: ValidateOptions): Promise<ValidateResult>
     let runBatchesFile: string | null = null;
     let runWarm = 0;
     let runCold = 0;
-    const ob = readText(join(jobOut, 'offload_batches.csv'));
+    const ob = readJoined(jobOut, 'offload_batches');
     if (ob) {
       writeFileSync(join(realDir, 'offload_batches.csv'), ob);
       const rb = offloadBatchesToProbe(ob, { functionName: o.functionName ?? 'spillway-offload', memoryMb });
