@@ -11,6 +11,9 @@
  * | `keep_alive_s` | probe, idle gaps ≥ 60 s | interval bounds (keep-alive.ts) |
  * | scenario vertex `service_ms` | per-record timings, else Flink metrics | fitted family; or the mean Σbusy/Σrecords with the scenario's shape kept |
  * | scenario offload `work_factor` | batch model slope and the service mean | b · min(1, vCPUs) / mean service |
+ *
+ * On a base model of one shared host (models/local-endpoint.json: one instance, executions sharing its vCPUs), the
+ * probe samples' durations and INIT times are first reduced to what each would have taken alone (sharing.ts).
  */
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
@@ -27,6 +30,7 @@ import { observeKeepAlive, type KeepAliveResult } from './keep-alive.js';
 import { fitLinear, type LinearFit } from './linear.js';
 import { withMean } from './scale.js';
 import { fitDistribution, fitMethodLine, type DistributionFit, type FitOptions } from './select.js';
+import { normalizeSharing, sharedHostVcpus, type SharingResult } from './sharing.js';
 
 /** Minimum sample counts (docs/CALIBRATION.md explains each). */
 export const MIN_SAMPLES = {
@@ -112,6 +116,8 @@ export interface CalibrationResult {
   service: ServiceResult | null;
   /** The calibrated scenario copy (paths relative to scenarioOut), when a scenario was given. */
   scenario: ScenarioSpec | null;
+  /** On a shared-host base model: the probe samples reduced to solo times (sharing.ts); null otherwise. */
+  sharing: (Omit<SharingResult, 'samples'> & { vcpus: number }) | null;
   /** Every change: field, before, after. */
   changes: { field: string; before: unknown; after: unknown }[];
   files: Measurements['files'];
@@ -229,7 +235,21 @@ export function calibrate(inputs: readonly string[] | Measurements, options: Cal
   const fits: QuantityFit[] = [];
 
   // --- Lambda probe -----------------------------------------------------------------------------------------
-  const { samples: probes, memory } = selectMemory(m.probes, options.memoryMb);
+  const selected = selectMemory(m.probes, options.memoryMb);
+  const memory = selected.memory;
+  let probes = selected.samples;
+  let sharing: CalibrationResult['sharing'] = null;
+  const hostVcpus = sharedHostVcpus(base);
+  if (hostVcpus !== null && probes.length > 0) {
+    const r = normalizeSharing(probes, hostVcpus);
+    probes = r.samples;
+    sharing = { vcpus: hostVcpus, meanFactor: r.meanFactor, maxOverlap: r.maxOverlap };
+    if (r.maxOverlap > 1) {
+      warnings.push(
+        `${base.id} is one shared host (${hostVcpus} vCPU): durations and INIT times reduced to one execution alone (processor sharing; up to ${r.maxOverlap} at once, mean factor ${r.meanFactor.toFixed(3)})`,
+      );
+    }
+  }
   const cold = probes.filter((p) => p.kind === 'cold');
   const warm = probes.filter((p) => p.kind === 'warm');
   let batch: BatchModel | null = null;
@@ -245,7 +265,7 @@ export function calibrate(inputs: readonly string[] | Measurements, options: Cal
     params[field] = {
       kind: 'measured',
       source: `${files.map((f) => basename(f)).join(', ')} (${values.length} samples${memory !== null ? ` at ${memory} MB` : ''})`,
-      method: `${extraMethod}; ${fitMethodLine(fit)}`,
+      method: `${sharing && sharing.maxOverlap > 1 && field !== 'service_ms' ? `solo times on the shared host (processor sharing, ${sharing.vcpus} vCPU); ` : ''}${extraMethod}; ${fitMethodLine(fit)}`,
       date,
     };
     for (const w of fit.warnings) warnings.push(`${field}: ${w}`);
@@ -299,7 +319,11 @@ export function calibrate(inputs: readonly string[] | Measurements, options: Cal
       const over = warm.map((s) => s.duration_ms - b * s.batch_records);
       const keptOver = over.filter((v) => v > 0);
       if (keptOver.length < over.length) warnings.push(`warm_overhead_ms: ${over.length - keptOver.length} of ${over.length} residuals ≤ 0 dropped`);
-      fitField(
+      // Enough warm samples but too few positive residuals (the batch model already explains the durations, as on a
+      // shared host once its durations are reduced to solo times): the overhead is below what they resolve.
+      if (over.length >= MIN_SAMPLES.distribution && keptOver.length < MIN_SAMPLES.distribution) {
+        warnings.push(`warm_overhead_ms: only ${keptOver.length} positive residuals, need ${MIN_SAMPLES.distribution}: kept from ${base.id}`);
+      } else fitField(
         'warm_overhead_ms',
         'warm overhead',
         warm,
@@ -456,6 +480,7 @@ export function calibrate(inputs: readonly string[] | Measurements, options: Cal
     memory_mb: memory,
     fits,
     batch,
+    sharing,
     keep_alive: keepAlive,
     service,
     scenario: scenarioJson,

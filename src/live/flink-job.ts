@@ -143,6 +143,8 @@ export interface StartLocalJobOptions {
   java?: string;
   /** Extra JVM options, e.g. ['-Xmx2g']. */
   jvmArgs?: string[];
+  /** Pin the JVM to these CPUs with taskset (e.g. "0"; Linux with util-linux); undefined: not pinned. */
+  cpus?: string;
   /** Time allowed for the REST API to answer and the job to reach RUNNING (default 120 s). */
   startTimeoutMs?: number;
   /** Every stdout/stderr line of the child. */
@@ -272,7 +274,9 @@ export async function startLocalJob(config: FlinkJobConfig, opts: StartLocalJobO
   const configPath = opts.configPath ?? join(outputDir, 'job.json');
   await writeFile(configPath, JSON.stringify(cfg, null, 2) + '\n');
 
-  const child = spawn(opts.java ?? 'java', [...(opts.jvmArgs ?? []), '-jar', jar, '--config', configPath], {
+  const javaCmd = [opts.java ?? 'java', ...(opts.jvmArgs ?? []), '-jar', jar, '--config', configPath];
+  // taskset execs java, so the child's pid is the JVM's.
+  const child = spawn(opts.cpus ? 'taskset' : javaCmd[0], opts.cpus ? ['-c', opts.cpus, ...javaCmd] : javaCmd.slice(1), {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let restUrl: string | undefined;

@@ -32,6 +32,8 @@ export interface InvokeServerOptions {
   initTimeoutMs?: number;
   region?: string;
   accountId?: string;
+  /** Pin every environment's process to these CPUs with taskset (e.g. "1"; Linux with util-linux). */
+  cpus?: string;
   /** Lifecycle messages (never payloads, never credentials). */
   log?: (line: string) => void;
   /** Called after a --crash-after crash has closed everything; the CLI exits the process here. */
@@ -53,6 +55,7 @@ export interface ResolvedOptions {
   initTimeoutMs: number;
   region: string;
   accountId: string;
+  cpus: string | undefined;
   log: (line: string) => void;
   onCrash: () => void;
 }
@@ -61,6 +64,11 @@ export const DEFAULT_FUNCTION_NAME = 'spillway-offload';
 
 function int(name: string, v: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (!Number.isInteger(v) || v < min || v > max) throw new UserError(`--${name} must be an integer in [${min}, ${max}], got ${String(v)}`);
+  return v;
+}
+
+function cpuList(v: string): string {
+  if (!/^\d+([-,]\d+)*$/.test(v)) throw new UserError(`--cpus must be a CPU list like 1 or 0-1 or 1,3, got ${JSON.stringify(v)}`);
   return v;
 }
 
@@ -97,6 +105,7 @@ export function resolveOptions(o: InvokeServerOptions): ResolvedOptions {
     initTimeoutMs: int('init-timeout', o.initTimeoutMs ?? 10_000, 1),
     region: o.region ?? 'us-east-1',
     accountId: o.accountId ?? '000000000000',
+    cpus: o.cpus === undefined ? undefined : cpuList(o.cpus),
     log: o.log ?? (() => undefined),
     onCrash: o.onCrash ?? (() => undefined),
   };

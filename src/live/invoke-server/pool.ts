@@ -18,6 +18,8 @@ export interface PoolOptions {
   accountConcurrency: number;
   keepWarmMs: number;
   initTimeoutMs: number;
+  /** CPU list every environment's process is pinned to (taskset -c), e.g. "1"; undefined: not pinned. */
+  cpus?: string;
   onEnvironmentCountChange?: (live: number) => void;
 }
 
@@ -64,7 +66,7 @@ export class EnvironmentManager {
       if (!env.dead) return { env, cold: false };
       pool.all.delete(env);
     }
-    const env = await ExecutionEnvironment.start(spec, this.opts.initTimeoutMs, (dead) => this.forget(poolKey, dead));
+    const env = await ExecutionEnvironment.start(this.opts.cpus ? { ...spec, cpus: this.opts.cpus } : spec, this.opts.initTimeoutMs, (dead) => this.forget(poolKey, dead));
     // If the pool was retired while this one started, it serves this invocation and is killed on release.
     pool.all.add(env);
     this.changed();

@@ -47,7 +47,7 @@ export async function startInvokeServer(options: InvokeServerOptions = {}): Prom
   const crashed = new Promise<void>((resolve) => (signalCrashed = resolve));
 
   const registry = new FunctionRegistry(codeRoot, o.region, o.accountId);
-  const environments = new EnvironmentManager({ accountConcurrency: o.concurrency, keepWarmMs: o.keepWarmMs, initTimeoutMs: o.initTimeoutMs });
+  const environments = new EnvironmentManager({ accountConcurrency: o.concurrency, keepWarmMs: o.keepWarmMs, initTimeoutMs: o.initTimeoutMs, cpus: o.cpus });
   const ctx: ServerContext = {
     registry,
     environments,

@@ -17,6 +17,8 @@ export interface WorkerSpec {
   handler: string;
   /** Environment variables the function sees (its configuration's Variables plus Lambda's own). */
   env: Record<string, string>;
+  /** CPU list the process is pinned to with taskset (e.g. "1"); undefined: not pinned. */
+  cpus?: string;
 }
 
 /** A message from the runtime bootstrap. */
@@ -61,11 +63,12 @@ function pipeLogs(child: ChildProcess, events: WorkerEvents, streams: ('stdout' 
 export function startWorker(spec: WorkerSpec, events: WorkerEvents): WorkerHandle {
   const args = [spec.codeDir, spec.handler];
   if (spec.runtime === 'node') {
+    // Pinned: fork runs `taskset -c <cpus> node <bootstrap> ...`, which execs node with the IPC channel intact.
     const child = fork(lambdaPaths.nodeBootstrap(), args, {
       cwd: spec.codeDir,
       env: baseEnv(spec.env),
       silent: true,
-      execArgv: [],
+      ...(spec.cpus ? { execPath: 'taskset', execArgv: ['-c', spec.cpus, process.execPath] } : { execArgv: [] }),
       serialization: 'json',
     });
     child.on('message', (m) => events.onMessage(m as WorkerMessage));
@@ -82,7 +85,8 @@ export function startWorker(spec: WorkerSpec, events: WorkerEvents): WorkerHandl
       },
     };
   }
-  const child = spawn('python3', ['-u', lambdaPaths.pythonBootstrap(), ...args], {
+  const py = ['python3', '-u', lambdaPaths.pythonBootstrap(), ...args];
+  const child = spawn(spec.cpus ? 'taskset' : py[0], spec.cpus ? ['-c', spec.cpus, ...py] : py.slice(1), {
     cwd: spec.codeDir,
     env: baseEnv(spec.env),
     stdio: ['pipe', 'pipe', 'pipe'],

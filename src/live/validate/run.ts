@@ -9,7 +9,8 @@
  * docs/VALIDATION.md describes the whole procedure.
  */
 import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { specMean, type ShiftedSpec } from '../../engine/distributions.js';
 import { InvariantError, loadScenario, runScenario, type RunResult } from '../../experiment/runner.js';
 import type { Scenario } from '../../experiment/scenario.js';
@@ -23,6 +24,7 @@ import { UserError } from '../../util/errors.js';
 import { readRunSummary, startLocalJob, submitRemoteJob, waitForJobEnd, type FlinkRunSummary, type LocalJobHandle } from '../flink-job.js';
 import { FlinkRestClient, TERMINAL_JOB_STATES } from '../flink-rest.js';
 import { startInvokeServer, type InvokeServer } from '../invoke-server/index.js';
+import { repoRoot } from '../lambda-paths.js';
 import { compareSummaries, formatComparisonTable, lastResultS, meanAbsError, type ComparisonRow } from './compare.js';
 import { LiveController, wantedMetrics, type CostModel, type EndpointReading, type MappedVertex } from './controller.js';
 import { convertRealRun, flinkMetricsCsv, offloadBatchesToProbe, serviceTimesForScenario, writeRealRunFiles } from './convert.js';
@@ -56,6 +58,13 @@ export interface ValidateOptions {
   region?: string;
   /** JVM options for the MiniCluster (default -Xmx1g). */
   jvmArgs?: string[];
+  /**
+   * Pin the MiniCluster to CPU 0 and the local endpoint's environments to CPU 1 (taskset), as models/local-endpoint.json
+   * assumes. Default: when both run here, on Linux with taskset and at least 2 CPUs, unless SPILLWAY_VALIDATE_PIN=0.
+   */
+  pinCpus?: boolean;
+  /** Platform model the simulator uses for `--target local` (default models/local-endpoint.json). */
+  localModel?: string;
   /** Progress lines (default: stderr). */
   log?: (line: string) => void;
 }
@@ -157,6 +166,18 @@ function readJoined(dir: string, name: string): string | null {
   return lines.length > 0 ? lines.join('\n') + '\n' : null;
 }
 
+/** The model of the local endpoint on this host, simulated for `--target local` (docs/VALIDATION.md). */
+export function localEndpointModelPath(): string {
+  return join(repoRoot(), 'models', 'local-endpoint.json');
+}
+
+/** taskset on PATH (util-linux), Linux, at least 2 CPUs: the MiniCluster on CPU 0, the function processes on CPU 1. */
+export function cpuPinning(env: NodeJS.ProcessEnv = process.env): { flink: string; functions: string } | null {
+  if (process.platform !== 'linux' || env.SPILLWAY_VALIDATE_PIN === '0' || availableParallelism() < 2) return null;
+  const found = (env.PATH ?? '').split(delimiter).some((d) => d !== '' && existsSync(join(d, 'taskset')));
+  return found ? { flink: '0', functions: '1' } : null;
+}
+
 /** The scenario validate simulates (the input one plus the router hop, job-config.ts mirrorJobShape), in DIR. */
 const SIMULATED_SCENARIO = 'simulated-scenario.json';
 
@@ -217,6 +238,14 @@ export async function runValidation(o: ValidateOptions): Promise<ValidateResult>
   // 1. Translate (fails early, before anything starts, for a scenario of another shape).
   const probe = scenarioToJobConfig(scenario, { durationS: o.durationS, tracePath, controlUrl: null, outputDir: jobOut, endpointUrl: null });
   const mirrored = mirrorJobShape(JSON.parse(readFileSync(scenarioPath, 'utf8')) as Record<string, unknown>, probe.shape, dirname(scenarioPath));
+  // --target local: the simulated function is the local endpoint on this host (one shared vCPU, process starts,
+  // loopback), not the scenario's cloud model; prices are the same Lambda prices.
+  const simModel = probe.shape.offload && target === 'local' ? resolve(o.localModel ?? localEndpointModelPath()) : null;
+  if (simModel) {
+    loadPlatformModel(simModel);
+    const offs = (mirrored.scenario as { offload?: { platform: string }[] }).offload ?? [];
+    for (const off of offs) off.platform = simModel;
+  }
   const vertices = mappedVertices(probe.shape, mirrored.routerId);
   const point = probe.shape.offload ? { id: probe.shape.offload.id, vertex: probe.shape.tokenizer.id } : null;
   const context = LiveController.context(vertices, point, scenario.controller.interval_ms);
@@ -260,6 +289,9 @@ export async function runValidation(o: ValidateOptions): Promise<ValidateResult>
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   const notes = [...probe.notes];
+  if (simModel) notes.push(`simulated with the platform model ${simModel} (the local endpoint on this host) instead of the scenario's ${probe.shape.offload!.platform}`);
+  const pin = o.pinCpus === false || remote || target !== 'local' ? null : cpuPinning();
+  if (pin) notes.push(`CPU pinning: the MiniCluster on CPU ${pin.flink}, the endpoint's function processes on CPU ${pin.functions} (taskset)`);
   const f0 = o.faults ?? {};
   if (f0.errorRate) notes.push(`faults: error_rate ${f0.errorRate} is simulated too (the offload point's error_rate)`);
   if (f0.throttleRate) notes.push('faults: throttle_rate has no simulator counterpart (the simulator throttles only at its concurrency and scaling limits)');
@@ -279,6 +311,7 @@ export async function runValidation(o: ValidateOptions): Promise<ValidateResult>
         addedLatencyMs: f.addedLatencyMs,
         crashAfter: f.crashAfter ?? null,
         seed: `validate-${scenario.seed}`,
+        cpus: pin?.functions,
         log: (l) => jobLog.write(`[endpoint] ${l}\n`),
       });
       void endpoint.crashed.then(() => {
@@ -314,6 +347,7 @@ export async function runValidation(o: ValidateOptions): Promise<ValidateResult>
       log('validate: starting the job in a local MiniCluster (builds flink-validate if its jar is missing)');
       local = await startLocalJob(config, {
         jvmArgs: o.jvmArgs ?? ['-Xmx1g'],
+        cpus: pin?.flink,
         onLine: (line, stream) => jobLog.write(`[${stream}] ${line}\n`),
       });
       client = local.client;
@@ -522,7 +556,7 @@ export async function runValidation(o: ValidateOptions): Promise<ValidateResult>
         serviceFile,
         runBatchesFile,
         probeFile,
-        base: probe.shape.offload?.platform,
+        base: simModel ?? probe.shape.offload?.platform,
         memoryMb: probe.shape.offload ? memoryMb : undefined,
       });
       calibration = c.outcome;
