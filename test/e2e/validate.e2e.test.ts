@@ -73,10 +73,10 @@ describe.each(wanted)('spillway validate, MiniCluster + local Lambda endpoint (%
 
       if (calibrate) {
         // The loop runs: a model and a scenario fitted to this run (the job's per-record timings and its own offload
-        // batches), re-simulated, compared side by side. Whether it brings the simulated p99 closer is not asserted:
-        // on two shared cores it does not reliably (3 of 5 runs did; the others went from -13.6 % to +68.9 % and from
-        // -1.0 % to +51.2 %, and spike.csv from -42.0 % to +48.6 %; docs/VALIDATION.md, "Does calibration reduce the
-        // p99 error?").
+        // batches, on models/local-endpoint.json), re-simulated, compared side by side. Whether it brings the simulated
+        // p99 closer is not asserted: on this trace it did not in any of 4 pinned runs (+36.1/+26.5/+43.2/+15.2 % before,
+        // +98.7/+36.0/+71.6/+46.6 % after), while on spike.csv it did (+22.9 % -> +9.0 %); docs/VALIDATION.md, "Does
+        // calibration reduce the p99 error?".
         const p99 = r.rows.find((row) => row.key === 'latency_p99_ms')!;
         expect(r.calibrated).not.toBeNull();
         expect(p99.rel_error_calibrated).not.toBeNull();

@@ -10,7 +10,7 @@ import { calibrate } from '../../src/calibrate/index.js';
 import type { Measurements, ProbeSample } from '../../src/calibrate/inputs.js';
 import { normalizeSharing, sharedHostVcpus } from '../../src/calibrate/sharing.js';
 import { startInvokeServer, type InvokeServer } from '../../src/live/invoke-server/index.js';
-import { cpuPinning, localEndpointModelPath } from '../../src/live/validate/run.js';
+import { cpuPinning, localEndpointModelPath, wireBytesPerLine } from '../../src/live/validate/run.js';
 import { loadPlatformModel } from '../../src/serverless/model-file.js';
 
 const ROOT = join(__dirname, '..', '..');
@@ -110,6 +110,15 @@ describe('calibrate() on the local endpoint model', () => {
     const r = calibrate(m, { base: join(ROOT, 'models', 'aws-lambda-nodejs-1024.json'), fit: { bootstrap: 19 } });
     expect(r.sharing).toBeNull();
     expect(r.batch!.per_record_ms).toBeCloseTo(1, 6);
+  });
+});
+
+describe('wireBytesPerLine (the calibrated scenario\'s workload.record_bytes)', () => {
+  it('is the source\'s numBytesOut / numRecordsOut at the last poll that read both', () => {
+    const c = (recordsOut: number, bytesOut?: number) => ({ counters: { source: { recordsIn: 0, recordsOut, ...(bytesOut !== undefined ? { bytesOut } : {}) } } });
+    expect(wireBytesPerLine([c(100, 15_000), c(1000, 161_400), c(2000)], 'source')).toBe(161);
+    expect(wireBytesPerLine([c(0, 0), c(2000)], 'source')).toBeNull();
+    expect(wireBytesPerLine([c(10, 800)], 'other')).toBeNull();
   });
 });
 

@@ -81,6 +81,8 @@ export const TASK_METRICS = [
   // counters: exact per-interval rates for the time series and calibration
   'numRecordsIn',
   'numRecordsOut',
+  // serialized bytes sent downstream: the real line size on the wire (calibration's workload.record_bytes)
+  'numBytesOut',
 ] as const;
 export const SOURCE_METRICS = ['pendingRecords', 'currentEmitEventTimeLag'] as const;
 export const ROUTER_METRICS = ['routedOffload', 'routedLocal'] as const;
@@ -153,8 +155,8 @@ export interface LiveSample {
   epochMs: number;
   tMs: number;
   snapshot: MetricsSnapshot;
-  /** Per scenario vertex: the counters numRecordsIn / numRecordsOut (sum over subtasks), NaN when unread. */
-  counters: Record<string, { recordsIn: number; recordsOut: number }>;
+  /** Per scenario vertex: the counters numRecordsIn / numRecordsOut (sum over subtasks), NaN when unread; numBytesOut when read. */
+  counters: Record<string, { recordsIn: number; recordsOut: number; bytesOut?: number }>;
   /** Offload counters (sum over subtasks), NaN when unread. */
   offload: { invocations: number; batches: number; coldStarts: number; throttles: number; errors: number; fallbacks: number; offloaded: number; inFlightRecords: number; concurrency: number; costUsd: number; maxConcurrency: number };
   /** Decision share in force after this step. */
@@ -284,7 +286,12 @@ export class LiveController {
     const vertices: VertexSnapshot[] = this.opts.vertices.map((mv) => {
       const r = matchVertex(reading.vertices, operatorOf(mv.role));
       const metrics: VertexSnapshot['metrics'] = {};
-      counters[mv.id] = { recordsIn: r?.metrics.numRecordsIn?.sum ?? NaN, recordsOut: r?.metrics.numRecordsOut?.sum ?? NaN };
+      const bytesOut = r?.metrics.numBytesOut?.sum;
+      counters[mv.id] = {
+        recordsIn: r?.metrics.numRecordsIn?.sum ?? NaN,
+        recordsOut: r?.metrics.numRecordsOut?.sum ?? NaN,
+        ...(bytesOut !== undefined && Number.isFinite(bytesOut) ? { bytesOut } : {}),
+      };
       if (!r) return { id: mv.id, parallelism: mv.parallelism, metrics };
       const m = r.metrics;
       const busy = toAggregate(m.busyTimeMsPerSecond);

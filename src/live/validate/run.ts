@@ -557,6 +557,7 @@ export async function runValidation(o: ValidateOptions): Promise<ValidateResult>
         runBatchesFile,
         probeFile,
         base: simModel ?? probe.shape.offload?.platform,
+        recordBytes: wireBytesPerLine(controller.samples, vertices[0].id),
         memoryMb: probe.shape.offload ? memoryMb : undefined,
       });
       calibration = c.outcome;
@@ -657,6 +658,18 @@ interface CalibrateModule {
   writeCalibration(r: unknown, paths: { model: string; scenario?: string; report?: string }): { model: string; scenario: string | null; report: string | null };
 }
 
+/**
+ * The real line's serialized size: the source's numBytesOut / numRecordsOut at the last poll that read both (the
+ * source sends nothing but lines, to the router). Null when unread (an older Flink) or no line was sent.
+ */
+export function wireBytesPerLine(samples: readonly { counters: Record<string, { recordsOut: number; bytesOut?: number }> }[], sourceId: string): number | null {
+  for (let i = samples.length - 1; i >= 0; i--) {
+    const c = samples[i].counters[sourceId];
+    if (c && c.bytesOut !== undefined && Number.isFinite(c.bytesOut) && c.recordsOut > 0 && c.bytesOut > 0) return Math.round(c.bytesOut / c.recordsOut);
+  }
+  return null;
+}
+
 function meanOf(spec: unknown): number | null {
   if (!spec || typeof spec !== 'object') return null;
   try {
@@ -683,6 +696,8 @@ async function runCalibration(a: {
   probeFile: string | null;
   base?: string;
   memoryMb?: number;
+  /** The real line's bytes on the wire (wireBytesPerLine): the calibrated scenario's workload.record_bytes. */
+  recordBytes?: number | null;
 }): Promise<{ outcome: CalibrationOutcome; scenarioFile: string | null }> {
   let mod: CalibrateModule;
   try {
@@ -707,6 +722,13 @@ async function runCalibration(a: {
       memoryMb: a.probeFile || a.runBatchesFile ? a.memoryMb : undefined,
       fit: { bootstrap: 49 },
     });
+    // The lines' size sets how many fit in Flink's network buffers, hence how much of a backlog the buffers hide from
+    // the source's pendingRecords (what the policy sees).
+    const sc = r.scenario as { workload?: { record_bytes?: number } } | null;
+    if (sc?.workload && a.recordBytes && a.recordBytes !== sc.workload.record_bytes) {
+      r.changes.push({ field: 'scenario.workload.record_bytes', before: sc.workload.record_bytes ?? null, after: a.recordBytes });
+      sc.workload.record_bytes = a.recordBytes;
+    }
     const files = mod.writeCalibration(r, paths);
     return {
       outcome: {
