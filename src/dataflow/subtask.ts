@@ -542,15 +542,10 @@ export class Subtask implements EventHandler {
     for (let j = startOp; j < ops.length; j++) {
       const op = ops[j];
       if (j === hookAt && mayRoute && c > 0) {
-        const routed = hook!.route(c, b, aFirst, aLast, seq, origin, k, now);
-        if (routed > 0) {
-          // The routed records are the first `routed` of the run; the rest stay local.
-          const o = apportion(origin, 0, routed, c);
-          aFirst += ((aLast - aFirst) * routed) / c;
-          seq += o;
-          origin -= o;
-          c -= routed;
-        }
+        c = this.routeFirst(c, b, aFirst, aLast, seq, origin, k, now);
+        aFirst = this.localFirst;
+        seq = this.localSeq;
+        origin = this.localOrigin;
       }
       if (!counted) {
         // numRecordsIn counts what this task processes itself (routed records bypass it, as behind a router).
@@ -653,15 +648,10 @@ export class Subtask implements EventHandler {
     let counted = false;
     for (let j = 0; j < ops.length; j++) {
       if (j === hookAt && c > 0) {
-        const routed = hook!.route(c, b, aFirst, aLast, seq, origin, k, now);
-        if (routed > 0) {
-          // The routed records are the first `routed` of the run; the rest stay local.
-          const o = apportion(origin, 0, routed, c);
-          aFirst += ((aLast - aFirst) * routed) / c;
-          seq += o;
-          origin -= o;
-          c -= routed;
-        }
+        c = this.routeFirst(c, b, aFirst, aLast, seq, origin, k, now);
+        aFirst = this.localFirst;
+        seq = this.localSeq;
+        origin = this.localOrigin;
       }
       if (!counted) {
         this.meter.addIn(now, c);
@@ -734,6 +724,24 @@ export class Subtask implements EventHandler {
     this.ctx.latency.recordSpread(now - this.pLast, now - this.pFirst, c, points);
     this.ctx.ledger.complete(this.pSeq, this.pOrigin, 'emitted');
     this.pendingKind = 0;
+  }
+
+  // What routeFirst leaves of a run locally (fields, not an object: this is on the hot path).
+  private localFirst = 0;
+  private localSeq = 0;
+  private localOrigin = 0;
+
+  /**
+   * Offer a run to the offload hook. The routed records are the first ones of the run; returns how many stay local,
+   * with their arrival spread's start, first sequence number and origins in localFirst/localSeq/localOrigin.
+   */
+  private routeFirst(c: number, b: number, aFirst: number, aLast: number, seq: number, origin: number, k: number, now: number): number {
+    const routed = this.hook!.route(c, b, aFirst, aLast, seq, origin, k, now);
+    const o = routed > 0 ? apportion(origin, 0, routed, c) : 0;
+    this.localFirst = routed > 0 ? aFirst + ((aLast - aFirst) * routed) / c : aFirst;
+    this.localSeq = seq + o;
+    this.localOrigin = origin - o;
+    return c - routed;
   }
 
   /** Offloaded results rejoin the chain after operator `opIndex` (0 results: their records are done). */
