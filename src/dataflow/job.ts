@@ -10,7 +10,6 @@ import type { Scenario } from '../experiment/scenario.js';
 import { MetricsCollector, type MeteredVertex } from '../metrics/collector.js';
 import { LatencyRecorder } from '../metrics/latency.js';
 import { Ledger } from '../metrics/ledger.js';
-import { SubtaskMeter } from '../metrics/meter.js';
 import type { Trace } from '../workload/types.js';
 import { ArrivalQueue, EventArrivals, RateArrivals, type SeqAllocator } from './arrivals.js';
 import { buildJobGraph, type JobGraph, type TaskDef } from './graph.js';
@@ -123,8 +122,7 @@ export class Job implements JobContext, EventHandler, SeqAllocator {
             : new EventArrivals(trace, opts, this, i, task.parallelism);
       }
       const rng: Rng = this.streams.stream(`${name}:routing`);
-      const sub = new Subtask(task, i, this, services, sels, source, rng);
-      sub.setMeter(new SubtaskMeter(sc.metrics_interval_ms));
+      const sub = new Subtask(task, i, this, services, sels, source, rng, sc.metrics_interval_ms);
       sub.target = this.calendar.register(sub);
       sub.routing = this.keys;
       const w = task.operators.findIndex((o) => o.kind === 'window');

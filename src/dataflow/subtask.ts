@@ -15,7 +15,7 @@ import type { Ledger } from '../metrics/ledger.js';
 import type { LatencyRecorder } from '../metrics/latency.js';
 import { SubtaskMeter } from '../metrics/meter.js';
 import type { ArrivalQueue } from './arrivals.js';
-import type { OperatorDef, TaskDef } from './graph.js';
+import type { TaskDef } from './graph.js';
 import { CREDIT_RADIX, InputChannel, InputGate, OutputPool, Subpartition } from './network.js';
 import { apportion, BufferPool, NetBuffer, RunList } from './runs.js';
 import { WindowState } from './window.js';
@@ -160,17 +160,14 @@ export class Subtask implements EventHandler {
     private readonly selectivities: (CountSampler | null)[],
     readonly source: ArrivalQueue | null,
     private readonly rng: Rng,
+    metricsIntervalMs: number,
   ) {
-    this.meter = new SubtaskMeter(1);
+    this.meter = new SubtaskMeter(metricsIntervalMs);
     this.normal = new NormalSource(rng);
   }
 
   // ----------------------------------------------------------------------------------------------------
   // Wiring (done by the job before the run starts)
-
-  setMeter(m: SubtaskMeter): void {
-    (this as { meter: SubtaskMeter }).meter = m;
-  }
 
   addOutputEdge(partitioning: OutEdge['partitioning'], poolSize: number, weights: Float64Array | null): number {
     this.outEdges.push({
@@ -298,11 +295,6 @@ export class Subtask implements EventHandler {
   /** Mailbox work arrived (a window fired, an offload batch came back). */
   enqueueWork(count: number, bytes: number, aFirst: number, aLast: number, seq: number, origin: number, key: number, startOp: number, now: number): void {
     this.work.push(count, bytes, aFirst, aLast, seq, origin, key, startOp);
-    this.tryStart(now);
-  }
-
-  /** Wake the subtask if it is idle (e.g. offload work drained, so it may now finish). */
-  poke(now: number): void {
     this.tryStart(now);
   }
 
@@ -1006,19 +998,5 @@ export class Subtask implements EventHandler {
       this.trySend(sp, now);
     }
     this.ctx.subtaskFinished(this);
-  }
-
-  /** True while this subtask has work it could still do (for the end-of-run report). */
-  get idle(): boolean {
-    return !this.inService && !this.blocked;
-  }
-
-  get isBlocked(): boolean {
-    return this.blocked;
-  }
-
-  /** The operator definitions of this subtask's chain. */
-  get operators(): OperatorDef[] {
-    return this.task.operators;
   }
 }
