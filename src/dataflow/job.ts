@@ -38,7 +38,8 @@ export class Job implements JobContext, EventHandler, SeqAllocator {
   readonly collector: MetricsCollector;
   readonly segmentBytes: number;
   readonly bufferTimeoutMs: number;
-  readonly linkLatencyMs: number;
+  /** Which subtasks share a TaskManager (channels between them are local). */
+  readonly placement: SlotPlacement;
   readonly maxBuffersPerChannel: number;
   readonly resolutionMs: number;
   readonly watermarks: boolean;
@@ -59,10 +60,10 @@ export class Job implements JobContext, EventHandler, SeqAllocator {
     const net = scenario.network;
     this.segmentBytes = net.segment_size_bytes;
     this.bufferTimeoutMs = net.buffer_timeout_ms;
-    this.linkLatencyMs = net.latency_ms;
     this.maxBuffersPerChannel = net.max_buffers_per_channel;
     this.resolutionMs = scenario.time_resolution_ms;
     this.graph = buildJobGraph(scenario);
+    this.placement = new SlotPlacement(Math.max(...this.graph.tasks.map((t) => t.parallelism)), net.task_managers);
     this.watermarks = this.graph.tasks.some((t) => t.operators.some((o) => o.kind === 'window'));
     this.target = this.calendar.register(this);
 
@@ -151,8 +152,12 @@ export class Job implements JobContext, EventHandler, SeqAllocator {
       const targets = forward ? [receivers[s.index]] : receivers;
       for (const r of targets) {
         const spIndex = s.subparts.length;
-        const ch = r.addChannel(gates[r.index], net.buffers_per_channel, s.target, spIndex);
-        s.addSubpartition(out, r.target, ch, net.buffers_per_channel);
+        const local = this.placement.sameTaskManager(s.index, r.index);
+        // A local consumer reads one buffer at a time, in place (no exclusive or floating buffers of its own).
+        const exclusive = local ? 1 : net.buffers_per_channel;
+        const latency = local ? 0 : net.latency_ms;
+        const ch = r.addChannel(gates[r.index], exclusive, s.target, spIndex, local, latency);
+        s.addSubpartition(out, r.target, ch, exclusive, local, latency);
       }
     }
   }
@@ -222,5 +227,24 @@ export class Job implements JobContext, EventHandler, SeqAllocator {
       }
     }
     return o;
+  }
+}
+
+/**
+ * Flink's default placement, simplified: one slot-sharing group, so subtask i of every task runs in slot i, and the
+ * slots fill one TaskManager after another. No TaskManager count: every channel is taken as remote.
+ */
+export class SlotPlacement {
+  private readonly slotsPerTaskManager: number;
+  constructor(
+    slots: number,
+    readonly taskManagers: number | undefined,
+  ) {
+    this.slotsPerTaskManager = taskManagers === undefined ? 0 : Math.ceil(slots / taskManagers);
+  }
+
+  sameTaskManager(subtaskA: number, subtaskB: number): boolean {
+    if (this.slotsPerTaskManager === 0) return false;
+    return Math.floor(subtaskA / this.slotsPerTaskManager) === Math.floor(subtaskB / this.slotsPerTaskManager);
   }
 }

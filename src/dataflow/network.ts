@@ -34,14 +34,27 @@ class BufferFifo {
   }
 }
 
-/** One outgoing channel of a subtask (Flink's ResultSubpartition); its FIFO holds finished buffers waiting for credit. */
+/**
+ * One outgoing channel of a subtask (Flink's ResultSubpartition); its FIFO holds finished buffers waiting for credit.
+ *
+ * A local channel (receiver in the same TaskManager, Flink's LocalInputChannel) has no receiver buffers: the
+ * consumer reads the producer's buffer in place, one at a time, so a sent buffer stays in the producer's pool
+ * (`lent`) until the consumer recycles it, which the credit of 1 it returns signals.
+ */
 export class Subpartition extends BufferFifo {
   /** Buffer being filled, or null. */
   current: NetBuffer | null = null;
-  /** Buffers of the pool this subpartition holds (current + queued). */
+  /** Buffers of the pool this subpartition holds (current + queued + lent to a local consumer). */
   held = 0;
   /** Credits announced by the receiver and not yet used. */
   credit: number;
+  /** Local channel: buffers sent and still being read by the consumer (they count in `held`). */
+  lent = 0;
+  /**
+   * A flush (buffer timeout) asked for the partly filled current buffer: it ships once the buffers queued ahead
+   * of it have gone and there is credit; until then it keeps filling (Flink's flushRequested).
+   */
+  flushRequested = false;
   /** Watermark last sent on this channel. */
   sentWatermark = -Infinity;
 
@@ -51,6 +64,9 @@ export class Subpartition extends BufferFifo {
     readonly destTarget: number,
     readonly destChannel: number,
     initialCredit: number,
+    readonly local: boolean,
+    /** One-way latency of a buffer to the receiver, ms (0 for a local channel). */
+    readonly latencyMs: number,
   ) {
     super();
     this.credit = initialCredit;
@@ -87,11 +103,14 @@ export class InputChannel extends BufferFifo {
     /** Sender's handler id and the index of the matching subpartition there (for credit announcements). */
     readonly senderTarget: number,
     readonly senderSubpartition: number,
+    /** Same TaskManager as the sender: reads the sender's buffers in place, never borrows floating buffers. */
+    readonly local: boolean,
+    /** One-way latency of a credit announcement to the sender, ms. */
+    readonly latencyMs: number,
   ) {
     super();
     this.exclusiveFree = exclusive;
   }
-
 
   /** A buffer arrived: it occupies a floating buffer if one is lent, else an exclusive one. */
   occupy(): void {

@@ -39,7 +39,6 @@ export interface JobContext {
   readonly latency: LatencyRecorder;
   readonly segmentBytes: number;
   readonly bufferTimeoutMs: number;
-  readonly linkLatencyMs: number;
   readonly maxBuffersPerChannel: number;
   readonly resolutionMs: number;
   /** Whether event-time watermarks must travel (the job has a window operator). */
@@ -182,9 +181,9 @@ export class Subtask implements EventHandler {
     return this.outEdges.length - 1;
   }
 
-  addSubpartition(edge: number, destTarget: number, destChannel: number, initialCredit: number): number {
+  addSubpartition(edge: number, destTarget: number, destChannel: number, initialCredit: number, local: boolean, latencyMs: number): number {
     const e = this.outEdges[edge];
-    this.subparts.push(new Subpartition(edge, destTarget, destChannel, initialCredit));
+    this.subparts.push(new Subpartition(edge, destTarget, destChannel, initialCredit, local, latencyMs));
     e.count++;
     e.split = new Float64Array(e.count);
     return this.subparts.length - 1;
@@ -195,8 +194,8 @@ export class Subtask implements EventHandler {
     return this.gates.length - 1;
   }
 
-  addChannel(gate: number, exclusive: number, senderTarget: number, senderSubpartition: number): number {
-    this.channels.push(new InputChannel(gate, exclusive, senderTarget, senderSubpartition));
+  addChannel(gate: number, exclusive: number, senderTarget: number, senderSubpartition: number, local: boolean, latencyMs: number): number {
+    this.channels.push(new InputChannel(gate, exclusive, senderTarget, senderSubpartition, local, latencyMs));
     return this.channels.length - 1;
   }
 
@@ -276,8 +275,16 @@ export class Subtask implements EventHandler {
         break;
       case EV_CREDIT: {
         const sp = this.subparts[Math.floor(arg / CREDIT_RADIX)];
-        sp.credit += arg % CREDIT_RADIX;
-        this.trySend(sp, now);
+        const n = arg % CREDIT_RADIX;
+        sp.credit += n;
+        // A local consumer's credit says it recycled a buffer it read in place: the buffer returns to this pool.
+        const recycled = sp.local ? Math.min(n, sp.lent) : 0;
+        if (recycled > 0) {
+          sp.lent -= recycled;
+          sp.held -= recycled;
+          this.outEdges[sp.edge].pool.free += recycled;
+        }
+        this.trySend(sp, now, recycled > 0);
         break;
       }
       case EV_FLUSH:
@@ -330,6 +337,7 @@ export class Subtask implements EventHandler {
   /** Lend floating buffers to a channel whose sender has more queued than the channel can take. */
   private lendFloating(c: number, now: number): void {
     const ch = this.channels[c];
+    if (ch.local) return;
     const gate = this.gates[ch.gate];
     let want = ch.backlog - ch.available;
     let granted = 0;
@@ -347,7 +355,7 @@ export class Subtask implements EventHandler {
   }
 
   private announce(ch: InputChannel, credits: number, now: number): void {
-    this.ctx.calendar.schedule(now + this.ctx.linkLatencyMs, ch.senderTarget, EV_CREDIT, ch.senderSubpartition * CREDIT_RADIX + credits);
+    this.ctx.calendar.schedule(now + ch.latencyMs, ch.senderTarget, EV_CREDIT, ch.senderSubpartition * CREDIT_RADIX + credits);
   }
 
   /** A consumed buffer goes back: floating to the gate (and on to a waiting channel), exclusive as credit. */
@@ -857,7 +865,8 @@ export class Subtask implements EventHandler {
           buf.runs.push(k, this.pBytes, this.pFirst + (span * lo) / c, this.pFirst + (span * hi) / c, seq, o, this.pKey);
           buf.used += k * this.pBytes;
           this.emitWritten += k;
-          if (buf.used >= this.ctx.segmentBytes || this.ctx.bufferTimeoutMs === 0) this.finishOutput(sp, now);
+          if (buf.used >= this.ctx.segmentBytes) this.finishOutput(sp, now);
+          else if (this.ctx.bufferTimeoutMs === 0) this.requestFlush(sp, now);
         }
         before += n;
         this.emitSub++;
@@ -882,28 +891,56 @@ export class Subtask implements EventHandler {
     return true;
   }
 
-  /** A buffer is full or flushed: queue it for sending. */
+  /** A buffer is full (or the last one): queue it for sending. */
   private finishOutput(sp: Subpartition, now: number): void {
+    this.seal(sp);
+    this.trySend(sp, now);
+  }
+
+  private seal(sp: Subpartition): void {
     const b = sp.current!;
     sp.current = null;
     b.watermark = this.watermark;
     sp.sentWatermark = this.watermark;
     sp.enqueue(b);
+  }
+
+  /**
+   * Flush (buffer timeout, or every record at timeout 0), as Flink's flush does: the partly filled buffer goes now
+   * if nothing is queued ahead of it and the receiver has credit; otherwise it keeps filling, and goes when that
+   * changes (trySend), so a backpressured channel still ships full buffers.
+   */
+  private requestFlush(sp: Subpartition, now: number): void {
+    sp.flushRequested = true;
     this.trySend(sp, now);
   }
 
-  private trySend(sp: Subpartition, now: number): void {
-    let freed = false;
-    while (sp.queued > 0 && sp.credit > 0) {
-      const b = sp.dequeue();
-      sp.credit--;
-      b.backlog = sp.queued;
-      this.ctx.calendar.schedule(now + this.ctx.linkLatencyMs, b.destTarget, EV_BUFFER, b.id);
-      if (!b.endOfPartition) {
-        sp.held--;
-        this.outEdges[sp.edge].pool.free++;
-        freed = true;
+  private trySend(sp: Subpartition, now: number, freedBefore = false): void {
+    let freed = freedBefore;
+    for (;;) {
+      while (sp.queued > 0 && sp.credit > 0) {
+        const b = sp.dequeue();
+        sp.credit--;
+        b.backlog = sp.queued;
+        this.ctx.calendar.schedule(now + sp.latencyMs, b.destTarget, EV_BUFFER, b.id);
+        if (b.endOfPartition) continue;
+        if (sp.local) {
+          sp.lent++;
+        } else {
+          sp.held--;
+          this.outEdges[sp.edge].pool.free++;
+          freed = true;
+        }
       }
+      if (!sp.flushRequested || sp.queued > 0) break;
+      const cur = sp.current;
+      if (!cur || cur.runs.n === 0) {
+        sp.flushRequested = false;
+        break;
+      }
+      if (sp.credit <= 0) break;
+      sp.flushRequested = false;
+      this.seal(sp);
     }
     if (freed && this.blocked) this.unblock(now);
   }
@@ -938,7 +975,7 @@ export class Subtask implements EventHandler {
     if (this.finished) return;
     const flush = this.ctx.bufferTimeoutMs > 0;
     for (const sp of this.subparts) {
-      if (sp.current && sp.current.runs.n > 0 && flush) this.finishOutput(sp, now);
+      if (sp.current && sp.current.runs.n > 0 && flush) this.requestFlush(sp, now);
       else if (this.ctx.watermarks && this.watermark > sp.sentWatermark && !sp.current && sp.queued === 0) {
         // An idle channel still carries the watermark forward (Flink sends it as an event in a buffer).
         const b = this.ctx.buffers.take();

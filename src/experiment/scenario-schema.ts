@@ -46,6 +46,7 @@ export const scenarioSchema = {
         output_pool_buffers: { type: 'integer', minimum: 1 },
         buffer_timeout_ms: { type: 'number', minimum: -1 },
         latency_ms: { type: 'number', minimum: 0 },
+        task_managers: { type: 'integer', minimum: 1 },
       },
     },
     vertices: {
@@ -98,6 +99,7 @@ export const scenarioSchema = {
           merge: { enum: ['unordered', 'ordered'] },
           memory_mb: { type: 'integer', minimum: 128, maximum: 10240 },
           work_factor: { type: 'number', exclusiveMinimum: 0 },
+          async_capacity: { type: 'integer', minimum: 1 },
           retry_function_errors: { type: 'boolean' },
           max_attempts: { type: 'integer', minimum: 1, maximum: 10 },
           result_bytes: { type: 'number', minimum: 0 },

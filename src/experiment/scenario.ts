@@ -57,6 +57,13 @@ export interface NetworkSpec {
   buffer_timeout_ms?: number;
   /** One-way latency of a buffer or a credit announcement between tasks, ms. */
   latency_ms?: number;
+  /**
+   * TaskManagers the job's slots are spread over: subtask i of every task sits in slot i (one slot-sharing group),
+   * slots fill TaskManager by TaskManager, and a channel between subtasks of one TaskManager is local (the consumer
+   * reads the producer's buffers in place: no receiver buffers, no credit latency). 1 = a MiniCluster or a single
+   * TaskManager. Absent: every channel is remote (the most buffering a job can have).
+   */
+  task_managers?: number;
 }
 
 export interface OffloadSpec {
@@ -86,6 +93,11 @@ export interface OffloadSpec {
   provisioned_concurrency?: number;
   /** Concurrent requests per client, i.e. per subtask (Node's default agent: 50). */
   max_sockets?: number;
+  /**
+   * Batches a subtask may hold queued or in flight, as Flink's Async I/O capacity: closed batches beyond the
+   * decision's maxInFlight wait for a slot instead of the records staying local. Default: maxInFlight (no queue).
+   */
+  async_capacity?: number;
 }
 
 export interface ScenarioSpec {
@@ -131,7 +143,7 @@ export interface Scenario extends ScenarioSpec {
   time_resolution_ms: number;
   metrics_interval_ms: number;
   chaining: boolean;
-  network: Required<Omit<NetworkSpec, 'output_pool_buffers'>> & { output_pool_buffers?: number };
+  network: Required<Omit<NetworkSpec, 'output_pool_buffers' | 'task_managers'>> & { output_pool_buffers?: number; task_managers?: number };
   controller: Required<ControllerSpec>;
 }
 

@@ -51,7 +51,7 @@ export function attachOffload(
       reservedConcurrency: spec.reserved_concurrency,
       provisionedConcurrency: spec.provisioned_concurrency,
     });
-    const point = new OffloadPoint(spec.id, task.id, job.calendar, platform, spec.work_factor ?? 1);
+    const point = new OffloadPoint(spec.id, task.id, job.calendar, platform, spec.work_factor ?? 1, spec.async_capacity ?? null);
     for (const sub of job.subtasks[taskIndex]) {
       if (sub.hook) throw new Error(`vertex ${task.id} has two offload points; one per task is supported`);
       const name = `offload:${spec.id}:${sub.index}`;

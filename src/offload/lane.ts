@@ -1,10 +1,10 @@
 /**
  * One subtask's share of an offload point (Flink: the router and async operator in that subtask): it routes
  * the decided share of the records bound for the offloaded operator into batches (closed on max records,
- * max bytes or payload limit, or max wait), invokes the function with at most maxInFlight batches out, and
- * merges the results back into the subtask's mailbox, ordered or unordered. A batch whose retries are used
+ * max bytes or payload limit, or max wait), invokes the function with at most maxInFlight batches out (with an
+ * async capacity, further closed batches wait for a slot, as in Flink's Async I/O queue), and merges the results back into the subtask's mailbox, ordered or unordered. A batch whose retries are used
  * up falls back to local processing. Nothing is lost or emitted twice: every record is either in the open
- * batch, in a batch in flight, in the reorder queue, or back in the subtask.
+ * batch, in a batch waiting or in flight, in the reorder queue, or back in the subtask.
  */
 import type { EventHandler } from '../engine/calendar.js';
 import type { CountSampler, Sampler } from '../engine/distributions.js';
@@ -42,6 +42,8 @@ export class OffloadLane implements OffloadHook, EventHandler {
   private open: Batch | null = null;
   private openGen = 0;
   private readonly inFlight = new Set<Batch>();
+  /** Closed batches waiting for an invocation slot (only with an async capacity above maxInFlight). */
+  private readonly waiting: Batch[] = [];
   private readonly spare: Batch[] = [];
   private readonly reorder = new ReorderQueue();
   private position = 0;
@@ -81,7 +83,7 @@ export class OffloadLane implements OffloadHook, EventHandler {
     let done = 0;
     while (want > 0) {
       if (!this.open) {
-        if (this.inFlight.size >= d.maxInFlight) break;
+        if (d.maxInFlight <= 0 || this.inFlight.size + this.waiting.length >= Math.max(d.maxInFlight, this.point.asyncCapacity ?? 0)) break;
         this.open = this.spare.pop() ?? new Batch();
         this.open.reset();
         this.open.openedAt = now;
@@ -138,13 +140,14 @@ export class OffloadLane implements OffloadHook, EventHandler {
   }
 
   outstanding(): number {
-    return (this.open?.records ?? 0) + this.inFlight.size + this.reorder.length;
+    return (this.open?.records ?? 0) + this.inFlight.size + this.waiting.length + this.reorder.length;
   }
 
   /** Earliest event time of records out in batches (a window must not fire before they merge back). */
   minOutstandingEventTime(): number {
     let m = this.open ? this.open.minEventTime : Infinity;
     for (const b of this.inFlight) if (b.minEventTime < m) m = b.minEventTime;
+    for (const b of this.waiting) if (b.minEventTime < m) m = b.minEventTime;
     return m;
   }
 
@@ -155,12 +158,14 @@ export class OffloadLane implements OffloadHook, EventHandler {
     };
     if (this.open) add(this.open);
     for (const b of this.inFlight) add(b);
+    for (const b of this.waiting) add(b);
     return o;
   }
 
   inFlightRecords(): number {
     let n = this.open?.records ?? 0;
     for (const b of this.inFlight) n += b.records;
+    for (const b of this.waiting) n += b.records;
     return n;
   }
 
@@ -179,6 +184,7 @@ export class OffloadLane implements OffloadHook, EventHandler {
   flushIfDue(now: number): void {
     const b = this.open;
     if (b && b.records > 0 && (b.records >= this.point.decision.batchRecords || now - b.openedAt >= this.point.decision.maxWaitMs)) this.send(now);
+    this.dispatchWaiting(now);
   }
 
   private send(now: number): void {
@@ -189,8 +195,23 @@ export class OffloadLane implements OffloadHook, EventHandler {
       this.spare.push(b);
       return;
     }
-    this.inFlight.add(b);
     this.batches++;
+    if (this.inFlight.size >= this.slots()) this.waiting.push(b);
+    else this.invoke(b, now);
+  }
+
+  /** Invocations at once: the decision's maxInFlight, but at least one so closed batches always drain. */
+  private slots(): number {
+    return Math.max(1, this.point.decision.maxInFlight);
+  }
+
+  /** Slots freed (a batch came back, or maxInFlight was raised): invoke waiting batches, oldest first. */
+  private dispatchWaiting(now: number): void {
+    while (this.waiting.length > 0 && this.inFlight.size < this.slots()) this.invoke(this.waiting.shift()!, now);
+  }
+
+  private invoke(b: Batch, now: number): void {
+    this.inFlight.add(b);
     const resultRecords = this.isWindow ? Math.min(b.records, 1000) : b.records * (this.selectivity?.mean ?? 1);
     const req = {
       records: b.records,
@@ -235,6 +256,7 @@ export class OffloadLane implements OffloadHook, EventHandler {
       if (this.ordered) this.releaseOrdered(now);
     }
     this.spare.push(b);
+    this.dispatchWaiting(now);
     this.subtask.offloadSettled(now);
   }
 

@@ -26,6 +26,8 @@ export class OffloadPoint {
     readonly platform: Platform,
     /** Function work per record relative to the local operator on one vCPU. */
     readonly workFactor: number,
+    /** Batches a lane may hold queued or in flight (Flink's Async I/O capacity); null: the decision's maxInFlight. */
+    readonly asyncCapacity: number | null = null,
   ) {
     this.maxPayloadBytes = platform.maxRequestBytes;
   }

@@ -24,7 +24,7 @@ export const BATCH_PARAMS: PolicyParamSpec[] = [
   },
   {
     name: 'maxInFlight',
-    description: 'batches in flight at once; beyond it records stay local',
+    description: 'batches in flight at once; beyond it records stay local, or wait in the point\'s async_capacity queue',
     default: 32,
     min: 0,
     max: 10_000,

@@ -24,6 +24,8 @@ const graphArb = fc
     buffers: fc.integer({ min: 1, max: 3 }),
     floating: fc.integer({ min: 0, max: 8 }),
     segment: fc.constantFrom(256, 4096, 32768),
+    // all channels remote, all local (one TaskManager), or a mix
+    taskManagers: fc.constantFrom(undefined, 1, 2),
     seed: fc.integer({ min: 0, max: 1000 }),
   })
   .map((g): ScenarioSpec => {
@@ -68,6 +70,7 @@ const graphArb = fc
         floating_buffers_per_gate: g.floating,
         segment_size_bytes: g.segment,
         max_buffers_per_channel: 10,
+        ...(g.taskManagers !== undefined ? { task_managers: g.taskManagers } : {}),
       },
       vertices,
       edges,

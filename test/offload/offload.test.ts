@@ -35,6 +35,26 @@ describe('offload', () => {
     expect(s.records.results).toBe(3 * s.records.arrived);
   });
 
+  it('with an async capacity, batches beyond maxInFlight wait for a slot instead of the records staying local', () => {
+    const run = (asyncCapacity?: number) => {
+      const spec = tokenizerSpec({ policy: { name: 'static', params: { threshold: 0, share: 1, batchRecords: 50, maxInFlight: 1 } } });
+      spec.offload = [{ id: 'burst', vertex: 'tokenizer', platform: LAMBDA_MODEL, ...(asyncCapacity ? { async_capacity: asyncCapacity } : {}) }];
+      return runScenario(scenario(spec)).summary;
+    };
+    const local = run();
+    const queued = run(10_000);
+    for (const s of [local, queued]) {
+      expect(s.records.lost).toBe(0);
+      expect(s.records.results).toBe(3 * s.records.arrived);
+      expect(s.lambda.max_concurrency).toBe(2);
+    }
+    // One batch out per subtask: without a queue, records arriving while it is out stay local (under half go);
+    // with one, every record from the first decision (1 s of 20 s) on goes out, in batches that waited their turn.
+    expect(local.offload.share).toBeLessThan(0.5);
+    expect(queued.offload.share).toBeGreaterThan(0.94);
+    expect(queued.offload.fallbacks).toBe(0);
+  });
+
   it('ordered merge never reorders; unordered merge does', () => {
     const run = (merge: 'ordered' | 'unordered') => {
       const spec = tokenizerSpec();

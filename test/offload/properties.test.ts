@@ -19,6 +19,7 @@ describe('zero loss under faults', () => {
           merge: fc.constantFrom('ordered', 'unordered'),
           batchRecords: fc.integer({ min: 1, max: 200 }),
           maxInFlight: fc.integer({ min: 0, max: 8 }),
+          asyncCapacity: fc.option(fc.integer({ min: 1, max: 16 }), { nil: undefined }),
           maxAttempts: fc.integer({ min: 1, max: 4 }),
           resolution: fc.constantFrom(0, 1, 5),
           seed: fc.integer({ min: 0, max: 10000 }),
@@ -36,6 +37,7 @@ describe('zero loss under faults', () => {
               timeout_ms: 300,
               reserved_concurrency: p.reserved,
               max_attempts: p.maxAttempts,
+              ...(p.asyncCapacity !== undefined ? { async_capacity: p.asyncCapacity } : {}),
             },
           ];
           spec.policy = { name: 'static', params: { threshold: 0, share: p.share, batchRecords: p.batchRecords, maxInFlight: p.maxInFlight } };
