@@ -85,6 +85,16 @@ describe('comparison maths', () => {
     expect(table).toMatch(/latency p50 \(ms\)\s+200\s+100\s+-50\.0%\s+180\s+-10\.0%/);
   });
 
+  it('adds the published-model column before the simulated one', () => {
+    const real = summary({ p50: 200 });
+    const rows = compareSummaries(real, summary({ p50: 100 }), summary({ p50: 180 }), {}, summary({ p50: 50 }));
+    const p50 = rows.find((r) => r.key === 'latency_p50_ms')!;
+    expect(p50).toMatchObject({ published: 50, rel_error_published: -0.75, simulated: 100, calibrated: 180 });
+    const table = formatComparisonTable(rows);
+    expect(table.split('\n')[0]).toMatch(/^metric\s+real\s+published\s+rel\. error\s+simulated\s+rel\. error\s+calibrated\s+rel\. error$/);
+    expect(table).toMatch(/latency p50 \(ms\)\s+200\s+50\s+-75\.0%\s+100\s+-50\.0%\s+180\s+-10\.0%/);
+  });
+
   it('prints n/a where an error is undefined', () => {
     const table = formatComparisonTable(compareSummaries(summary({ cold: 0 }), summary({ cold: 4 })));
     expect(table).toMatch(/cold starts\s+0\s+4\s+n\/a/);

@@ -48,6 +48,7 @@ describe('scenario → job config', () => {
       mode: 'unordered',
       max_attempts: 3,
       work_us_per_record: 300,
+      async_capacity: 64,
     });
     expect(t.shape.tokenizer.id).toBe('tokenizer');
     expect(t.notes.join('\n')).toMatch(/busy-spins 300 us/);
@@ -154,8 +155,12 @@ describe('the simulated scenario mirrors the job shape (router hop)', () => {
     const { checkScenario: check } = await import('../../src/experiment/load-scenario.js');
     const raw = JSON.parse(readFileSync(DEFAULT, 'utf8')) as Record<string, unknown>;
     const shape = tokenizerShape(loadScenario(DEFAULT));
-    const m = mirrorJobShape(raw, shape, join(ROOT, 'examples'));
+    const m = mirrorJobShape(raw, shape, join(ROOT, 'examples'), 1);
     expect(m.routerId).toBe('router');
+    // one TaskManager (the MiniCluster): every channel local; batches beyond maxInFlight queue as in Async I/O
+    expect((m.scenario.network as { task_managers?: number }).task_managers).toBe(1);
+    expect((m.scenario.offload as { async_capacity?: number }[]).map((o) => o.async_capacity)).toEqual([64]);
+    expect(mirrorJobShape(raw, shape, join(ROOT, 'examples')).scenario.network).toEqual(raw.network);
     const s = m.scenario as { vertices: { id: string; kind: string; parallelism: number; service_ms: unknown }[]; edges: { from: string; to: string; partitioning: string }[]; workload: { trace: string }; offload: { vertex: string; platform: string }[] };
     expect(s.vertices.map((v) => v.id)).toEqual([shape.source.id, 'router', shape.tokenizer.id, shape.sink.id]);
     expect(s.vertices[1]).toEqual({ id: 'router', kind: 'map', parallelism: shape.source.parallelism, service_ms: { type: 'deterministic', value: ROUTER_SERVICE_MS } });

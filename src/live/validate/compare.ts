@@ -51,6 +51,12 @@ export interface ComparisonRow {
   real: number | null;
   simulated: number | null;
   rel_error: number | null;
+  /**
+   * With --target local: the simulator on the scenario's own platform model (published figures), the uncalibrated
+   * default that `simulated` (the local endpoint's model) replaces.
+   */
+  published?: number | null;
+  rel_error_published?: number | null;
   /** With --calibrate: the simulator on the calibrated scenario. */
   calibrated?: number | null;
   rel_error_calibrated?: number | null;
@@ -74,15 +80,30 @@ export function lastResultS(ts: { columns: string[]; rows: number[][] }): number
 export interface LastResults {
   real?: number;
   simulated?: number;
+  published?: number;
   calibrated?: number;
 }
 
-/** One row per comparison metric; `calibrated` adds the re-simulation on the calibrated scenario. */
-export function compareSummaries(real: RunSummary, simulated: RunSummary, calibrated?: RunSummary | null, last: LastResults = {}): ComparisonRow[] {
+/**
+ * One row per comparison metric; `calibrated` adds the re-simulation on the calibrated scenario, `published` the
+ * simulation on the scenario's own (published-figures) platform model.
+ */
+export function compareSummaries(
+  real: RunSummary,
+  simulated: RunSummary,
+  calibrated?: RunSummary | null,
+  last: LastResults = {},
+  published?: RunSummary | null,
+): ComparisonRow[] {
   return COMPARISON_METRICS.map((m) => {
     const r = val(m.of(real, last.real ?? NaN));
     const s = val(m.of(simulated, last.simulated ?? NaN));
     const row: ComparisonRow = { key: m.key, label: m.label, unit: m.unit, real: r, simulated: s, rel_error: err(relativeError(r, s)) };
+    if (published) {
+      const p = val(m.of(published, last.published ?? NaN));
+      row.published = p;
+      row.rel_error_published = err(relativeError(r, p));
+    }
     if (calibrated) {
       const c = val(m.of(calibrated, last.calibrated ?? NaN));
       row.calibrated = c;
@@ -93,7 +114,7 @@ export function compareSummaries(real: RunSummary, simulated: RunSummary, calibr
 }
 
 /** Mean absolute relative error over the rows that have one. */
-export function meanAbsError(rows: readonly ComparisonRow[], which: 'rel_error' | 'rel_error_calibrated' = 'rel_error'): number | null {
+export function meanAbsError(rows: readonly ComparisonRow[], which: 'rel_error' | 'rel_error_published' | 'rel_error_calibrated' = 'rel_error'): number | null {
   const xs = rows.map((r) => r[which]).filter((x): x is number => typeof x === 'number');
   return xs.length > 0 ? Math.round((xs.reduce((a, b) => a + Math.abs(b), 0) / xs.length) * 1e4) / 1e4 : null;
 }
@@ -115,14 +136,19 @@ function fmtErr(x: number | null | undefined): string {
 /** The comparison as a plain-text table (what `spillway validate` prints). */
 export function formatComparisonTable(rows: readonly ComparisonRow[]): string {
   const withCal = rows.some((r) => r.calibrated !== undefined);
-  const head = ['metric', 'real', 'simulated', 'rel. error', ...(withCal ? ['calibrated', 'rel. error'] : [])];
+  const withPub = rows.some((r) => r.published !== undefined);
+  const head = ['metric', 'real', ...(withPub ? ['published', 'rel. error'] : []), 'simulated', 'rel. error', ...(withCal ? ['calibrated', 'rel. error'] : [])];
   const body = rows.map((r) => {
     const label = r.unit ? `${r.label} (${r.unit})` : r.label;
-    const cells = [label, fmtNum(r.real, r.unit), fmtNum(r.simulated, r.unit), fmtErr(r.rel_error)];
+    const cells = [label, fmtNum(r.real, r.unit)];
+    if (withPub) cells.push(fmtNum(r.published, r.unit), fmtErr(r.rel_error_published));
+    cells.push(fmtNum(r.simulated, r.unit), fmtErr(r.rel_error));
     if (withCal) cells.push(fmtNum(r.calibrated, r.unit), fmtErr(r.rel_error_calibrated));
     return cells;
   });
-  const mae = ['mean |rel. error|', '', '', fmtErr(meanAbsError(rows))];
+  const mae = ['mean |rel. error|', ''];
+  if (withPub) mae.push('', fmtErr(meanAbsError(rows, 'rel_error_published')));
+  mae.push('', fmtErr(meanAbsError(rows)));
   if (withCal) mae.push('', fmtErr(meanAbsError(rows, 'rel_error_calibrated')));
   const all = [head, ...body, mae];
   const widths = head.map((_, i) => Math.max(...all.map((r) => r[i].length)));

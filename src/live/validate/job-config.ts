@@ -182,6 +182,7 @@ export function scenarioToJobConfig(scenario: Scenario, opts: JobConfigOptions):
           max_attempts: off.max_attempts ?? 3,
           work_us_per_record: Math.max(0, Math.round(serviceMeanMs * (off.work_factor ?? 1) * 1000)),
           ...(off.timeout_ms !== undefined ? { attempt_timeout_ms: off.timeout_ms } : {}),
+          async_capacity: off.async_capacity ?? JOB_ASYNC_CAPACITY,
         }
       : { enabled: false },
   };
@@ -190,13 +191,16 @@ export function scenarioToJobConfig(scenario: Scenario, opts: JobConfigOptions):
     if (off.retry_function_errors === false) notes.push('retry_function_errors: false is not supported by the job (it always retries function errors up to max_attempts)');
     if (off.error_rate || off.timeout_rate) notes.push('the offload point\'s error_rate/timeout_rate are simulator faults; use --fault for the local endpoint');
     notes.push(
-      'maxInFlight: in the simulator, a lane with maxInFlight batches out keeps further records local; in the job, further batches wait in the Async I/O queue (capacity 64)',
+      `async capacity ${off.async_capacity ?? JOB_ASYNC_CAPACITY}: batches beyond maxInFlight wait in the job's Async I/O queue and in the simulated lane alike; when it is full the job's router blocks, while the simulator keeps the records local`,
     );
   } else {
     notes.push('no offload point: the job runs with offload.enabled = false (share forced to 0)');
   }
   return { config, shape, durationS: dur, serviceMeanMs, selectivityMean, notes };
 }
+
+/** flink-validate's Async I/O capacity (batches queued or in flight per subtask) when the scenario sets none. */
+export const JOB_ASYNC_CAPACITY = 64;
 
 /** Service time of the mirrored router vertex, ms (the job's router only forwards each line or side-outputs it). */
 export const ROUTER_SERVICE_MS = 0.002;
@@ -209,9 +213,15 @@ export const ROUTER_SERVICE_MS = 0.002;
  * or `router-hop` when taken) with ~0 service (ROUTER_SERVICE_MS), the source's parallelism (the job's router
  * parallelism), rebalance edges source → router → tokenizer; the offload point stays on the tokenizer (the simulator
  * routes inside the offloaded task). Relative paths (trace, platform models) are made absolute against `baseDir`,
- * the original scenario's directory, so the copy can be written anywhere.
+ * the original scenario's directory, so the copy can be written anywhere. `taskManagers` (1 for the local
+ * MiniCluster) becomes network.task_managers unless the scenario sets it: it decides which channels are local.
  */
-export function mirrorJobShape(raw: Record<string, unknown>, shape: TokenizerShape, baseDir: string): { scenario: Record<string, unknown>; routerId: string } {
+export function mirrorJobShape(
+  raw: Record<string, unknown>,
+  shape: TokenizerShape,
+  baseDir: string,
+  taskManagers?: number,
+): { scenario: Record<string, unknown>; routerId: string } {
   const s = structuredClone(raw) as {
     vertices: Record<string, unknown>[];
     edges: Record<string, unknown>[];
@@ -232,8 +242,10 @@ export function mirrorJobShape(raw: Record<string, unknown>, shape: TokenizerSha
   const edge = s.edges[ei];
   s.edges.splice(ei, 1, { ...edge, from: shape.source.id, to: routerId, partitioning: 'rebalance' }, { ...edge, from: routerId, to: shape.tokenizer.id, partitioning: 'rebalance' });
   const abs = (p: unknown) => (typeof p === 'string' && !isAbsolute(p) ? resolvePath(baseDir, p) : p);
+  const network = (s.network ?? {}) as Record<string, unknown>;
+  if (taskManagers !== undefined && network.task_managers === undefined) s.network = { ...network, task_managers: taskManagers };
   s.workload = { ...s.workload, trace: abs(s.workload.trace) };
-  if (s.offload) s.offload = s.offload.map((o) => ({ ...o, platform: abs(o.platform) }));
+  if (s.offload) s.offload = s.offload.map((o) => ({ ...o, platform: abs(o.platform), async_capacity: o.async_capacity ?? JOB_ASYNC_CAPACITY }));
   s.description = `${s.description ?? ''} [validate: + router hop "${routerId}" mirroring flink-validate's unchained router]`.trim();
   return { scenario: s, routerId };
 }

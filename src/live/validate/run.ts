@@ -82,6 +82,8 @@ export interface ValidateResult {
   dir: string;
   real: RunSummary;
   simulated: RunSummary;
+  /** --target local: the simulator on the scenario's own (published-figures) platform model; else null. */
+  published: RunSummary | null;
   calibrated: RunSummary | null;
   rows: ComparisonRow[];
   table: string;
@@ -180,9 +182,11 @@ export function cpuPinning(env: NodeJS.ProcessEnv = process.env): { flink: strin
 
 /** The scenario validate simulates (the input one plus the router hop, job-config.ts mirrorJobShape), in DIR. */
 const SIMULATED_SCENARIO = 'simulated-scenario.json';
+/** The same with the scenario's own platform model (published figures) where --target local replaced it. */
+const PUBLISHED_SCENARIO = 'published-scenario.json';
 
 function cleanOut(dir: string): void {
-  for (const p of ['real', 'simulated', 'calibrated', 'calibration', 'charts', 'compare.json', 'comparison.json', 'report.html', SIMULATED_SCENARIO]) {
+  for (const p of ['real', 'simulated', 'published', 'calibrated', 'calibration', 'charts', 'compare.json', 'comparison.json', 'report.html', SIMULATED_SCENARIO, PUBLISHED_SCENARIO]) {
     rmSync(join(dir, p), { recursive: true, force: true });
   }
   mkdirSync(dir, { recursive: true });
@@ -237,10 +241,13 @@ export async function runValidation(o: ValidateOptions): Promise<ValidateResult>
 
   // 1. Translate (fails early, before anything starts, for a scenario of another shape).
   const probe = scenarioToJobConfig(scenario, { durationS: o.durationS, tracePath, controlUrl: null, outputDir: jobOut, endpointUrl: null });
-  const mirrored = mirrorJobShape(JSON.parse(readFileSync(scenarioPath, 'utf8')) as Record<string, unknown>, probe.shape, dirname(scenarioPath));
+  // The MiniCluster is one TaskManager: every channel of the real job is local.
+  const mirrored = mirrorJobShape(JSON.parse(readFileSync(scenarioPath, 'utf8')) as Record<string, unknown>, probe.shape, dirname(scenarioPath), remote ? undefined : 1);
   // --target local: the simulated function is the local endpoint on this host (one shared vCPU, process starts,
   // loopback), not the scenario's cloud model; prices are the same Lambda prices.
   const simModel = probe.shape.offload && target === 'local' ? resolve(o.localModel ?? localEndpointModelPath()) : null;
+  // The uncalibrated default: the same scenario on its own platform model, kept to show what calibration gains.
+  const publishedScenario = simModel ? structuredClone(mirrored.scenario) : null;
   if (simModel) {
     loadPlatformModel(simModel);
     const offs = (mirrored.scenario as { offload?: { platform: string }[] }).offload ?? [];
@@ -268,6 +275,8 @@ export async function runValidation(o: ValidateOptions): Promise<ValidateResult>
   const simScenarioPath = join(dir, SIMULATED_SCENARIO);
   writeFileSync(simScenarioPath, JSON.stringify(mirrored.scenario, null, 2) + '\n');
   loadScenario(simScenarioPath); // the mirrored copy must be a valid scenario
+  const publishedScenarioPath = publishedScenario ? join(dir, PUBLISHED_SCENARIO) : null;
+  if (publishedScenarioPath) writeFileSync(publishedScenarioPath, JSON.stringify(publishedScenario, null, 2) + '\n');
 
   let endpoint: InvokeServer | null = null;
   let crashed = false;
@@ -289,6 +298,9 @@ export async function runValidation(o: ValidateOptions): Promise<ValidateResult>
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   const notes = [...probe.notes];
+  if (remote && (scenario.network.task_managers === undefined)) {
+    notes.push('network.task_managers is not set: the simulator takes every channel of the job as remote; set it to the cluster\'s TaskManager count so local channels are modelled');
+  }
   if (simModel) notes.push(`simulated with the platform model ${simModel} (the local endpoint on this host) instead of the scenario's ${probe.shape.offload!.platform}`);
   const pin = o.pinCpus === false || remote || target !== 'local' ? null : cpuPinning();
   if (pin) notes.push(`CPU pinning: the MiniCluster on CPU ${pin.flink}, the endpoint's function processes on CPU ${pin.functions} (taskset)`);
@@ -542,6 +554,14 @@ export async function runValidation(o: ValidateOptions): Promise<ValidateResult>
     mkdirSync(join(dir, 'simulated'), { recursive: true });
     writeRunFiles(join(dir, 'simulated'), sim.result, { scenario_file: simScenarioPath });
     if (!sim.ok) notes.push(`simulator: ${sim.error}`);
+    let published: RunResult | null = null;
+    if (publishedScenarioPath) {
+      const ps = simulate(publishedScenarioPath, o.rateScale, o.faults, factory, params, tr.durationS, tracePath);
+      mkdirSync(join(dir, 'published'), { recursive: true });
+      writeRunFiles(join(dir, 'published'), ps.result, { scenario_file: publishedScenarioPath });
+      published = ps.result;
+      if (!ps.ok) notes.push(`simulator (published model): ${ps.error}`);
+    }
 
     // 7. Calibration.
     let calibration: CalibrationOutcome | null = null;
@@ -573,16 +593,24 @@ export async function runValidation(o: ValidateOptions): Promise<ValidateResult>
     }
 
     // Comparison.
-    const rows = compareSummaries(real.summary, sim.result.summary, calibrated, {
-      real: real.summary.end_s,
-      simulated: lastResultS(sim.result.timeseries),
-      calibrated: calibratedTs ? lastResultS(calibratedTs) : undefined,
-    });
+    const rows = compareSummaries(
+      real.summary,
+      sim.result.summary,
+      calibrated,
+      {
+        real: real.summary.end_s,
+        simulated: lastResultS(sim.result.timeseries),
+        published: published ? lastResultS(published.timeseries) : undefined,
+        calibrated: calibratedTs ? lastResultS(calibratedTs) : undefined,
+      },
+      published?.summary,
+    );
     const table = formatComparisonTable(rows);
     const zeroLoss = jobSummary.lost === 0 && jobSummary.duplicated === 0 && jobSummary.ok;
     const runs = [
       { label: 'real', dir: 'real' },
       { label: 'simulated', dir: 'simulated' },
+      ...(published ? [{ label: 'simulated (published model)', dir: 'published' }] : []),
       ...(calibrated ? [{ label: 'simulated (calibrated)', dir: 'calibrated' }] : []),
     ];
     writeFileSync(join(dir, 'compare.json'), JSON.stringify({ scenario: scenario.name, runs }, null, 2) + '\n');
@@ -603,10 +631,12 @@ export async function runValidation(o: ValidateOptions): Promise<ValidateResult>
       zero_loss: {
         real: { lost: jobSummary.lost, duplicated: jobSummary.duplicated, ok: jobSummary.ok },
         simulated: { lost: sim.result.summary.records.lost, duplicated: sim.result.summary.records.duplicated },
+        ...(published ? { published: { lost: published.summary.records.lost, duplicated: published.summary.records.duplicated } } : {}),
       },
       relative_error: '(simulated - real) / |real|',
       metrics: rows,
       mean_abs_rel_error: meanAbsError(rows),
+      ...(published ? { mean_abs_rel_error_published: meanAbsError(rows, 'rel_error_published') } : {}),
       ...(calibrated ? { mean_abs_rel_error_calibrated: meanAbsError(rows, 'rel_error_calibrated') } : {}),
       calibration,
       vertex_mapping: {
@@ -625,6 +655,7 @@ export async function runValidation(o: ValidateOptions): Promise<ValidateResult>
       dir,
       real: real.summary,
       simulated: sim.result.summary,
+      published: published?.summary ?? null,
       calibrated,
       rows,
       table,
