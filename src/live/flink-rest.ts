@@ -210,6 +210,13 @@ export class FlinkRestClient {
     };
   }
 
+  /** GET /taskmanagers: how many TaskManagers the cluster has (which channels of a job are local depends on it). */
+  async taskManagerCount(): Promise<number> {
+    const url = '/taskmanagers';
+    const o = obj(await this.request('GET', url), 'taskmanagers', url);
+    return arr(o['taskmanagers'], 'taskmanagers', url).length;
+  }
+
   /** GET /jobs/overview */
   async jobsOverview(): Promise<JobOverview[]> {
     const url = '/jobs/overview';

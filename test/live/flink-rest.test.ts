@@ -52,6 +52,7 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 function handle(req: IncomingMessage, body: Buffer, res: ServerResponse): void {
   const u = new URL(req.url ?? '/', 'http://x');
   const p = u.pathname;
+  if (req.method === 'GET' && p === '/taskmanagers') return send(res, 200, { taskmanagers: [{ id: 'tm-1', slotsNumber: 4, freeSlots: 0 }, { id: 'tm-2', slotsNumber: 4, freeSlots: 4 }] });
   if (req.method === 'GET' && p === '/config') return send(res, 200, { 'refresh-interval': 3000, 'flink-version': '2.3.0', 'flink-revision': 'c0f8d1a', features: { 'web-submit': true } });
   if (req.method === 'GET' && p === '/jobs/overview') return send(res, 200, OVERVIEW);
   if (req.method === 'GET' && p === `/jobs/${JID}`) return send(res, 200, JOB);
@@ -117,6 +118,10 @@ describe('FlinkRestClient', () => {
     expect(cfg.flinkVersion).toBe('2.3.0');
     expect(cfg.refreshIntervalMs).toBe(3000);
     expect(await new FlinkRestClient('http://127.0.0.1:1').isUp()).toBe(false);
+  });
+
+  it('counts the TaskManagers (/taskmanagers)', async () => {
+    expect(await new FlinkRestClient(base).taskManagerCount()).toBe(2);
   });
 
   it('parses /jobs/overview', async () => {

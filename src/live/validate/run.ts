@@ -185,6 +185,28 @@ const SIMULATED_SCENARIO = 'simulated-scenario.json';
 /** The same with the scenario's own platform model (published figures) where --target local replaced it. */
 const PUBLISHED_SCENARIO = 'published-scenario.json';
 
+/**
+ * A remote cluster's TaskManager count decides which of the job's channels are local: put it into the simulated
+ * copies (the scenario did not set network.task_managers). Without it (REST refused) every channel stays remote.
+ */
+async function adoptTaskManagerCount(client: FlinkRestClient, files: (string | null)[], notes: string[]): Promise<void> {
+  let n: number;
+  try {
+    n = await client.taskManagerCount();
+  } catch (err) {
+    notes.push(`network.task_managers: the cluster's TaskManagers could not be read (${(err as Error).message}); the simulator takes every channel as remote`);
+    return;
+  }
+  if (n < 1) return;
+  for (const f of files) {
+    if (!f) continue;
+    const s = JSON.parse(readFileSync(f, 'utf8')) as { network?: Record<string, unknown> };
+    s.network = { ...(s.network ?? {}), task_managers: n };
+    writeFileSync(f, JSON.stringify(s, null, 2) + '\n');
+  }
+  notes.push(`network.task_managers = ${n}: the cluster's TaskManagers (GET /taskmanagers), for the simulated copy's local channels`);
+}
+
 function cleanOut(dir: string): void {
   for (const p of ['real', 'simulated', 'published', 'calibrated', 'calibration', 'charts', 'compare.json', 'comparison.json', 'report.html', SIMULATED_SCENARIO, PUBLISHED_SCENARIO]) {
     rmSync(join(dir, p), { recursive: true, force: true });
@@ -298,9 +320,6 @@ export async function runValidation(o: ValidateOptions): Promise<ValidateResult>
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   const notes = [...probe.notes];
-  if (remote && (scenario.network.task_managers === undefined)) {
-    notes.push('network.task_managers is not set: the simulator takes every channel of the job as remote; set it to the cluster\'s TaskManager count so local channels are modelled');
-  }
   if (simModel) notes.push(`simulated with the platform model ${simModel} (the local endpoint on this host) instead of the scenario's ${probe.shape.offload!.platform}`);
   const pin = o.pinCpus === false || remote || target !== 'local' ? null : cpuPinning();
   if (pin) notes.push(`CPU pinning: the MiniCluster on CPU ${pin.flink}, the endpoint's function processes on CPU ${pin.functions} (taskset)`);
@@ -355,6 +374,7 @@ export async function runValidation(o: ValidateOptions): Promise<ValidateResult>
       remoteJob = { client: h.client, jobId: h.jobId };
       client = h.client;
       jobId = h.jobId;
+      if (scenario.network.task_managers === undefined) await adoptTaskManagerCount(client, [simScenarioPath, publishedScenarioPath], notes);
     } else {
       log('validate: starting the job in a local MiniCluster (builds flink-validate if its jar is missing)');
       local = await startLocalJob(config, {
