@@ -236,10 +236,7 @@ export class Job implements JobContext, EventHandler, SeqAllocator {
  */
 export class SlotPlacement {
   private readonly slotsPerTaskManager: number;
-  constructor(
-    slots: number,
-    readonly taskManagers: number | undefined,
-  ) {
+  constructor(slots: number, taskManagers: number | undefined) {
     this.slotsPerTaskManager = taskManagers === undefined ? 0 : Math.ceil(slots / taskManagers);
   }
 

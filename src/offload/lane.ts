@@ -2,9 +2,10 @@
  * One subtask's share of an offload point (Flink: the router and async operator in that subtask): it routes
  * the decided share of the records bound for the offloaded operator into batches (closed on max records,
  * max bytes or payload limit, or max wait), invokes the function with at most maxInFlight batches out (with an
- * async capacity, further closed batches wait for a slot, as in Flink's Async I/O queue), and merges the results back into the subtask's mailbox, ordered or unordered. A batch whose retries are used
- * up falls back to local processing. Nothing is lost or emitted twice: every record is either in the open
- * batch, in a batch waiting or in flight, in the reorder queue, or back in the subtask.
+ * async capacity, further closed batches wait for a slot, as in Flink's Async I/O queue), and merges the results
+ * back into the subtask's mailbox, ordered or unordered. A batch whose retries are used up falls back to local
+ * processing. Nothing is lost or emitted twice: every record is either in the open batch, in a batch waiting or in
+ * flight, in the reorder queue, or back in the subtask.
  */
 import type { EventHandler } from '../engine/calendar.js';
 import type { CountSampler, Sampler } from '../engine/distributions.js';
