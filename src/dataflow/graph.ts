@@ -7,7 +7,7 @@
  * of its operators' work (each applied to the records the previous one emitted).
  */
 import type { CountSpec, ShiftedSpec } from '../engine/distributions.js';
-import type { Partitioning, Scenario, VertexKind } from '../experiment/scenario.js';
+import type { Partitioning, Scenario, VertexKind } from '../scenario/scenario.js';
 
 export interface OperatorDef {
   id: string;

@@ -6,7 +6,7 @@
 import { EventCalendar, type EventHandler } from '../engine/calendar.js';
 import { makeCountSampler, makeSampler, type CountSampler } from '../engine/distributions.js';
 import type { RandomStreams, Rng } from '../engine/random.js';
-import type { Scenario } from '../experiment/scenario.js';
+import type { Scenario } from '../scenario/scenario.js';
 import { MetricsCollector, type MeteredVertex } from '../metrics/collector.js';
 import { LatencyRecorder } from '../metrics/latency.js';
 import { Ledger } from '../metrics/ledger.js';

@@ -14,9 +14,9 @@ import { loadTrace } from '../workload/parse.js';
 import type { Trace } from '../workload/types.js';
 import { attachOffload, type OffloadRuntime } from '../offload/attach.js';
 import type { DecisionRecord } from '../offload/controller.js';
-import type { Scenario } from './scenario.js';
+import type { Scenario } from '../scenario/scenario.js';
 
-export { loadScenario } from './load-scenario.js';
+export { loadScenario } from '../scenario/load.js';
 
 export const SPILLWAY_VERSION = '0.1.0';
 

@@ -5,7 +5,7 @@
 import { makeCountSampler, makeSampler } from '../engine/distributions.js';
 import type { RandomStreams } from '../engine/random.js';
 import type { Job } from '../dataflow/job.js';
-import type { Scenario } from '../experiment/scenario.js';
+import type { Scenario } from '../scenario/scenario.js';
 import type { RunSummary } from '../metrics/summary.js';
 import type { ParamValue, PolicyFactory } from '../policy/contract.js';
 import { createPolicy } from '../policy/registry.js';

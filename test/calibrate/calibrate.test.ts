@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { calibrate, fitLinear, writeCalibration } from '../../src/calibrate/index.js';
 import { specMean } from '../../src/engine/distributions.js';
 import { seededRng } from '../../src/engine/random.js';
-import { loadScenario } from '../../src/experiment/load-scenario.js';
+import { loadScenario } from '../../src/scenario/load.js';
 import { loadPlatformModel } from '../../src/serverless/model-file.js';
 import { metricsFixture, probeFixture, TRUTH } from './fixtures/make-fixtures.js';
 

@@ -3,7 +3,7 @@
  * buffers, local vs remote channels) and what a flush does when the receiver has no credit.
  */
 import { describe, expect, it } from 'vitest';
-import type { ScenarioSpec } from '../../src/experiment/scenario.js';
+import type { ScenarioSpec } from '../../src/scenario/scenario.js';
 import { runScenario } from '../../src/experiment/runner.js';
 import { scenario } from '../helpers/scenarios.js';
 

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { EdgeSpec, ScenarioSpec, VertexSpec } from '../../src/experiment/scenario.js';
+import type { EdgeSpec, ScenarioSpec, VertexSpec } from '../../src/scenario/scenario.js';
 import { runScenario } from '../../src/experiment/runner.js';
 import { scenario } from '../helpers/scenarios.js';
 

@@ -1,7 +1,7 @@
 /** Scenario builders for tests: small pipelines in code, checked by the real scenario loader. */
 import { resolve } from 'node:path';
-import { checkScenario } from '../../src/experiment/load-scenario.js';
-import type { Scenario, ScenarioSpec } from '../../src/experiment/scenario.js';
+import { checkScenario } from '../../src/scenario/load.js';
+import type { Scenario, ScenarioSpec } from '../../src/scenario/scenario.js';
 
 /** Paths in the spec resolve against test/fixtures/. */
 export function scenario(spec: ScenarioSpec): Scenario {

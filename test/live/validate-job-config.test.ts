@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkScenario } from '../../src/experiment/load-scenario.js';
+import { checkScenario } from '../../src/scenario/load.js';
 import { loadScenario } from '../../src/experiment/runner.js';
 import { parseTrace } from '../../src/workload/parse.js';
 import type { RateTrace } from '../../src/workload/types.js';
@@ -152,7 +152,7 @@ describe('the simulated scenario mirrors the job shape (router hop)', () => {
   it('adds a ~0-service router map between source and tokenizer, rebalance edges, absolute paths, offload on the tokenizer', async () => {
     const { mirrorJobShape, ROUTER_SERVICE_MS } = await import('../../src/live/validate/job-config.js');
     const { buildJobGraph } = await import('../../src/dataflow/graph.js');
-    const { checkScenario: check } = await import('../../src/experiment/load-scenario.js');
+    const { checkScenario: check } = await import('../../src/scenario/load.js');
     const raw = JSON.parse(readFileSync(DEFAULT, 'utf8')) as Record<string, unknown>;
     const shape = tokenizerShape(loadScenario(DEFAULT));
     const m = mirrorJobShape(raw, shape, join(ROOT, 'examples'), 1);

@@ -9,7 +9,7 @@ import { formatKinds, traceChartData, traceCommand, traceGen, traceInspect } fro
 import { loadTrace } from '../../src/workload/parse.js';
 import { traceStats } from '../../src/workload/stats.js';
 import { UserError } from '../../src/util/errors.js';
-import { loadScenario } from '../../src/experiment/load-scenario.js';
+import { loadScenario } from '../../src/scenario/load.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../../', import.meta.url)));
 const BAD = join(ROOT, 'test/workload/bad-traces');

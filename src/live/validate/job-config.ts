@@ -11,7 +11,7 @@
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { makeCountSampler, specMean } from '../../engine/distributions.js';
 import { buildJobGraph } from '../../dataflow/graph.js';
-import type { OffloadSpec, Scenario, VertexSpec } from '../../experiment/scenario.js';
+import type { OffloadSpec, Scenario, VertexSpec } from '../../scenario/scenario.js';
 import { UserError } from '../../util/errors.js';
 import { loadTrace } from '../../workload/parse.js';
 import type { RateTrace } from '../../workload/types.js';

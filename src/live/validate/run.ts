@@ -13,7 +13,7 @@ import { availableParallelism } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { specMean, type ShiftedSpec } from '../../engine/distributions.js';
 import { InvariantError, loadScenario, runScenario, type RunResult } from '../../experiment/runner.js';
-import type { Scenario } from '../../experiment/scenario.js';
+import type { Scenario } from '../../scenario/scenario.js';
 import { writeRunFiles } from '../../experiment/run-output.js';
 import type { RunSummary } from '../../metrics/summary.js';
 import type { ParamValue, PolicyFactory } from '../../policy/contract.js';

@@ -5,7 +5,7 @@ import { checkCount, checkDistribution } from '../engine/distributions.js';
 import { UserError, where } from '../util/errors.js';
 import { lazyValidator } from '../util/schema-errors.js';
 import { NETWORK_DEFAULTS, type Scenario, type ScenarioSpec } from './scenario.js';
-import { scenarioSchema, schemaDependencies } from './scenario-schema.js';
+import { scenarioSchema, schemaDependencies } from './schema.js';
 
 const validate = lazyValidator(scenarioSchema, [...schemaDependencies]);
 
