@@ -13,6 +13,7 @@ export const LAYERS: Record<string, number> = {
   util: 0,
   engine: 1,
   policy: 2,
+  scenario: 2,
   serverless: 2,
   workload: 2,
   metrics: 3,
@@ -25,12 +26,8 @@ export const LAYERS: Record<string, number> = {
   cli: 9,
 };
 
-/** Breaches that stand today, each with the issue that removes it (issue 13: the scenario gets its own folder). */
-const KNOWN_UPWARD = new Set([
-  'src/dataflow/graph.ts -> src/experiment/scenario.ts',
-  'src/dataflow/job.ts -> src/experiment/scenario.ts',
-  'src/offload/attach.ts -> src/experiment/scenario.ts',
-]);
+/** Breaches that stand today, each with the work that removes it. */
+const KNOWN_UPWARD = new Set<string>([]);
 const KNOWN_CIRCLES = new Set(['src/offload/lane.ts <-> src/offload/point.ts']);
 /** Computed specifiers that load a user's file or a module chosen at run time on purpose. */
 const KNOWN_COMPUTED = new Set([
