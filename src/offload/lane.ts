@@ -7,14 +7,24 @@
  * processing. Nothing is lost or emitted twice: every record is either in the open batch, in a batch waiting or in
  * flight, in the reorder queue, or back in the subtask.
  */
-import type { EventHandler } from '../engine/calendar.js';
+import type { EventCalendar, EventHandler } from '../engine/calendar.js';
 import type { CountSampler, Sampler } from '../engine/distributions.js';
 import { TAG_NO_ROUTE, TAG_SLOT_SHIFT, type OffloadHook, type Subtask } from '../dataflow/subtask.js';
 import { apportion, RunList } from '../dataflow/runs.js';
+import type { PointDecision } from '../policy/contract.js';
 import type { InvokeFinal, SdkClient } from '../serverless/sdk-client.js';
 import { ReorderQueue } from './reorder.js';
 import { ShareRouter } from './share-router.js';
-import type { OffloadPoint } from './point.js';
+
+/** What a lane reads of its offload point (point.ts holds the lanes, so the lane sees the point only through this). */
+export interface LanePoint {
+  readonly decision: PointDecision;
+  readonly maxPayloadBytes: number;
+  readonly asyncCapacity: number | null;
+  readonly calendar: EventCalendar;
+  readonly workFactor: number;
+  onBatchDone(final: InvokeFinal): void;
+}
 
 const EV_MAX_WAIT = 0;
 
@@ -63,7 +73,7 @@ export class OffloadLane implements OffloadHook, EventHandler {
 
   constructor(
     readonly opIndex: number,
-    private readonly point: OffloadPoint,
+    private readonly point: LanePoint,
     readonly subtask: Subtask,
     private readonly client: SdkClient,
     private readonly work: Sampler,
