@@ -12,7 +12,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError, where } from '../util/errors.js';
-import type { ProbeSample as ProbeLine } from '../live/lambda-probe.js';
+import type { ProbeSample as ProbeLine } from '../functions/probe.js';
 
 /** A probe line (the format `spillway lambda probe` writes) with where it came from. */
 export interface ProbeSample extends ProbeLine {

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { calibrate } from '../../src/calibrate/index.js';
 import type { Measurements, ProbeSample } from '../../src/calibrate/inputs.js';
 import { normalizeSharing, sharedHostVcpus } from '../../src/calibrate/sharing.js';
-import { startInvokeServer, type InvokeServer } from '../../src/live/invoke-server/index.js';
+import { startInvokeServer, type InvokeServer } from '../../src/endpoint/index.js';
 import { cpuPinning, localEndpointModelPath, wireBytesPerLine } from '../../src/live/validate/run.js';
 import { loadPlatformModel } from '../../src/serverless/model-file.js';
 

@@ -4,10 +4,10 @@
  */
 import type { Argv, CommandModule } from 'yargs';
 import { UserError } from '../../util/errors.js';
-import { startInvokeServer } from '../../live/invoke-server/index.js';
-import { writeLambdaBundle, type BundleRuntime } from '../../live/lambda-bundle.js';
-import { deployLambda, DEPLOY_RUNTIMES, type DeployRuntime } from '../../live/lambda-deploy.js';
-import { probeLambda } from '../../live/lambda-probe.js';
+import { startInvokeServer } from '../../endpoint/index.js';
+import { writeLambdaBundle, type BundleRuntime } from '../../functions/bundle.js';
+import { deployLambda, DEPLOY_RUNTIMES, type DeployRuntime } from '../../functions/deploy.js';
+import { probeLambda } from '../../functions/probe.js';
 
 const say = (line: string): void => {
   process.stderr.write(`${line}\n`);

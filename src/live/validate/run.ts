@@ -23,8 +23,8 @@ import { loadPlatformModel } from '../../serverless/model-file.js';
 import { UserError } from '../../util/errors.js';
 import { readRunSummary, startLocalJob, submitRemoteJob, waitForJobEnd, type FlinkRunSummary, type LocalJobHandle } from '../flink-job.js';
 import { FlinkRestClient, TERMINAL_JOB_STATES } from '../flink-rest.js';
-import { startInvokeServer, type InvokeServer } from '../invoke-server/index.js';
-import { repoRoot } from '../lambda-paths.js';
+import { startInvokeServer, type InvokeServer } from '../../endpoint/index.js';
+import { repoRoot } from '../../functions/paths.js';
 import { compareSummaries, formatComparisonTable, lastResultS, meanAbsError, type ComparisonRow } from './compare.js';
 import { LiveController, wantedMetrics, type CostModel, type EndpointReading, type MappedVertex } from './controller.js';
 import { convertRealRun, flinkMetricsCsv, offloadBatchesToProbe, serviceTimesForScenario, writeRealRunFiles } from './convert.js';
@@ -534,7 +534,7 @@ export async function runValidation(o: ValidateOptions): Promise<ValidateResult>
     const probeWarm = runWarm >= 20 ? 0 : 20;
     if (o.calibrate && endpoint && !crashed && probe.shape.offload && probeCold + probeWarm > 0) {
       try {
-        const { probeLambda } = await import('../lambda-probe.js');
+        const { probeLambda } = await import('../../functions/probe.js');
         probeFile = join(realDir, 'probe.jsonl');
         log(`validate: probing the local endpoint for calibration (${probeCold} cold + ${probeWarm} warm invocations per batch size 1, 100)`);
         await probeLambda({

@@ -4,9 +4,9 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { handler } from '../../lambda/node/src/handler.js';
 import { tokenize, windowCount } from '../../lambda/node/src/ops.js';
-import { buildLambdaBundle } from '../../src/live/lambda-bundle.js';
-import { lambdaPaths, repoRoot } from '../../src/live/lambda-paths.js';
-import { readZip } from '../../src/live/invoke-server/zip-read.js';
+import { buildLambdaBundle } from '../../src/functions/bundle.js';
+import { lambdaPaths, repoRoot } from '../../src/functions/paths.js';
+import { readZip } from '../../src/endpoint/zip-read.js';
 
 interface Vectors {
   tokenize: { name: string; text: string; tokens: string[] }[];

@@ -19,9 +19,9 @@ import {
   UpdateFunctionConfigurationCommand,
   type InvokeCommandOutput,
 } from '@aws-sdk/client-lambda';
-import { startInvokeServer, type InvokeServer, type InvokeServerOptions } from '../../src/live/invoke-server/index.js';
-import { decodeLogResult, parseReport } from '../../src/live/lambda-report.js';
-import { zipFiles } from '../../src/live/lambda-bundle.js';
+import { startInvokeServer, type InvokeServer, type InvokeServerOptions } from '../../src/endpoint/index.js';
+import { decodeLogResult, parseReport } from '../../src/functions/report-line.js';
+import { zipFiles } from '../../src/functions/bundle.js';
 
 const FN = 'spillway-offload';
 const servers: InvokeServer[] = [];

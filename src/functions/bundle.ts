@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import yazl from 'yazl';
 import { UserError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/fsx.js';
-import { lambdaPaths } from './lambda-paths.js';
+import { lambdaPaths } from './paths.js';
 
 export type BundleRuntime = 'node' | 'python';
 

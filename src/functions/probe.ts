@@ -16,8 +16,8 @@ import {
 } from '@aws-sdk/client-lambda';
 import { UserError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/fsx.js';
-import { makeLambdaClient, userErrorFromAws } from './lambda-client.js';
-import { decodeLogResult, parseReport } from './lambda-report.js';
+import { makeLambdaClient, userErrorFromAws } from './client.js';
+import { decodeLogResult, parseReport } from './report-line.js';
 
 export interface ProbeOptions {
   functionName: string;

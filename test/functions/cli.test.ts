@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import yargs from 'yargs';
 import { lambdaCommand, parseNumberList } from '../../src/cli/commands/lambda.js';
-import { readZip } from '../../src/live/invoke-server/zip-read.js';
+import { readZip } from '../../src/endpoint/zip-read.js';
 import { UserError } from '../../src/util/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'spillway-lambda-cli-'));

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { startInvokeServer, type InvokeServer } from '../../src/live/invoke-server/index.js';
-import { deployLambda } from '../../src/live/lambda-deploy.js';
-import { probeLambda, type ProbeSample } from '../../src/live/lambda-probe.js';
-import { parseReport } from '../../src/live/lambda-report.js';
+import { startInvokeServer, type InvokeServer } from '../../src/endpoint/index.js';
+import { deployLambda } from '../../src/functions/deploy.js';
+import { probeLambda, type ProbeSample } from '../../src/functions/probe.js';
+import { parseReport } from '../../src/functions/report-line.js';
 import { UserError } from '../../src/util/errors.js';
 
 let s: InvokeServer;

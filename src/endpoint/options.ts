@@ -1,5 +1,5 @@
 /** Options of the local Lambda endpoint, their defaults, and their validation (mistakes are UserErrors). */
-import { UserError } from '../../util/errors.js';
+import { UserError } from '../util/errors.js';
 import { validateFaults, type FaultSettings } from './faults.js';
 import { MEMORY_MAX_MB, MEMORY_MIN_MB } from './functions.js';
 

@@ -5,7 +5,7 @@
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { lambdaPaths } from '../lambda-paths.js';
+import { lambdaPaths } from '../functions/paths.js';
 
 export type WorkerRuntime = 'node' | 'python';
 

@@ -18,8 +18,8 @@ import {
   type Runtime,
 } from '@aws-sdk/client-lambda';
 import { UserError } from '../util/errors.js';
-import { buildLambdaBundle, type BundleRuntime } from './lambda-bundle.js';
-import { isLocalEndpoint, makeLambdaClient, userErrorFromAws } from './lambda-client.js';
+import { buildLambdaBundle, type BundleRuntime } from './bundle.js';
+import { isLocalEndpoint, makeLambdaClient, userErrorFromAws } from './client.js';
 
 export const DEPLOY_RUNTIMES = ['nodejs20.x', 'python3.12'] as const;
 export type DeployRuntime = (typeof DEPLOY_RUNTIMES)[number];
