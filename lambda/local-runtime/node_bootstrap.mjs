@@ -1,5 +1,5 @@
 // Local stand-in for the Lambda Node.js runtime, one process per execution environment.
-// Started by the Spillway invoke server (src/live/invoke-server) with child_process.fork; talks over IPC.
+// Started by the Spillway invoke server (src/endpoint) with child_process.fork; talks over IPC.
 // argv: <code dir> <handler setting, e.g. "index.handler">
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,6 +1,6 @@
 """Local stand-in for the Lambda Python runtime, one process per execution environment.
 
-Started by the Spillway invoke server (src/live/invoke-server). Protocol: one JSON message per line, requests on
+Started by the Spillway invoke server (src/endpoint). Protocol: one JSON message per line, requests on
 stdin, replies on the original stdout; the handler's own prints go to stderr (the server keeps them as logs).
 argv: <code dir> <handler setting, e.g. "handler.handler">
 """

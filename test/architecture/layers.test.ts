@@ -12,17 +12,19 @@ const ROOT = join(dirname(new URL(import.meta.url).pathname), '..', '..');
 export const LAYERS: Record<string, number> = {
   util: 0,
   engine: 1,
+  functions: 2,
   policy: 2,
   scenario: 2,
   serverless: 2,
   workload: 2,
+  endpoint: 3,
   metrics: 3,
   dataflow: 4,
   report: 4,
   offload: 5,
   experiment: 6,
-  live: 7,
-  calibrate: 8,
+  calibrate: 7,
+  live: 8,
   cli: 9,
 };
 
