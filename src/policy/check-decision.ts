@@ -11,6 +11,15 @@ export function decisionProblems(decision: unknown): string[] {
   const points = (decision as { points?: unknown }).points;
   if (typeof points !== 'object' || points === null) return ['the decision has no "points" object'];
   const problems: string[] = [];
+  const par = (decision as { parallelism?: unknown }).parallelism;
+  if (par !== undefined) {
+    if (typeof par !== 'object' || par === null) problems.push('"parallelism" is not an object');
+    else {
+      for (const [id, v] of Object.entries(par as Record<string, unknown>)) {
+        if (!Number.isInteger(v) || (v as number) < 1) problems.push(`parallelism of "${id}": ${String(v)} is not an integer >= 1`);
+      }
+    }
+  }
   for (const [id, raw] of Object.entries(points as Record<string, unknown>)) {
     if (typeof raw !== 'object' || raw === null) {
       problems.push(`point "${id}": not an object`);

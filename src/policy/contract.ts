@@ -69,6 +69,11 @@ export interface MetricsSnapshot {
   windowMs: number;
   vertices: VertexSnapshot[];
   offload: OffloadPointSnapshot[];
+  /**
+   * The job's state as Flink's REST API reports it (`/jobs/<jid>` status): RUNNING, or RESTARTING while a
+   * rescale has stopped it (no vertex metrics are meaningful then). Absent: RUNNING.
+   */
+  jobStatus?: 'RUNNING' | 'RESTARTING';
 }
 
 /** What a policy asks of one offload point. */
@@ -92,6 +97,12 @@ export interface PointDecision {
 export interface Decision {
   /** One entry per offload point id; a point not named keeps its previous decision. */
   points: Record<string, PointDecision>;
+  /**
+   * Optional: the parallelism the policy wants per job vertex id (an autoscaler's request). A runner that
+   * can rescale stops the job with a savepoint and restarts it at these values when any differs from the
+   * running parallelism; a vertex not named keeps its own. The live harness ignores it and says so.
+   */
+  parallelism?: Record<string, number>;
   /** Free text for the time series and logs: why this decision. */
   note?: string;
 }
@@ -99,7 +110,15 @@ export interface Decision {
 /** What a policy is told once, before the first snapshot. */
 export interface PolicyContext {
   offloadPoints: { id: string; vertex: string }[];
-  vertices: { id: string; parallelism: number; isSource: boolean }[];
+  vertices: {
+    id: string;
+    parallelism: number;
+    isSource: boolean;
+    /** Flink's max parallelism of the vertex (number of key groups); absent: 128, Flink's default minimum. */
+    maxParallelism?: number;
+    /** True when the vertex reads a keyed (hash-partitioned) input: its parallelism aligns with key groups. */
+    keyed?: boolean;
+  }[];
   controllerIntervalMs: number;
 }
 

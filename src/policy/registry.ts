@@ -7,7 +7,9 @@ import type { Policy, PolicyContext, PolicyFactory } from './contract.js';
 import { assertWellFormedDecision } from './check-decision.js';
 import { importPolicyModule, looksLikeModulePath } from './loader.js';
 import { resolveParams, type ParamOverrides } from './params.js';
+import { autoscalerPolicy } from './policies/autoscaler.js';
 import { backpressurePolicy } from './policies/backpressure.js';
+import { burstAutoscalePolicy } from './policies/burst-autoscale.js';
 import { createBudgetPolicy } from './policies/budget.js';
 import { predictivePolicy } from './policies/predictive.js';
 import { staticPolicy } from './policies/static.js';
@@ -26,6 +28,8 @@ export const BUILTIN_POLICIES: readonly PolicyFactory[] = [
   targetLagPolicy,
   predictivePolicy,
   budgetPolicy,
+  autoscalerPolicy,
+  burstAutoscalePolicy,
 ];
 
 export function builtinPolicyNames(): string[] {

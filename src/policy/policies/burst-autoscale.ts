@@ -1,0 +1,45 @@
+/**
+ * `burst+autoscale`: the autoscaler owns the parallelism; target-lag bursting bridges the time it needs
+ * (stabilization, metrics window) until the new parallelism is up, then the backlog it watches is gone and
+ * the share falls to 0 by itself. The autoscaler is told what the functions took, so offloading does not
+ * hide the load it must size for.
+ */
+import type { PolicyFactory } from '../contract.js';
+import { AUTOSCALER_PARAMS, AutoscalerCore } from '../autoscaler-core.js';
+import { resolveParams } from '../params.js';
+import { targetLagPolicy } from './target-lag.js';
+
+const burstParams = targetLagPolicy.params.filter((p) => p.name !== 'metric');
+
+export const burstAutoscalePolicy: PolicyFactory = {
+  name: 'burst+autoscale',
+  description: 'autoscaler for the parallelism, target-lag bursting while it waits; hands over when the new parallelism is up',
+  params: [...AUTOSCALER_PARAMS, ...burstParams],
+  create(given, context) {
+    const p = resolveParams(burstAutoscalePolicy, given);
+    const core = new AutoscalerCore(p, context);
+    const burstGiven: Record<string, number | string | boolean> = { metric: 'pending' };
+    for (const spec of burstParams) burstGiven[spec.name] = p[spec.name];
+    const burst = targetLagPolicy.create(burstGiven, context);
+    const last = new Map<string, { tMs: number; offloaded: number }>();
+    return {
+      name: 'burst+autoscale',
+      decide(snapshot) {
+        // Records/s the functions took per vertex since the previous snapshot.
+        const extra = new Map<string, number>();
+        for (const o of snapshot.offload) {
+          const prev = last.get(o.id);
+          last.set(o.id, { tMs: snapshot.tMs, offloaded: o.offloadedRecords });
+          if (prev && snapshot.tMs > prev.tMs) {
+            const rps = ((o.offloadedRecords - prev.offloaded) * 1000) / (snapshot.tMs - prev.tMs);
+            extra.set(o.vertex, (extra.get(o.vertex) ?? 0) + Math.max(0, rps));
+          }
+        }
+        const step = core.step(snapshot, extra);
+        const b = burst.decide(snapshot);
+        const note = `${step.note}; ${b.note ?? ''}`;
+        return step.parallelism ? { points: b.points, parallelism: step.parallelism, note } : { points: b.points, note };
+      },
+    };
+  },
+};
