@@ -33,13 +33,16 @@ export class Job implements JobContext, EventHandler, SeqAllocator {
   readonly buffers = new BufferPool();
   readonly ledger = new Ledger();
   readonly latency = new LatencyRecorder();
-  readonly graph: JobGraph;
-  readonly subtasks: Subtask[][] = [];
+  graph: JobGraph;
+  /** The running subtasks of every task (replaced at a restart). */
+  subtasks: Subtask[][] = [];
+  /** Subtasks of earlier parallelisms, per task (their meters and results still count). */
+  readonly retired: Subtask[][] = [];
   readonly collector: MetricsCollector;
   readonly segmentBytes: number;
   readonly bufferTimeoutMs: number;
   /** Which subtasks share a TaskManager (channels between them are local). */
-  readonly placement: SlotPlacement;
+  placement: SlotPlacement;
   readonly maxBuffersPerChannel: number;
   readonly resolutionMs: number;
   readonly watermarks: boolean;
@@ -47,8 +50,20 @@ export class Job implements JobContext, EventHandler, SeqAllocator {
   private nextSeq = 0;
   private sinksLeft = 0;
   drained = false;
+  /** Stop-with-savepoint under way: sources read nothing more; the job stops when every sink has finished. */
+  stopping = false;
+  /** From a stop request until the restarted job runs, as Flink's REST API reports the job. */
+  status: 'RUNNING' | 'RESTARTING' = 'RUNNING';
+  /** How many times the job was restarted at a new parallelism. */
+  epoch = 0;
   /** Called on every metrics tick after the row is written (the controller hooks in here). */
   onTick: ((now: number) => void) | null = null;
+  /** Called when a stop-with-savepoint has completed (every record read before the barrier has left the job). */
+  onStopped: ((now: number) => void) | null = null;
+  /** Called for each task's new subtasks after a restart (the offload layer gives them lanes). */
+  readonly onRebuilt: ((taskIndex: number, subs: Subtask[]) => void)[] = [];
+  private readonly metered: MeteredVertex[];
+  private readonly trace: Trace;
 
   constructor(
     readonly scenario: Scenario,
@@ -66,25 +81,29 @@ export class Job implements JobContext, EventHandler, SeqAllocator {
     this.placement = new SlotPlacement(Math.max(...this.graph.tasks.map((t) => t.parallelism)), net.task_managers);
     this.watermarks = this.graph.tasks.some((t) => t.operators.some((o) => o.kind === 'window'));
     this.target = this.calendar.register(this);
+    this.trace = trace;
 
-    for (const task of this.graph.tasks) this.subtasks.push(this.createSubtasks(task, trace));
+    for (const task of this.graph.tasks) {
+      this.subtasks.push(this.createSubtasks(task, trace, null));
+      this.retired.push([]);
+    }
     for (const edge of this.graph.edges) this.wireEdge(edge.index);
 
-    const vertices: MeteredVertex[] = this.graph.tasks.map((task) => {
+    this.metered = this.graph.tasks.map((task) => {
       const subs = this.subtasks[task.index];
       return {
         id: task.id,
         isSource: task.isSource,
         subtasks: subs,
         sources: subs.filter((s) => s.source).map((s) => s.source!),
-        lastEmitted: () => subs.map((s) => s.lastEmitted),
+        lastEmitted: () => this.subtasks[task.index].map((s) => s.lastEmitted),
       };
     });
-    this.collector = new MetricsCollector(vertices, this.ledger, this.latency, () => this.results(), {
+    this.collector = new MetricsCollector(this.metered, this.ledger, this.latency, () => this.results(), {
       intervalMs: scenario.metrics_interval_ms,
       timerWindowMs: scenario.controller.timer_window_ms,
       meterWindowMs: scenario.controller.meter_window_ms,
-    });
+    }, null, () => this.status);
   }
 
   allocate(n: number): number {
@@ -98,17 +117,19 @@ export class Job implements JobContext, EventHandler, SeqAllocator {
     return this.nextSeq;
   }
 
-  private createSubtasks(task: TaskDef, trace: Trace): Subtask[] {
+  /** The subtasks of one task; a restart passes the sources' external queues to keep (`queues`). */
+  private createSubtasks(task: TaskDef, trace: Trace, queues: (ArrivalQueue | null)[] | null): Subtask[] {
     const subs: Subtask[] = [];
     const sc = this.scenario;
     for (let i = 0; i < task.parallelism; i++) {
-      const name = `task:${task.id}:${i}`;
+      // Streams of a restarted job are new streams (suffix @epoch), so the first run's draws stay as they were.
+      const name = this.epoch === 0 ? `task:${task.id}:${i}` : `task:${task.id}:${i}@${this.epoch}`;
       const services = task.operators.map((op) => makeSampler(op.service, this.streams.stream(`${name}:op:${op.id}:service`)));
       const sels: (CountSampler | null)[] = task.operators.map((op) =>
         op.selectivity ? makeCountSampler(op.selectivity, this.streams.stream(`${name}:op:${op.id}:selectivity`)) : null,
       );
-      let source: ArrivalQueue | null = null;
-      if (task.isSource) {
+      let source: ArrivalQueue | null = queues ? queues[i] : null;
+      if (task.isSource && !queues) {
         const keyRng = this.streams.stream(`${name}:keys`);
         const opts = {
           resolutionMs: sc.time_resolution_ms,
@@ -166,10 +187,73 @@ export class Job implements JobContext, EventHandler, SeqAllocator {
     if (s.task.isSink) {
       this.sinksLeft--;
       if (this.sinksLeft === 0) {
+        if (this.stopping) {
+          this.onStopped?.(this.calendar.now);
+          return;
+        }
         this.drained = true;
         this.calendar.stop();
       }
     }
+  }
+
+  /**
+   * Stop with a savepoint (the Kubernetes operator's savepoint upgrade mode): the sources stop reading at
+   * the barrier, and every record read before it drains through the job (aligned savepoint: the snapshot
+   * holds no record in flight). `onStopped` fires when the last sink has finished. Records arriving meanwhile
+   * wait in the external queues.
+   */
+  stopWithSavepoint(now: number): void {
+    this.stopping = true;
+    this.status = 'RESTARTING';
+    for (const subs of this.subtasks) for (const s of subs) if (s.source) s.savepointBarrier(now);
+  }
+
+  /**
+   * Run again at a new parallelism per task id: new subtasks (keys go to the subtask Flink's key groups give
+   * them at the new parallelism), the same calendar, ledger, latency recorder, metrics and external queues.
+   */
+  restart(parallelism: Record<string, number>, now: number): void {
+    const vertices = this.scenario.vertices.map((v) => {
+      const task = this.graph.tasks[this.graph.taskOfOperator.get(v.id)!];
+      const p = parallelism[task.id];
+      return p === undefined ? v : { ...v, parallelism: p };
+    });
+    const graph = buildJobGraph({ ...this.scenario, vertices });
+    const same = graph.tasks.length === this.graph.tasks.length && graph.tasks.every((t, i) => t.id === this.graph.tasks[i].id);
+    if (!same) throw new Error(`rescale to ${JSON.stringify(parallelism)} changes how operators chain into tasks`);
+    this.epoch++;
+    const old = this.subtasks;
+    this.graph = graph;
+    this.placement = new SlotPlacement(Math.max(...graph.tasks.map((t) => t.parallelism)), this.scenario.network.task_managers);
+    this.subtasks = graph.tasks.map((task) => {
+      const prev = old[task.index];
+      this.retired[task.index].push(...prev);
+      const queues = task.isSource ? prev.map((s) => s.source) : null;
+      const subs = this.createSubtasks(task, this.trace, queues);
+      // The sources resume where they stopped: event time and the last record read carry over.
+      if (queues) subs.forEach((s, i) => ((s.lastEmitted = prev[i].lastEmitted), (s.watermark = prev[i].watermark)));
+      return subs;
+    });
+    for (const edge of graph.edges) this.wireEdge(edge.index);
+    for (const task of graph.tasks) {
+      this.metered[task.index].subtasks = this.subtasks[task.index];
+      for (const hook of this.onRebuilt) hook(task.index, this.subtasks[task.index]);
+    }
+    this.stopping = false;
+    this.status = 'RUNNING';
+    this.countSinks();
+    for (const subs of this.subtasks) for (const s of subs) s.start(now);
+  }
+
+  /** Every subtask a task has had (the running ones and those retired by restarts). */
+  subtasksEver(taskIndex: number): Subtask[] {
+    return [...this.retired[taskIndex], ...this.subtasks[taskIndex]];
+  }
+
+  private countSinks(): void {
+    this.sinksLeft = 0;
+    for (const task of this.graph.tasks) if (task.isSink) this.sinksLeft += task.parallelism;
   }
 
   onEvent(kind: number, _arg: number, now: number): void {
@@ -184,7 +268,7 @@ export class Job implements JobContext, EventHandler, SeqAllocator {
 
   /** Run to the end: every sink finished, or the deadline. */
   run(): void {
-    for (const task of this.graph.tasks) if (task.isSink) this.sinksLeft += task.parallelism;
+    this.countSinks();
     this.calendar.schedule(this.scenario.metrics_interval_ms, this.target, EV_TICK, 0);
     this.calendar.schedule(this.opts.deadlineMs, this.target, EV_DEADLINE, 0);
     for (const subs of this.subtasks) for (const s of subs) s.start();
@@ -199,6 +283,7 @@ export class Job implements JobContext, EventHandler, SeqAllocator {
   results(): number {
     let n = 0;
     for (const subs of this.subtasks) for (const s of subs) if (s.task.isSink) n += s.resultsEmitted;
+    for (const subs of this.retired) for (const s of subs) if (s.task.isSink) n += s.resultsEmitted;
     return n;
   }
 

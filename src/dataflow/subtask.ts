@@ -43,6 +43,8 @@ export interface JobContext {
   readonly resolutionMs: number;
   /** Whether event-time watermarks must travel (the job has a window operator). */
   readonly watermarks: boolean;
+  /** A stop-with-savepoint is under way: sources read no further records. */
+  readonly stopping: boolean;
   subtaskFinished(s: Subtask): void;
 }
 
@@ -247,13 +249,20 @@ export class Subtask implements EventHandler {
     return o;
   }
 
-  /** Start: sources look for their first records, and every subtask with outputs starts its flush timer. */
-  start(): void {
+  /** Start (at 0, or at a restart): sources look for their first records, subtasks with outputs start their flush timer. */
+  start(now = 0): void {
+    this.activeUntil = now;
     if (this.outEdges.length > 0) {
       const period = this.flushPeriod();
-      if (period > 0) this.ctx.calendar.schedule(period, this.target, EV_FLUSH, 0);
+      if (period > 0) this.ctx.calendar.schedule(now + period, this.target, EV_FLUSH, 0);
     }
-    if (this.source) this.tryStart(0);
+    if (this.source) this.tryStart(now);
+  }
+
+  /** Source only: the savepoint barrier; the source stops reading (the job's `stopping` is set) and finishes. */
+  savepointBarrier(now: number): void {
+    this.tryStart(now);
+    this.maybeFinish(now);
   }
 
   private flushPeriod(): number {
@@ -490,6 +499,12 @@ export class Subtask implements EventHandler {
   }
 
   private takeFromSource(now: number): boolean {
+    if (this.ctx.stopping) {
+      // Stop-with-savepoint: nothing after the barrier is read; what waits stays in the external queue.
+      this.inputsEnded = true;
+      this.maybeFinish(now);
+      return false;
+    }
     const src = this.source!;
     src.advanceTo(now);
     const q = src.queue;

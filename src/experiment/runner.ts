@@ -12,7 +12,11 @@ import type { ParamValue, PolicyFactory } from '../policy/contract.js';
 import { getPolicyFactory, resolveParams } from '../policy/registry.js';
 import { loadTrace } from '../workload/parse.js';
 import type { Trace } from '../workload/types.js';
-import { attachOffload, type OffloadRuntime } from '../offload/attach.js';
+import { attachController, attachOffload, type OffloadRuntime } from '../offload/attach.js';
+import type { Controller } from '../offload/controller.js';
+import { loadClusterModel } from '../cluster/model.js';
+import { UserError } from '../util/errors.js';
+import { Rescaler } from './rescaler.js';
 import type { DecisionRecord } from '../offload/controller.js';
 import type { Scenario } from '../scenario/scenario.js';
 
@@ -81,10 +85,22 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
   const scenarioParams = scenario.policy?.name === factory.name ? (scenario.policy.params ?? {}) : {};
   const params = resolveParams(factory, { ...scenarioParams, ...(options.params ?? {}) });
   const offload: OffloadRuntime | null = attachOffload(job, scenario, factory, params, streams);
+  // Without offload points a policy can still rescale (an autoscaler); backpressure needs no controller.
+  const controller: Controller | null = offload?.controller ?? (factory.name === 'backpressure' ? null : attachController(job, scenario, factory, params, []));
+  const rescaler = scenario.cluster
+    ? new Rescaler(job, job.calendar, loadClusterModel(scenario.cluster.model), streams, scenario.cluster.state_mb ?? 0, endMs)
+    : null;
+  if (controller) {
+    controller.onParallelism = rescaler
+      ? (p, now) => rescaler.request(p, now)
+      : () => {
+          throw new UserError(`policy "${factory.name}" asks for a new parallelism, but scenario "${scenario.name}" has no cluster model (add "cluster": { "model": ... })`);
+        };
+  }
 
   job.run();
   const wallMs = performance.now() - t0;
-  const summary = summarize(job, offload, scenario, factory.name, params, seed, endMs);
+  const summary = summarize(job, offload, rescaler, scenario, factory.name, params, seed, endMs);
   const result: RunResult = {
     summary,
     timeseries: { columns: job.collector.columns, rows: job.collector.rows },
@@ -106,6 +122,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
 function summarize(
   job: Job,
   offload: OffloadRuntime | null,
+  rescaler: Rescaler | null,
   scenario: Scenario,
   policy: string,
   params: Record<string, ParamValue>,
@@ -119,7 +136,7 @@ function summarize(
   const vertices: Record<string, VertexSummary> = {};
   const backpressured: Record<string, number> = {};
   for (const task of job.graph.tasks) {
-    const subs = job.subtasks[task.index];
+    const subs = job.subtasksEver(task.index);
     let busy = 0;
     let bp = 0;
     let rin = 0;
@@ -149,6 +166,10 @@ function summarize(
     backpressured[task.id] = round3(bp / 1000);
   }
   const o = offload?.summary();
+  const functions = o?.cost ?? { total: 0, requests: 0, duration: 0, provisioned: 0 };
+  const clusterCost = rescaler?.bill.cost(Math.max(endMs, now));
+  const clusterUsd = round8(clusterCost?.usd ?? 0);
+  const totalUsd = round8(functions.total + clusterUsd);
   return {
     spillway_version: SPILLWAY_VERSION,
     scenario: scenario.name,
@@ -172,12 +193,32 @@ function summarize(
     max_pending_records: job.collector.maxPending,
     backpressured_s: backpressured,
     vertices,
-    cost_usd: o?.cost ?? { total: 0, requests: 0, duration: 0, provisioned: 0 },
+    cost_usd: {
+      total: totalUsd,
+      functions: functions.total,
+      cluster: clusterUsd,
+      per_hour: round8((totalUsd * 3600 * 1000) / endMs),
+      requests: functions.requests,
+      duration: functions.duration,
+      provisioned: functions.provisioned,
+    },
+    cluster: {
+      model: rescaler ? scenario.cluster!.model.replace(/^.*[\\/]/, '') : null,
+      taskmanagers: clusterCost?.taskmanagers ?? 0,
+      taskmanager_hours: round6(clusterCost?.taskmanager_hours ?? 0),
+      rescales: rescaler?.events.length ?? 0,
+      downtime_s: round3(rescaler?.downtimeS() ?? 0),
+      events: (rescaler?.events ?? []).map((e) => ({ ...e, request_s: round3(e.request_s), stopped_s: round3(e.stopped_s), resumed_s: round3(e.resumed_s) })),
+    },
     offload: o?.offload ?? { records: 0, batches: 0, fallbacks: 0, share: 0 },
     lambda: o?.lambda ?? { invocations: 0, cold_starts: 0, throttles: 0, errors: 0, timeouts: 0, max_concurrency: 0 },
     order_violations: o?.orderViolations ?? 0,
     events_processed: job.calendar.eventsProcessed,
   };
+}
+
+function round8(x: number): number {
+  return Math.round(x * 1e8) / 1e8;
 }
 
 function round6(x: number): number {

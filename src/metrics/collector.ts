@@ -30,6 +30,7 @@ export interface MeteredSource {
 export interface MeteredVertex {
   id: string;
   isSource: boolean;
+  /** The running subtasks (a restart at a new parallelism replaces them). */
   subtasks: MeteredSubtask[];
   /** Source only: the external queues and the intended time of the last record each subtask read. */
   sources: MeteredSource[];
@@ -69,6 +70,7 @@ export class MetricsCollector {
     private readonly results: () => number,
     private readonly opts: CollectorOptions,
     public offload: OffloadView | null = null,
+    private readonly jobStatus: () => 'RUNNING' | 'RESTARTING' = () => 'RUNNING',
   ) {
     this.columns = [...TIMESERIES_COLUMNS];
     for (const v of vertices) for (const m of VERTEX_COLUMNS) this.columns.push(`${v.id}.${m}`);
@@ -149,6 +151,7 @@ export class MetricsCollector {
       off.throttles - this.lastThrottles,
       off.costUsd,
       off.share,
+      this.jobStatus() === 'RUNNING' ? 0 : 1,
       ...vertexCells,
     ];
     this.lastArrived = arrived;
@@ -212,6 +215,7 @@ export class MetricsCollector {
       windowMs: update - timerFrom,
       vertices,
       offload: this.offload?.snapshots(tMs) ?? [],
+      ...(this.jobStatus() === 'RUNNING' ? {} : { jobStatus: this.jobStatus() }),
     };
   }
 }

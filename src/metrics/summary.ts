@@ -62,7 +62,22 @@ export interface RunSummary {
   /** Backpressured time per vertex, s, summed over its subtasks. */
   backpressured_s: Record<string, number>;
   vertices: Record<string, VertexSummary>;
-  cost_usd: { total: number; requests: number; duration: number; provisioned: number };
+  /**
+   * US dollars: `total` = `functions` (requests + duration + provisioned, the serverless bill) + `cluster`
+   * (TaskManagers and the always-on part, from the scenario's cluster model; 0 without one); `per_hour` =
+   * total per hour of replay.
+   */
+  cost_usd: { total: number; functions: number; cluster: number; per_hour: number; requests: number; duration: number; provisioned: number };
+  /** The cluster side: model file, TaskManagers at the end, billed TaskManager-hours, rescales and their downtime. */
+  cluster: {
+    model: string | null;
+    taskmanagers: number;
+    taskmanager_hours: number;
+    rescales: number;
+    /** Sum over rescales of stop request to running again, s. */
+    downtime_s: number;
+    events: { request_s: number; stopped_s: number; resumed_s: number; from: Record<string, number>; to: Record<string, number>; taskmanagers: number }[];
+  };
   offload: { records: number; batches: number; fallbacks: number; share: number };
   lambda: { invocations: number; cold_starts: number; throttles: number; errors: number; timeouts: number; max_concurrency: number };
   order_violations: number;
@@ -88,6 +103,7 @@ export const TIMESERIES_COLUMNS = [
   'throttles', // in the interval
   'cost_usd', // cumulative
   'decision_share', // share of the first offload point in force at the end of the interval
+  'restarting', // 1 while the job is stopped for a rescale (stop-with-savepoint to running again), else 0
 ] as const;
 
 export const VERTEX_COLUMNS = [

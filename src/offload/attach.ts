@@ -5,6 +5,7 @@
 import { makeCountSampler, makeSampler } from '../engine/distributions.js';
 import type { RandomStreams } from '../engine/random.js';
 import type { Job } from '../dataflow/job.js';
+import type { Subtask } from '../dataflow/subtask.js';
 import type { Scenario } from '../scenario/scenario.js';
 import type { RunSummary } from '../metrics/summary.js';
 import type { ParamValue, PolicyFactory } from '../policy/contract.js';
@@ -18,14 +19,33 @@ import { OffloadPoint } from './point.js';
 
 export interface OffloadRuntime {
   readonly points: OffloadPoint[];
+  readonly controller: Controller;
   readonly decisions: DecisionRecord[];
   originsInFlight(): number;
   summary(): {
-    cost: RunSummary['cost_usd'];
+    cost: Pick<RunSummary['cost_usd'], 'total' | 'requests' | 'duration' | 'provisioned'>;
     offload: RunSummary['offload'];
     lambda: RunSummary['lambda'];
     orderViolations: number;
   };
+}
+
+/** The controller running the policy every controller interval (also without offload points: an autoscaler). */
+export function attachController(job: Job, scenario: Scenario, factory: PolicyFactory, params: Record<string, ParamValue>, points: OffloadPoint[]): Controller {
+  const policy = createPolicy(factory, params, {
+    offloadPoints: points.map((p) => ({ id: p.id, vertex: p.vertex })),
+    vertices: job.graph.tasks.map((t) => ({
+      id: t.id,
+      parallelism: t.parallelism,
+      isSource: t.isSource,
+      maxParallelism: 128,
+      keyed: job.graph.edges.some((e) => e.to === t.index && e.partitioning === 'hash'),
+    })),
+    controllerIntervalMs: scenario.controller.interval_ms,
+  });
+  const controller = new Controller(job.calendar, job.collector, policy, points, scenario.controller.interval_ms, scenario.controller.reporting_delay_ms);
+  job.onTick = (now) => controller.onMetricsTick(now);
+  return controller;
 }
 
 export function attachOffload(
@@ -52,9 +72,9 @@ export function attachOffload(
       provisionedConcurrency: spec.provisioned_concurrency,
     });
     const point = new OffloadPoint(spec.id, task.id, job.calendar, platform, spec.work_factor ?? 1, spec.async_capacity ?? null);
-    for (const sub of job.subtasks[taskIndex]) {
+    const addLane = (sub: Subtask) => {
       if (sub.hook) throw new Error(`vertex ${task.id} has two offload points; one per task is supported`);
-      const name = `offload:${spec.id}:${sub.index}`;
+      const name = job.epoch === 0 ? `offload:${spec.id}:${sub.index}` : `offload:${spec.id}:${sub.index}@${job.epoch}`;
       const client = new SdkClient(job.calendar, streams, platform, name, {
         maxAttempts: spec.max_attempts ?? 3,
         retryFunctionErrors: spec.retry_function_errors !== false,
@@ -75,17 +95,16 @@ export function attachOffload(
       lane.target = job.calendar.register(lane);
       sub.hook = lane;
       point.lanes.push(lane);
-    }
+    };
+    for (const sub of job.subtasks[taskIndex]) addLane(sub);
+    // A restart at a new parallelism: the new subtasks get lanes of their own (the old lanes have drained).
+    job.onRebuilt.push((t, subs) => {
+      if (t === taskIndex) for (const sub of subs) addLane(sub);
+    });
     points.push(point);
   }
 
-  const policy = createPolicy(factory, params, {
-    offloadPoints: points.map((p) => ({ id: p.id, vertex: p.vertex })),
-    vertices: job.graph.tasks.map((t) => ({ id: t.id, parallelism: t.parallelism, isSource: t.isSource })),
-    controllerIntervalMs: scenario.controller.interval_ms,
-  });
-  const controller = new Controller(job.calendar, job.collector, policy, points, scenario.controller.interval_ms, scenario.controller.reporting_delay_ms);
-  job.onTick = (now) => controller.onMetricsTick(now);
+  const controller = attachController(job, scenario, factory, params, points);
   job.collector.offload = {
     snapshots: () => points.map((p) => p.snapshot()),
     totals: () => {
@@ -111,6 +130,7 @@ export function attachOffload(
 
   return {
     points,
+    controller,
     decisions: controller.log,
     originsInFlight: () => points.reduce((s, p) => s + p.originsInFlight(), 0),
     summary: () => {

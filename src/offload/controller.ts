@@ -25,6 +25,8 @@ export class Controller implements EventHandler {
   private readonly target: number;
   private readonly pending: MetricsSnapshot[] = [];
   readonly log: DecisionRecord[] = [];
+  /** Where a policy's per-vertex parallelism request goes (a rescaler); null: requests are ignored. */
+  onParallelism: ((parallelism: Record<string, number>, now: number) => void) | null = null;
 
   constructor(
     private readonly calendar: EventCalendar,
@@ -56,6 +58,7 @@ export class Controller implements EventHandler {
 
   private decide(snap: MetricsSnapshot, now: number): void {
     const decision = this.policy.decide(snap);
+    if (decision.parallelism) this.onParallelism?.(decision.parallelism, now);
     for (const p of this.points) {
       const d = decision.points[p.id];
       if (!d) continue;

@@ -45,6 +45,7 @@ export function checkScenario(json: unknown, file: string, label = file): Scenar
     workload: { ...spec.workload, trace: abs(spec.workload.trace) },
     network: { ...NETWORK_DEFAULTS, ...spec.network },
     offload: (spec.offload ?? []).map((o) => ({ ...o, platform: abs(o.platform) })),
+    ...(spec.cluster ? { cluster: { ...spec.cluster, model: abs(spec.cluster.model) } } : {}),
     controller: {
       interval_ms: spec.controller?.interval_ms ?? 1000,
       reporting_delay_ms: spec.controller?.reporting_delay_ms ?? 0,

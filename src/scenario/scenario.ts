@@ -121,6 +121,15 @@ export interface ScenarioSpec {
   offload?: OffloadSpec[];
   policy?: { name: string; params?: Record<string, number | string | boolean> };
   controller?: ControllerSpec;
+  /** The cluster the job runs on: its price and restart times (models/cluster-*.json), and the job's state size. */
+  cluster?: ClusterSpec;
+}
+
+export interface ClusterSpec {
+  /** Cluster model file (format spillway-cluster-model/1). */
+  model: string;
+  /** Keyed state the job restores on a restart, MB (restore time grows with it). Default 0. */
+  state_mb?: number;
 }
 
 export interface ControllerSpec {

@@ -122,6 +122,15 @@ export const scenarioSchema = {
         params: { type: 'object', additionalProperties: { type: ['number', 'string', 'boolean'] } },
       },
     },
+    cluster: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['model'],
+      properties: {
+        model: { type: 'string', minLength: 1 },
+        state_mb: { type: 'number', minimum: 0 },
+      },
+    },
     controller: {
       type: 'object',
       additionalProperties: false,

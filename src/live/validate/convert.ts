@@ -278,10 +278,15 @@ export function convertRealRun(inp: RealRunInputs): RealRun {
     vertices,
     cost_usd: {
       total: round8(fin(total)),
+      functions: round8(fin(total)),
+      // The live run measures the functions' bill only; the MiniCluster has no price.
+      cluster: 0,
+      per_hour: round8((fin(total) * 3600) / inp.durationS),
       requests: round8(fin(requests)),
       duration: round8(fin(total - requests)),
       provisioned: 0,
     },
+    cluster: { model: null, taskmanagers: 0, taskmanager_hours: 0, rescales: 0, downtime_s: 0, events: [] },
     offload: {
       records: routed,
       batches,
