@@ -3,6 +3,7 @@ import type { ChartEntry } from './html.js';
 import type { RunData, SweepData, SweepRow } from './inputs.js';
 import { cdfSpec, type CdfCurve } from './specs/cdf.js';
 import { paretoSpec } from './specs/pareto.js';
+import { costP99Spec } from './specs/strategies.js';
 import { costSpec, functionsSpec, latencySpec, pendingSpec, ratesSpec, verticesSpec } from './specs/timeseries.js';
 
 export const QUESTIONS = {
@@ -15,7 +16,20 @@ export const QUESTIONS = {
   vertices: 'Which task is the bottleneck (busy), and which are held back by it (backpressured)?',
   pareto: 'Which configurations give the best trade-off between cost and tail latency, and how sure are we?',
   trace: 'What load does the trace offer, and when do its spikes come?',
+  cost_p99: 'Which strategy buys the lowest tail latency for its money: cluster and functions together?',
 } as const;
+
+/** Every run of a comparison as one point: total cost per hour against p99. */
+export function costP99Chart(runs: readonly RunData[]): ChartEntry {
+  const points = runs.map((r) => ({
+    label: r.label,
+    p99_ms: r.summary.latency_ms.p99,
+    usd_per_hour: r.summary.cost_usd.per_hour ?? r.summary.cost_usd.total,
+    functions_usd: r.summary.cost_usd.functions ?? r.summary.cost_usd.total,
+    cluster_usd: r.summary.cost_usd.cluster ?? 0,
+  }));
+  return { name: 'cost_p99', heading: 'Cost against p99', question: QUESTIONS.cost_p99, spec: costP99Spec(points) };
+}
 
 /** Charts (a)–(e), (f) and (i) of one run, or of several runs overlaid (comparison mode). */
 export function runCharts(runs: readonly RunData[]): ChartEntry[] {

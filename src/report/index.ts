@@ -6,7 +6,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { UserError } from '../util/errors.js';
 import { withStagedDir, writeFileAtomic } from '../util/fsx.js';
-import { runCharts, SWEEP_CDF_ROWS, sweepCharts, sweepLabel } from './charts.js';
+import { costP99Chart, runCharts, SWEEP_CDF_ROWS, sweepCharts, sweepLabel } from './charts.js';
 import { escapeHtml, renderPage, type ChartEntry } from './html.js';
 import { loadCdf, loadCompare, loadRun, loadSweep, rankedRows, type RunData, type SweepRow } from './inputs.js';
 import type { CdfCurve } from './specs/cdf.js';
@@ -63,6 +63,7 @@ export async function writeCompareReport(dir: string, opts: ReportOptions = {}):
   const cmp = loadCompare(dir);
   const png = opts.png ?? true;
   const charts = runCharts(cmp.runs);
+  if (cmp.runs.length > 1) charts.push(costP99Chart(cmp.runs));
   await writeCharts(dir, charts, png);
   const perRun = opts.perRun ?? true;
   if (perRun) for (const r of cmp.runs) await writeRunReport(r.dir, { png });

@@ -123,6 +123,17 @@ export interface ScenarioSpec {
   controller?: ControllerSpec;
   /** The cluster the job runs on: its price and restart times (models/cluster-*.json), and the job's state size. */
   cluster?: ClusterSpec;
+  /** Settings of the strategy comparison (`spillway strategies`, `npm start`). */
+  strategies?: StrategiesSpec;
+}
+
+export interface StrategiesSpec {
+  /** Parameters of `autoscaler` and of the autoscaler inside `burst+autoscale` (operator option names). */
+  autoscaler?: Record<string, number | string | boolean>;
+  /** Extra parameters of `burst+autoscale`'s bursting side (target-lag's). */
+  burst_autoscale?: Record<string, number | string | boolean>;
+  /** provisioned-peak sizes each vertex to run the trace's peak at this busy fraction (default 1). */
+  peak_utilization?: number;
 }
 
 export interface ClusterSpec {

@@ -122,6 +122,15 @@ export const scenarioSchema = {
         params: { type: 'object', additionalProperties: { type: ['number', 'string', 'boolean'] } },
       },
     },
+    strategies: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        autoscaler: { type: 'object', additionalProperties: { type: ['number', 'string', 'boolean'] } },
+        burst_autoscale: { type: 'object', additionalProperties: { type: ['number', 'string', 'boolean'] } },
+        peak_utilization: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
+      },
+    },
     cluster: {
       type: 'object',
       additionalProperties: false,

@@ -1,16 +1,17 @@
 /**
- * `spillway demo [scenario]` (what `npm start` runs): the shipped default scenario under `backpressure`
- * (Flink's default) and under the scenario's burst policy, side by side, with a comparison report in
- * out/<scenario>/ (compare.json, one run directory per policy, charts, report.html).
+ * `spillway demo [scenario]` (what `npm start` runs): the whole decision on one scenario. Five strategies on
+ * the same trace and seed (backpressure, provisioned-peak, the operator autoscaler, the scenario's burst policy,
+ * burst+autoscale), one table with latency and the full bill, and a comparison report in out/<scenario>/
+ * (compare.json, one run directory per strategy, charts with a cost-versus-p99 chart, report.html).
  */
 import { join, resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { InvariantError, loadScenario, runScenario, type RunResult } from '../../experiment/runner.js';
+import { loadScenario } from '../../experiment/runner.js';
 import { writeRunFiles } from '../../experiment/run-output.js';
-import { loadPolicyFactory } from '../../policy/registry.js';
+import { formatTable, goal, runStrategies, strategyRows } from '../../experiment/strategies.js';
+import { getPolicyFactory } from '../../policy/registry.js';
 import { writeCompareReport } from '../../report/index.js';
 import { withStagedDir, writeFileAtomic } from '../../util/fsx.js';
-import { printSummaryTable } from '../summary-table.js';
 
 interface DemoArgs {
   scenario: string;
@@ -21,32 +22,23 @@ interface DemoArgs {
 
 export const DEFAULT_SCENARIO = 'examples/default.json';
 
+const NOT_BURST = new Set(['backpressure', 'autoscaler', 'burst+autoscale']);
+
 export const demoCommand: CommandModule<object, DemoArgs> = {
   command: 'demo [scenario]',
-  describe: 'Run a scenario under backpressure and under its burst policy, side by side (npm start)',
+  describe: 'Backpressure, provisioned-peak, autoscaler, burst and burst+autoscale on one scenario, side by side (npm start)',
   builder: (y: Argv) =>
     y
       .positional('scenario', { type: 'string', default: DEFAULT_SCENARIO, describe: 'scenario JSON file' })
-      .option('policy', { type: 'string', describe: 'burst policy to compare (default: the scenario\'s)' })
+      .option('policy', { type: 'string', describe: "the burst policy (default: the scenario's, else target-lag)" })
       .option('out', { type: 'string', describe: 'output directory (default out/<scenario>)' })
       .option('report', { type: 'boolean', default: true, describe: 'write charts and report.html' }) as unknown as Argv<DemoArgs>,
   handler: async (args) => {
     const scenario = loadScenario(args.scenario);
-    const burst = await loadPolicyFactory(args.policy ?? scenario.policy?.name ?? 'threshold');
-    const baseline = await loadPolicyFactory('backpressure');
+    const own = scenario.policy?.name;
+    const burst = getPolicyFactory(args.policy ?? (own && !NOT_BURST.has(own) ? own : 'target-lag')).name;
     const outDir = resolve(args.out ?? join('out', scenario.name));
-    const runs: { label: string; result: RunResult }[] = [];
-    let failed: string | undefined;
-    for (const factory of [baseline, burst]) {
-      process.stderr.write(`simulating ${scenario.name} under ${factory.name} ...\n`);
-      try {
-        runs.push({ label: factory.name, result: runScenario(scenario, { policy: factory }) });
-      } catch (err) {
-        if (!(err instanceof InvariantError)) throw err;
-        failed = err.message;
-        runs.push({ label: factory.name, result: err.result });
-      }
-    }
+    const runs = runStrategies(scenario, burst, (label) => process.stderr.write(`simulating ${scenario.name} under ${label} ...\n`));
     await withStagedDir(outDir, async (dir) => {
       for (const r of runs) {
         await withStagedDir(join(dir, r.label), (runDir) => writeRunFiles(runDir, r.result, { scenario_file: scenario.file }));
@@ -55,16 +47,11 @@ export const demoCommand: CommandModule<object, DemoArgs> = {
       if (args.report) await writeCompareReport(dir);
     });
     process.stdout.write(`\n${scenario.name}: ${scenario.description ?? ''}\n\n`);
-    printSummaryTable(runs.map((r) => ({ label: r.label, summary: r.result.summary })));
-    const [bp, b] = runs.map((r) => r.result.summary);
-    const cut = 1 - b.latency_ms.p99 / bp.latency_ms.p99;
-    process.stdout.write(
-      `\n${burst.name} cuts p99 latency by ${(cut * 100).toFixed(1)}% against backpressure ` +
-        `(${bp.latency_ms.p99.toFixed(0)} ms → ${b.latency_ms.p99.toFixed(0)} ms) for $${b.cost_usd.total.toFixed(4)} of function time.\n` +
-        `Report: ${join(outDir, 'report.html')}\n`,
-    );
-    if (failed) {
-      process.stderr.write(`spillway: RUN FAILED: ${failed}\n`);
+    process.stdout.write(formatTable(strategyRows(runs)));
+    process.stdout.write(`\nbest burst or hybrid: ${goal(runs).text}\nReport: ${join(outDir, 'report.html')}\n`);
+    const failed = runs.filter((r) => r.failed);
+    if (failed.length > 0) {
+      for (const f of failed) process.stderr.write(`spillway: RUN FAILED (${f.label}): ${f.failed}\n`);
       process.exitCode = 1;
     }
   },

@@ -133,13 +133,51 @@ function lineLayers(runs: readonly SeriesRun[], o: LineChartOptions) {
 
 function lineChart(runs: readonly SeriesRun[], o: LineChartOptions): TopLevelSpec {
   const keep = o.yScale === 'log' ? (v: number) => v > 0 : undefined;
+  const bands = downtimeBands(runs);
   return {
-    ...base(o.title, o.subtitle),
+    ...base(o.title, bands.length > 0 ? `${o.subtitle ?? ''}${o.subtitle ? '; ' : ''}grey bands: job stopped for a rescale` : o.subtitle),
     width: WIDTH,
     height: o.height ?? HEIGHT,
     data: { values: longRows(runs, o.series, keep) },
-    layer: lineLayers(runs, o),
+    layer: [...(bands.length > 0 ? [downtimeLayer(bands)] : []), ...lineLayers(runs, o)],
   } as TopLevelSpec;
+}
+
+/** Spans where a run's `restarting` column is 1 (stop-with-savepoint to running again), per run. */
+export function downtimeBands(runs: readonly SeriesRun[]): { run: string; from_s: number; to_s: number }[] {
+  const bands: { run: string; from_s: number; to_s: number }[] = [];
+  for (const r of runs) {
+    if (!r.timeseries.columns.includes('restarting')) continue;
+    let prevT = 0;
+    let open: number | null = null;
+    for (const row of r.timeseries.rows) {
+      const down = row.restarting === 1;
+      if (down && open === null) open = prevT;
+      if (!down && open !== null) {
+        bands.push({ run: r.label, from_s: open, to_s: prevT });
+        open = null;
+      }
+      prevT = row.t_s;
+    }
+    if (open !== null) bands.push({ run: r.label, from_s: open, to_s: prevT });
+  }
+  return bands;
+}
+
+function downtimeLayer(bands: { run: string; from_s: number; to_s: number }[]) {
+  return {
+    data: { values: bands },
+    mark: { type: 'rect' as const, color: '#888', opacity: 0.18, clip: true },
+    encoding: {
+      x: { field: 'from_s', type: 'quantitative' as const },
+      x2: { field: 'to_s' },
+      tooltip: [
+        { field: 'run', type: 'nominal' as const, title: 'job stopped (rescale)' },
+        { field: 'from_s', type: 'quantitative' as const, title: 'from (s)' },
+        { field: 'to_s', type: 'quantitative' as const, title: 'to (s)' },
+      ],
+    },
+  };
 }
 
 function subtitleFor(runs: readonly SeriesRun[], single: string): string | undefined {
