@@ -16,4 +16,5 @@ $S trace gen ysb --param rate=5000 --param duration_s=240 --seed 1 --out traces/
 $S trace gen from-nab --param file=$NAB/Twitter_volume_AAPL.csv --param mean=2000 --param step_s=1 --param start_row=11500 --param rows=1200 --out traces/nab-twitter-aapl.csv
 $S trace gen from-nab --param file=$NAB/elb_request_count_8c0756.csv --param mean=3000 --param step_s=1 --param start_row=1300 --param rows=1200 --out traces/nab-elb-requests.csv
 $S trace gen from-nab --param file=$NAB/nyc_taxi.csv --param mean=5000 --param step_s=1 --param start_row=0 --param rows=672 --out traces/nab-nyc-taxi.csv
+$S trace gen from-nab --param file=$NAB/Twitter_volume_AAPL.csv --param mean=150 --param step_s=300 --param start_row=7200 --param rows=288 --out traces/nab-aapl-day.csv
 cp "$NAB/LICENSE.txt" traces/NAB-LICENSE.txt
