@@ -12,6 +12,7 @@ import { backpressurePolicy } from './policies/backpressure.js';
 import { burstAutoscalePolicy } from './policies/burst-autoscale.js';
 import { createBudgetPolicy } from './policies/budget.js';
 import { predictivePolicy } from './policies/predictive.js';
+import { sloBurstPolicy } from './policies/slo-burst.js';
 import { staticPolicy } from './policies/static.js';
 import { targetLagPolicy } from './policies/target-lag.js';
 import { thresholdPolicy } from './policies/threshold.js';
@@ -30,6 +31,7 @@ export const BUILTIN_POLICIES: readonly PolicyFactory[] = [
   budgetPolicy,
   autoscalerPolicy,
   burstAutoscalePolicy,
+  sloBurstPolicy,
 ];
 
 export function builtinPolicyNames(): string[] {

@@ -74,7 +74,7 @@ describe('loadSweep', () => {
     [
       'an unknown policy',
       withField({ policies: [{ name: 'magic' }] }),
-      'bad-sweep.json: policies[0].name: unknown policy "magic"; built-in policies: backpressure, static, threshold, target-lag, predictive, budget, autoscaler, burst+autoscale',
+      'bad-sweep.json: policies[0].name: unknown policy "magic"; built-in policies: backpressure, static, threshold, target-lag, predictive, budget, autoscaler, burst+autoscale, slo-burst',
     ],
     [
       'an unknown parameter',
