@@ -144,7 +144,8 @@ export function vertexIds(columns: readonly string[]): string[] {
 }
 
 export function loadTimeseries(file: string): NumericTable {
-  const table = parseNumericCsv(file, readText(file), TIMESERIES_COLUMNS);
+  // `restarting` came with rescaling; runs written before it lack the column (read as never stopped).
+  const table = parseNumericCsv(file, readText(file), TIMESERIES_COLUMNS.filter((c) => c !== 'restarting'));
   if (table.rows.length === 0) throw new UserError(where(file, undefined, 'no data rows'));
   let prev = -Infinity;
   for (const row of table.rows) {

@@ -175,6 +175,7 @@ export function convertRealRun(inp: RealRunInputs): RealRun {
       inBin ? diff(prev, inBin, (s) => s.offload.throttles) : NaN,
       inBin?.offload.costUsd ?? NaN,
       inBin?.share ?? NaN,
+      0, // restarting: the live job is never rescaled
     ];
     for (const v of inp.vertices) {
       const m = snapV(v.id);
