@@ -122,3 +122,24 @@ describe('autoscaler policy timing', () => {
     expect(asked[0]).toBe(280);
   });
 });
+
+describe('burst+autoscale', () => {
+  const firstRequest = (sustainS: number) => {
+    const policy = createPolicy(getPolicyFactory('burst+autoscale'), { ...PARAMS, sustainS }, context());
+    for (let t = 10; t <= 400; t += 10) {
+      const d = policy.decide(loaded(t));
+      // 36000 pending against target-lag's 1000: bursting from the first snapshot on
+      expect(d.points.p1.share).toBeGreaterThan(0);
+      if (d.parallelism) return [t, d.parallelism] as const;
+    }
+    return null;
+  };
+
+  it('bursts at once and forwards the autoscaler request as it comes with sustainS 0', () => {
+    expect(firstRequest(0)).toEqual([180, { op: 4 }]);
+  });
+
+  it('holds a scale-up until bursting has run sustainS without a break (from 10 s: 10 + 300 = 310 s)', () => {
+    expect(firstRequest(300)).toEqual([310, { op: 4 }]);
+  });
+});
