@@ -158,7 +158,8 @@ export class AutoscalerCore {
     return {
       parallelism: this.current.get(v.id) ?? v.parallelism,
       trueProcessingRate: avg((s) => s.tpr.get(v.id)!),
-      targetDataRate: avg((s) => s.sourceRate * s.ratio.get(v.id)!),
+      // As the operator does: the sources' rate and each vertex's input ratio averaged on their own, then multiplied.
+      targetDataRate: avg((s) => s.sourceRate) * avg((s) => s.ratio.get(v.id)!),
       catchUpDataRate: Number.isFinite(catchUp) ? catchUp : 0,
       maxParallelism: v.maxParallelism ?? 128,
       keyed: v.keyed ?? false,
