@@ -3,6 +3,9 @@ import { countSchema, distributionSchema } from '../engine/distributions.js';
 
 const id = { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_.-]*$' };
 
+/** Policy parameters by name: numbers, text or booleans (checked against the policy when it is created). */
+const policyParams = { type: 'object', additionalProperties: { type: ['number', 'string', 'boolean'] } } as const;
+
 export const scenarioSchema = {
   $id: 'spillway:scenario',
   type: 'object',
@@ -119,15 +122,15 @@ export const scenarioSchema = {
       required: ['name'],
       properties: {
         name: { type: 'string', minLength: 1 },
-        params: { type: 'object', additionalProperties: { type: ['number', 'string', 'boolean'] } },
+        params: policyParams,
       },
     },
     strategies: {
       type: 'object',
       additionalProperties: false,
       properties: {
-        autoscaler: { type: 'object', additionalProperties: { type: ['number', 'string', 'boolean'] } },
-        burst_autoscale: { type: 'object', additionalProperties: { type: ['number', 'string', 'boolean'] } },
+        autoscaler: policyParams,
+        burst_autoscale: policyParams,
         peak_utilization: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
       },
     },

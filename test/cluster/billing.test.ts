@@ -1,4 +1,7 @@
 /** The cluster bill by hand: per-second billing with a 60 s minimum, TaskManagers from the widest vertex. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { billedSeconds, ClusterBill, taskManagersFor } from '../../src/cluster/billing.js';
 import { loadClusterModel } from '../../src/cluster/model.js';
@@ -32,5 +35,12 @@ describe('cluster bill', () => {
 
   it('names the file and field of a bad model', () => {
     expect(() => loadClusterModel('test/fixtures/nope.json')).toThrow('test/fixtures/nope.json: cannot read the cluster model file');
+    const dir = mkdtempSync(join(tmpdir(), 'spillway-cluster-'));
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ ...model, taskmanager: { ...model.taskmanager, slots: 0 } }));
+    expect(() => loadClusterModel(bad)).toThrow(`${bad}: taskmanager.slots: must be >= 1`);
+    writeFileSync(bad, JSON.stringify({ ...model, restart_s: { type: 'lognormal', median: -1, sigma: 1 } }));
+    expect(() => loadClusterModel(bad)).toThrow(`${bad}: restart_s`);
+    rmSync(dir, { recursive: true });
   });
 });

@@ -58,6 +58,13 @@ describe('rescaling', () => {
     expect(s.cost_usd.per_hour).toBeCloseTo((s.cost_usd.total * 3600) / s.duration_s, 6);
   });
 
+  it('a parallelism request without a cluster model stops the run with one clear message', () => {
+    const sc = scenario(tokenizerSpec());
+    expect(() => runScenario(sc, { policy: scripted([{ tS: 5, p: 4 }], 0) })).toThrow(
+      'policy "scripted" asks for a new parallelism, but scenario "tokenizer-test" has no cluster model',
+    );
+  });
+
   it('loses and duplicates no record across random rescales, with and without offloading (exact counts)', () => {
     fc.assert(
       fc.property(
