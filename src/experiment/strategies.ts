@@ -8,7 +8,7 @@ import type { ParamValue } from '../policy/contract.js';
 import { loadTrace } from '../workload/parse.js';
 import type { Trace } from '../workload/types.js';
 import { InvariantError, runScenario, type RunResult } from './runner.js';
-import type { Scenario } from './scenario.js';
+import type { Scenario } from '../scenario/scenario.js';
 
 export const STRATEGIES = ['backpressure', 'provisioned-peak', 'autoscaler', 'burst', 'burst+autoscale', 'slo-burst'] as const;
 

@@ -12,6 +12,7 @@ const ROOT = join(dirname(new URL(import.meta.url).pathname), '..', '..');
 export const LAYERS: Record<string, number> = {
   util: 0,
   engine: 1,
+  cluster: 2,
   functions: 2,
   policy: 2,
   scenario: 2,
