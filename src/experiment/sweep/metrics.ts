@@ -20,6 +20,7 @@ const EXTRACTORS: Record<string, Extractor> = {
   latency_p999_ms: (s) => s.latency_ms.p999,
   latency_max_ms: (s) => s.latency_ms.max,
   latency_mean_ms: (s) => s.latency_ms.mean,
+  /** Functions + cluster (the cluster part is 0 without a cluster model). */
   cost_usd: (s) => s.cost_usd.total,
   /** Total cost (drain included) per hour of replay. */
   cost_usd_per_hour: (s) => (s.duration_s > 0 ? (s.cost_usd.total * 3600) / s.duration_s : Number.NaN),
@@ -35,6 +36,10 @@ const EXTRACTORS: Record<string, Extractor> = {
   lost: (s) => s.records.lost,
   duplicated: (s) => s.records.duplicated,
   order_violations: (s) => s.order_violations,
+  functions_cost_usd: (s) => s.cost_usd.functions ?? s.cost_usd.total,
+  cluster_cost_usd: (s) => s.cost_usd.cluster ?? 0,
+  rescales: (s) => s.cluster?.rescales ?? 0,
+  downtime_s: (s) => s.cluster?.downtime_s ?? 0,
 };
 
 export const KNOWN_METRICS: readonly string[] = Object.keys(EXTRACTORS);
