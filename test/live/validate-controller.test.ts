@@ -338,6 +338,15 @@ describe('live controller: rules', () => {
     ctl.step(reading({}));
     expect([...ctl.notes].join('\n')).toMatch(/maxRateRps[\s\S]*prewarm/);
   });
+
+  it('notes that a parallelism request (an autoscaler) is ignored by the live job', () => {
+    const policy = { name: 'asks', decide: () => ({ points: {}, parallelism: { tokenizer: 4 } }) };
+    const ctl = new LiveController(policy, { vertices: MAPPED, offloadPoint: POINT, originEpochMs: 0 });
+    ctl.step(reading({}));
+    expect([...ctl.notes]).toEqual([
+      'the policy asked for a new parallelism, which the live job does not do (no stop-with-savepoint and restart yet): ignored',
+    ]);
+  });
 });
 
 describe('decision server', () => {

@@ -383,6 +383,7 @@ export class LiveController {
   step(reading: LiveReading): StepResult {
     const { snapshot, counters, offload } = this.buildSnapshot(reading);
     const decision = this.policy.decide(snapshot);
+    if (decision.parallelism) this.notes.add('the policy asked for a new parallelism, which the live job does not do (no stop-with-savepoint and restart yet): ignored');
     let published: FlinkDecision | null = null;
     const point = this.opts.offloadPoint;
     const d = point ? decision.points[point.id] : undefined;
