@@ -7,6 +7,7 @@ import { getPolicyFactory } from '../policy/registry.js';
 import type { ParamValue } from '../policy/contract.js';
 import { loadTrace } from '../workload/parse.js';
 import type { Trace } from '../workload/types.js';
+import { UserError } from '../util/errors.js';
 import { InvariantError, runScenario, type RunResult } from './runner.js';
 import type { Scenario } from '../scenario/scenario.js';
 
@@ -56,6 +57,9 @@ function run(label: string, scenario: Scenario, policy: string, params: Record<s
 
 /** Run the five strategies; `burst` is the scenario's own burst policy (or `burstPolicy`). */
 export function runStrategies(scenario: Scenario, burstPolicy: string, progress: (label: string) => void = () => {}): StrategyRun[] {
+  if (!scenario.cluster) {
+    throw new UserError(`${scenario.file}: cluster: is required to compare strategies (the cluster bill and the autoscaler's restarts), e.g. "cluster": { "model": "../models/cluster-eks-m6i-large.json" }`);
+  }
   const trace = loadTrace(scenario.workload.trace, { durationS: scenario.duration_s });
   const st = scenario.strategies ?? {};
   const auto = st.autoscaler ?? {};

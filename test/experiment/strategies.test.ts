@@ -48,3 +48,11 @@ describe('goal', () => {
     expect(g.met).toBe(false);
   });
 });
+
+describe('runStrategies', () => {
+  it('needs a cluster model, and says so in one line', async () => {
+    const { runStrategies } = await import('../../src/experiment/strategies.js');
+    const { scenario, tokenizerSpec } = await import('../helpers/scenarios.js');
+    expect(() => runStrategies(scenario(tokenizerSpec()), 'target-lag')).toThrow(/inline.json: cluster: is required to compare strategies/);
+  });
+});
