@@ -1,6 +1,7 @@
 /** provisioned-peak sizing and the goal check, by hand on made-up summaries. */
 import { describe, expect, it } from 'vitest';
-import { goal, peakParallelism, peakRate, type StrategyRun } from '../../src/experiment/strategies.js';
+import { goal, peakParallelism, peakRate, runStrategies, type StrategyRun } from '../../src/experiment/strategies.js';
+import { scenario, tokenizerSpec } from '../helpers/scenarios.js';
 import type { RunSummary } from '../../src/metrics/summary.js';
 
 function summary(over: Partial<RunSummary>): RunSummary {
@@ -50,9 +51,7 @@ describe('goal', () => {
 });
 
 describe('runStrategies', () => {
-  it('needs a cluster model, and says so in one line', async () => {
-    const { runStrategies } = await import('../../src/experiment/strategies.js');
-    const { scenario, tokenizerSpec } = await import('../helpers/scenarios.js');
+  it('needs a cluster model, and says so in one line', () => {
     expect(() => runStrategies(scenario(tokenizerSpec()), 'target-lag')).toThrow(/inline.json: cluster: is required to compare strategies/);
   });
 });
