@@ -27,7 +27,12 @@ export interface LambdaBundle {
 const FIXED_MTIME = new Date(Date.UTC(2020, 0, 1));
 
 /** The Node handler as one ESM file, with no dependencies left to install. */
-export async function bundleNodeHandler(): Promise<string> {
+export function bundleNodeHandler(): Promise<string> {
+  return bundleNodeEntry(lambdaPaths.nodeHandlerSource());
+}
+
+/** A TypeScript or JavaScript entry and everything it imports as one ESM file (`index.mjs`). */
+export async function bundleNodeEntry(entry: string, opts: { cjsRequire?: boolean } = {}): Promise<string> {
   let esbuild: typeof import('esbuild');
   try {
     esbuild = await import('esbuild');
@@ -35,7 +40,7 @@ export async function bundleNodeHandler(): Promise<string> {
     throw new UserError('bundling the Node handler needs esbuild (a dev dependency): run npm install');
   }
   const out = await esbuild.build({
-    entryPoints: [lambdaPaths.nodeHandlerSource()],
+    entryPoints: [entry],
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -43,10 +48,12 @@ export async function bundleNodeHandler(): Promise<string> {
     write: false,
     outfile: 'index.mjs',
     legalComments: 'none',
+    // CommonJS dependencies bundled into ESM call require() for Node's built-ins; give them a real one.
+    ...(opts.cjsRequire ? { banner: { js: "import { createRequire as __spillwayRequire } from 'node:module'; const require = __spillwayRequire(import.meta.url);" } } : {}),
     logLevel: 'silent',
   });
   const file = out.outputFiles[0];
-  if (!file) throw new Error('esbuild produced no output for the Node handler');
+  if (!file) throw new Error(`esbuild produced no output for ${entry}`);
   return file.text;
 }
 
@@ -69,19 +76,17 @@ export async function buildLambdaBundle(runtime: BundleRuntime): Promise<LambdaB
     runtime === 'node'
       ? { 'index.mjs': Buffer.from(await bundleNodeHandler(), 'utf8') }
       : { 'handler.py': readFileSync(lambdaPaths.pythonHandler()) };
-  const zip = await zipFiles(files);
-  return {
-    runtime,
-    zip,
-    files,
-    handler: runtime === 'node' ? 'index.handler' : 'handler.handler',
-    codeSha256: createHash('sha256').update(zip).digest('base64'),
-  };
+  return bundleOf(runtime, files, runtime === 'node' ? 'index.handler' : 'handler.handler');
 }
 
-/** Build the bundle and write the zip to `outPath`. */
-export async function writeLambdaBundle(runtime: BundleRuntime, outPath: string): Promise<LambdaBundle> {
-  const bundle = await buildLambdaBundle(runtime);
+export async function bundleOf(runtime: BundleRuntime, files: Record<string, Buffer>, handler: string): Promise<LambdaBundle> {
+  const zip = await zipFiles(files);
+  return { runtime, zip, files, handler, codeSha256: createHash('sha256').update(zip).digest('base64') };
+}
+
+/** Build the bundle (or take the one given) and write the zip to `outPath`. */
+export async function writeLambdaBundle(runtime: BundleRuntime, outPath: string, built?: LambdaBundle): Promise<LambdaBundle> {
+  const bundle = built ?? (await buildLambdaBundle(runtime));
   writeFileAtomic(outPath, bundle.zip);
   return bundle;
 }

@@ -13,6 +13,10 @@ export interface LambdaClientOptions {
   region?: string;
   /** SDK attempts per call (default 3, the SDK's own default). */
   maxAttempts?: number;
+  /** Sockets per host (the SDK's default of 50 would cap a fan-out's concurrency). */
+  maxSockets?: number;
+  /** Time to wait for a response, ms (an invocation may run up to the function's timeout). */
+  requestTimeoutMs?: number;
 }
 
 export function isLocalEndpoint(endpoint: string | undefined): boolean {
@@ -42,7 +46,15 @@ export function makeLambdaClient(o: LambdaClientOptions): LambdaClient {
     region,
     ...(o.endpoint !== undefined ? { endpoint: o.endpoint } : {}),
     ...(local ? { credentials: { accessKeyId: 'spillway-local', secretAccessKey: 'spillway-local' } } : {}),
-    ...(o.maxAttempts !== undefined ? { maxAttempts: o.maxAttempts } : {}),
+    ...(o.maxAttempts !== undefined ? { maxAttempts: o.maxAttempts, retryMode: 'standard' } : {}),
+    ...(o.maxSockets !== undefined || o.requestTimeoutMs !== undefined
+      ? {
+          requestHandler: {
+            ...(o.requestTimeoutMs !== undefined ? { requestTimeout: o.requestTimeoutMs } : {}),
+            ...(o.maxSockets !== undefined ? { httpAgent: { keepAlive: true, maxSockets: o.maxSockets }, httpsAgent: { keepAlive: true, maxSockets: o.maxSockets } } : {}),
+          },
+        }
+      : {}),
   });
 }
 

@@ -18,7 +18,7 @@ import {
   type Runtime,
 } from '@aws-sdk/client-lambda';
 import { UserError } from '../util/errors.js';
-import { buildLambdaBundle, type BundleRuntime } from './bundle.js';
+import { buildLambdaBundle, type BundleRuntime, type LambdaBundle } from './bundle.js';
 import { isLocalEndpoint, makeLambdaClient, userErrorFromAws } from './client.js';
 
 export const DEPLOY_RUNTIMES = ['nodejs20.x', 'python3.12'] as const;
@@ -40,6 +40,9 @@ export interface DeployOptions {
   log?: (line: string) => void;
   /** Use this client instead of building one (tests). */
   client?: LambdaClient;
+  /** Deploy this zip (e.g. the sweep's simulator function) instead of the offload handler. */
+  bundle?: LambdaBundle;
+  description?: string;
 }
 
 export interface DeployResult {
@@ -78,8 +81,8 @@ export async function deployLambda(o: DeployOptions): Promise<DeployResult> {
   const log = o.log ?? (() => undefined);
   const client = o.client ?? makeLambdaClient({ endpoint: o.endpoint, region: o.region });
   const bundleRuntime: BundleRuntime = v.runtime.startsWith('nodejs') ? 'node' : 'python';
-  const bundle = await buildLambdaBundle(bundleRuntime);
-  log(`bundled ${bundleRuntime} handler: ${bundle.zip.length} bytes, CodeSha256 ${bundle.codeSha256}`);
+  const bundle = o.bundle ?? (await buildLambdaBundle(bundleRuntime));
+  log(`bundled ${bundle.runtime} handler: ${bundle.zip.length} bytes, CodeSha256 ${bundle.codeSha256}`);
   const FunctionName = o.functionName;
   const step = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
     try {
@@ -106,7 +109,7 @@ export async function deployLambda(o: DeployOptions): Promise<DeployResult> {
             MemorySize: v.memoryMb,
             Timeout: v.timeoutS,
             Architectures: [v.architecture as Architecture],
-            Description: 'Spillway offload function',
+            Description: o.description ?? 'Spillway offload function',
           }),
         ),
       );

@@ -19,6 +19,8 @@ export function repoRoot(): string {
 
 export const lambdaPaths = {
   nodeHandlerSource: (): string => join(repoRoot(), 'lambda', 'node', 'src', 'handler.ts'),
+  /** The sweep's simulator function (bundled from the TypeScript sources, so it works from dist/ too). */
+  simulatorHandlerSource: (): string => join(repoRoot(), 'src', 'experiment', 'sweep', 'lambda', 'handler.ts'),
   pythonHandler: (): string => join(repoRoot(), 'lambda', 'python', 'handler.py'),
   nodeBootstrap: (): string => join(repoRoot(), 'lambda', 'local-runtime', 'node_bootstrap.mjs'),
   pythonBootstrap: (): string => join(repoRoot(), 'lambda', 'local-runtime', 'python_bootstrap.py'),

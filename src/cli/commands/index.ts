@@ -6,7 +6,7 @@ import { lambdaCommand } from './lambda.js';
 import { policiesCommand } from './policies.js';
 import { reportCommand } from './report.js';
 import { simulateCommand } from './simulate.js';
-import { sweepCommand } from './sweep.js';
+import { sweepGroupCommand } from './sweep-merge.js';
 import { traceCommand } from './trace.js';
 import { validateCommand } from './validate.js';
 
@@ -14,7 +14,7 @@ import { validateCommand } from './validate.js';
 export const commands: CommandModule<any, any>[] = [
   simulateCommand,
   demoCommand,
-  sweepCommand,
+  sweepGroupCommand,
   reportCommand,
   traceCommand,
   policiesCommand,

@@ -8,6 +8,7 @@ import { startInvokeServer } from '../../endpoint/index.js';
 import { writeLambdaBundle, type BundleRuntime } from '../../functions/bundle.js';
 import { deployLambda, DEPLOY_RUNTIMES, type DeployRuntime } from '../../functions/deploy.js';
 import { probeLambda } from '../../functions/probe.js';
+import { buildSimulatorBundle } from '../../experiment/sweep/lambda/bundle.js';
 
 const say = (line: string): void => {
   process.stderr.write(`${line}\n`);
@@ -107,6 +108,7 @@ interface DeployArgs {
   endpoint?: string;
   region?: string;
   json: boolean;
+  simulator: boolean;
 }
 
 const deployCommand: CommandModule<object, DeployArgs> = {
@@ -123,9 +125,11 @@ const deployCommand: CommandModule<object, DeployArgs> = {
       .option('timeout', { type: 'number', default: 30, describe: 'function timeout, s' })
       .option('endpoint', { type: 'string', describe: 'local endpoint URL (spillway lambda serve); omit for AWS' })
       .option('region', { type: 'string', describe: 'AWS region (default: AWS_REGION; us-east-1 locally)' })
-      .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' }),
+      .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' })
+      .option('simulator', { type: 'boolean', default: false, describe: 'deploy the sweep simulator function (spillway sweep --executor lambda)' }),
   handler: async (a) => {
     const result = await deployLambda({
+      ...(a.simulator ? { bundle: await buildSimulatorBundle(), description: 'Spillway sweep simulator function' } : {}),
       functionName: a['function-name'],
       role: a.role,
       memoryMb: num('memory', a.memory),
@@ -188,6 +192,7 @@ const probeCommand: CommandModule<object, ProbeArgs> = {
 interface BundleArgs {
   runtime: string;
   out?: string;
+  simulator: boolean;
 }
 
 const bundleCommand: CommandModule<object, BundleArgs> = {
@@ -196,11 +201,12 @@ const bundleCommand: CommandModule<object, BundleArgs> = {
   builder: (y) =>
     y
       .option('runtime', { type: 'string', default: 'node', choices: ['node', 'python'] })
-      .option('out', { type: 'string', describe: 'zip path (default out/lambda/<runtime>-function.zip)' }),
+      .option('out', { type: 'string', describe: 'zip path (default out/lambda/<runtime>-function.zip, or simulator-function.zip)' })
+      .option('simulator', { type: 'boolean', default: false, describe: 'the sweep simulator function (Node) instead of the offload handler' }),
   handler: async (a) => {
-    const runtime = a.runtime as BundleRuntime;
-    const out = a.out ?? `out/lambda/${runtime}-function.zip`;
-    const b = await writeLambdaBundle(runtime, out);
+    const runtime = a.simulator ? 'node' : (a.runtime as BundleRuntime);
+    const out = a.out ?? `out/lambda/${a.simulator ? 'simulator' : runtime}-function.zip`;
+    const b = await writeLambdaBundle(runtime, out, a.simulator ? await buildSimulatorBundle() : undefined);
     process.stdout.write(`${out}: ${b.zip.length} bytes, handler ${b.handler}, CodeSha256 ${b.codeSha256}\n`);
   },
 };

@@ -6,17 +6,14 @@
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
-import { writeSweepReport } from '../../report/index.js';
 import { UserError } from '../../util/errors.js';
-import { InProcessExecutor, type Executor } from '../../experiment/sweep/executor.js';
 import { loadSweep } from '../../experiment/sweep/load.js';
 import { createProgress } from '../../experiment/sweep/progress.js';
 import { runSweep } from '../../experiment/sweep/run.js';
-import { importRunner, makeRunFn } from '../../experiment/sweep/runner-adapter.js';
-import { formatTopRows } from '../../experiment/sweep/summary-text.js';
-import { WorkerThreadExecutor } from '../../experiment/sweep/worker-executor.js';
+import { finishShard, makeExecutor, shardPlan, withDistributedOptions, type DistributedArgs } from './sweep-distributed.js';
+import { reportSweepOutcome } from './sweep-outcome.js';
 
-interface SweepArgs {
+interface SweepArgs extends DistributedArgs {
   sweep: string;
   workers?: number;
   out?: string;
@@ -28,7 +25,7 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
   command: 'sweep <sweep>',
   describe: 'Run a parameter sweep of burst policies and rank them (resumable)',
   builder: (y) =>
-    y
+    withDistributedOptions(y)
       .positional('sweep', { type: 'string', demandOption: true, describe: 'sweep file (see docs/SWEEPS.md)' })
       .option('workers', {
         type: 'number',
@@ -44,8 +41,8 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
     if (!Number.isInteger(argv.top) || argv.top < 0) throw new UserError(`--top: expected a whole number >= 0, got ${argv.top}`);
     const out = resolve(argv.out ?? join('out', 'sweeps', spec.name));
 
-    const executor: Executor =
-      workers === 0 ? new InProcessExecutor(makeRunFn(await importRunner())) : new WorkerThreadExecutor({ workers });
+    const plan = shardPlan(argv, out);
+    const executor = await makeExecutor(argv, spec, workers);
     const controller = new AbortController();
     let signals = 0;
     const onSignal = (name: NodeJS.Signals): void => {
@@ -59,7 +56,8 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
     let outcome;
     try {
       outcome = await runSweep(spec, {
-        out,
+        out: plan.store,
+        ...(plan.select ? { select: plan.select } : {}),
         executor,
         top: argv.top,
         signal: controller.signal,
@@ -70,37 +68,18 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
       process.off('SIGTERM', onSignal);
       await executor.close();
     }
+    if (executor.report) process.stdout.write(`${executor.report()}\n`);
 
     if (outcome.interrupted) {
       const recorded = outcome.skipped + outcome.ran;
       process.stderr.write(
-        `spillway: sweep ${spec.name} interrupted: ${recorded} of ${outcome.total} runs recorded in ${join(out, 'runs.jsonl')}; ` +
+        `spillway: sweep ${spec.name} interrupted: ${recorded} of ${outcome.total} runs recorded in ${join(plan.store, 'runs.jsonl')}; ` +
           `run the same command again to resume\n`,
       );
       process.exitCode = 130;
       return;
     }
-    const results = outcome.results!;
-    process.stdout.write(
-      `sweep ${spec.name}: ${outcome.total} runs (${outcome.ran} run now, ${outcome.skipped} already recorded), ${results.rows.length} configurations\n`,
-    );
-    process.stdout.write(formatTopRows(results, 10));
-    process.stdout.write(`results: ${join(out, 'results.json')}, ${join(out, 'results.csv')}\n`);
-    for (const f of outcome.topFiles) process.stdout.write(`exported: ${f}\n`);
-    if (argv.report && results.rows.length > 0) {
-      try {
-        await writeSweepReport(out);
-        process.stdout.write(`report: ${join(out, 'report.html')}\n`);
-      } catch (err) {
-        process.stderr.write(`spillway: sweep report not written: ${err instanceof Error ? err.message : String(err)}\n`);
-        process.exitCode = 1;
-      }
-    }
-    if (outcome.failed.length > 0) {
-      process.stderr.write(
-        `spillway: ${outcome.failed.length} run(s) failed (see above); results exclude them. Rerun the same command to retry them.\n`,
-      );
-      process.exitCode = 1;
-    }
+    if (plan.shard) finishShard(spec, out, plan.shard, outcome);
+    else await reportSweepOutcome(spec.name, out, outcome, argv.report);
   },
 };

@@ -15,6 +15,8 @@ export interface Executor {
    * A failing run yields an outcome with ok: false; it does not end the iteration.
    */
   execute(runs: readonly RunSpec[], signal?: AbortSignal): AsyncIterable<RunOutcome>;
+  /** A few lines on what the executor used (e.g. its bill), printed after the sweep; optional. */
+  report?(): string;
   /** Release whatever the executor holds (threads, connections). Idempotent. */
   close(): Promise<void>;
 }

@@ -25,6 +25,8 @@ export interface SweepOptions {
   log?: (line: string) => void;
   /** Test hook: called after each run is recorded. */
   onRecorded?: (recordedThisSession: number) => void;
+  /** Run only these of the sweep's runs (a shard's share); results are then not written (merge writes them). */
+  select?: (runs: readonly RunSpec[]) => RunSpec[];
 }
 
 export interface SweepFailure {
@@ -56,7 +58,8 @@ function describeRun(config: ConfigSpec, seed: number): string {
 
 export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<SweepOutcome> {
   const configs = expandConfigs(spec);
-  const runs = expandRuns(spec, configs);
+  const allRuns = expandRuns(spec, configs);
+  const runs = options.select ? options.select(allRuns) : allRuns;
   const byId = new Map<string, RunSpec>(runs.map((r) => [r.id, r]));
   const configById = new Map(configs.map((c) => [c.configId, c]));
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
@@ -107,6 +110,10 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<
   // Stopped before every run was recorded (a stop that came after the last run changes nothing).
   if (options.signal?.aborted && outcome.failed.length + runs.filter((r) => store.records.has(r.id)).length < runs.length) {
     outcome.interrupted = true;
+    return outcome;
+  }
+  if (options.select) {
+    outcome.complete = outcome.failed.length === 0;
     return outcome;
   }
   const results = aggregate(spec, configs, runs, store.records);

@@ -1,0 +1,56 @@
+/**
+ * Where large things go when they do not fit a Lambda request or response (6 MB each way): an S3 bucket, through
+ * @aws-sdk/client-s3 (loaded only when S3 is used). Credentials come from the SDK's default chain (in the function:
+ * its execution role), never from here. Tests substitute an in-memory store with the same three methods.
+ */
+import type { S3Location } from './payload.js';
+
+export interface ObjectStore {
+  put(loc: S3Location, body: Buffer): Promise<void>;
+  get(loc: S3Location): Promise<Buffer>;
+  exists(loc: S3Location): Promise<boolean>;
+}
+
+/** `s3://bucket/some/prefix` → bucket and prefix (no leading or trailing slash). */
+export function parseS3Url(url: string, what: string): { bucket: string; prefix: string } {
+  const m = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(url);
+  if (!m) throw new Error(`${what}: expected s3://<bucket>[/<prefix>], got ${JSON.stringify(url)}`);
+  return { bucket: m[1]!, prefix: (m[2] ?? '').replace(/^\/+|\/+$/g, '') };
+}
+
+export function s3Key(prefix: string, name: string): string {
+  return prefix === '' ? name : `${prefix}/${name}`;
+}
+
+export interface S3StoreOptions {
+  region?: string;
+  /** An S3-compatible endpoint (e.g. MinIO); path-style addressing is used with it. */
+  endpoint?: string;
+}
+
+export async function s3ObjectStore(o: S3StoreOptions = {}): Promise<ObjectStore> {
+  const s3 = await import('@aws-sdk/client-s3');
+  const client = new s3.S3Client({
+    ...(o.region ? { region: o.region } : {}),
+    ...(o.endpoint ? { endpoint: o.endpoint, forcePathStyle: true } : {}),
+  });
+  return {
+    async put(loc, body) {
+      await client.send(new s3.PutObjectCommand({ Bucket: loc.bucket, Key: loc.key, Body: body, ContentType: 'application/json' }));
+    },
+    async get(loc) {
+      const out = await client.send(new s3.GetObjectCommand({ Bucket: loc.bucket, Key: loc.key }));
+      if (!out.Body) throw new Error(`s3://${loc.bucket}/${loc.key}: empty object`);
+      return Buffer.from(await out.Body.transformToByteArray());
+    },
+    async exists(loc) {
+      try {
+        await client.send(new s3.HeadObjectCommand({ Bucket: loc.bucket, Key: loc.key }));
+        return true;
+      } catch (err) {
+        if ((err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return false;
+        throw err;
+      }
+    },
+  };
+}
