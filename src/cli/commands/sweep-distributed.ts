@@ -12,8 +12,7 @@ import { parseS3Url, s3ObjectStore } from '../../experiment/sweep/lambda/object-
 import { inputFiles } from '../../experiment/sweep/lambda/payload.js';
 import type { SweepOptions, SweepOutcome } from '../../experiment/sweep/run.js';
 import { importRunner, makeRunFn } from '../../experiment/sweep/runner-adapter.js';
-import { resolveShard, runPlan, shardDir, shardRuns, writeShardDone, type ShardSpec } from '../../experiment/sweep/shard.js';
-import { expandRuns } from '../../experiment/sweep/expand.js';
+import { markShardDone, resolveShard, shardDir, shardRuns, type ShardSpec } from '../../experiment/sweep/shard.js';
 import type { SweepSpec } from '../../experiment/sweep/types.js';
 import { WorkerThreadExecutor } from '../../experiment/sweep/worker-executor.js';
 import { makeLambdaClient } from '../../functions/client.js';
@@ -104,14 +103,7 @@ export function shardPlan(a: DistributedArgs, out: string): { shard?: ShardSpec;
 /** A shard has run: mark it finished (even with failed runs: merge names them) and say what to do next. */
 export function finishShard(spec: SweepSpec, out: string, shard: ShardSpec, outcome: SweepOutcome): void {
   const recorded = outcome.skipped + outcome.ran;
-  writeShardDone(shardDir(out, shard), {
-    index: shard.index,
-    count: shard.count,
-    plan: runPlan(expandRuns(spec)),
-    runs: outcome.total,
-    recorded,
-    failed: outcome.failed.length,
-  });
+  markShardDone(spec, out, shard, outcome);
   process.stdout.write(
     `sweep ${spec.name} shard ${shard.index}/${shard.count}: ${recorded} of ${outcome.total} runs recorded in ${shardDir(out, shard)}` +
       `; when every shard is done: spillway sweep merge ${spec.file} --out ${out}\n`,

@@ -8,8 +8,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../../util/errors.js';
 import { writeFileAtomic } from '../../util/fsx.js';
+import { expandRuns } from './expand.js';
 import { stableId } from './ids.js';
-import type { RunSpec } from './types.js';
+import type { SweepOutcome } from './run.js';
+import type { RunSpec, SweepSpec } from './types.js';
 
 export interface ShardSpec {
   /** 0-based. */
@@ -102,8 +104,17 @@ export function runPlan(runs: readonly RunSpec[]): string {
   return stableId(runs.map((r) => r.id));
 }
 
-export function writeShardDone(dir: string, done: ShardDone): void {
-  writeFileAtomic(join(dir, SHARD_DONE_FILE), `${JSON.stringify(done, null, 2)}\n`);
+/** Mark a shard that ran to the end (failed runs included: merge names them) as finished. */
+export function markShardDone(spec: SweepSpec, out: string, shard: ShardSpec, outcome: SweepOutcome): void {
+  const done: ShardDone = {
+    index: shard.index,
+    count: shard.count,
+    plan: runPlan(expandRuns(spec)),
+    runs: outcome.total,
+    recorded: outcome.skipped + outcome.ran,
+    failed: outcome.failed.length,
+  };
+  writeFileAtomic(join(shardDir(out, shard), SHARD_DONE_FILE), `${JSON.stringify(done, null, 2)}\n`);
 }
 
 /** The shard's finish marker, or undefined when the shard has not finished (or never ran). */

@@ -47,7 +47,7 @@ export class LambdaBill {
     const b = this.billing;
     return (
       `lambda bill: ${this.invocations} invocations, ${(this.billedMs / 1000).toFixed(1)} s billed, ${this.gbSeconds.toFixed(2)} GB-s ` +
-      `→ $${this.usd.toFixed(6)} (at $${b.per_gb_s_usd}/GB-s + $${b.per_request_usd}/request, ${this.source}` +
+      `→ $${this.usd < 0.01 ? this.usd.toPrecision(3) : this.usd.toFixed(4)} (at $${b.per_gb_s_usd}/GB-s + $${b.per_request_usd}/request, ${this.source}` +
       `${this.estimated > 0 ? `; ${this.estimated} priced from the handler's duration: no REPORT line` : ''})`
     );
   }
