@@ -25,7 +25,7 @@ export interface LambdaExecutorOptions {
   groupSize?: number;
   /** The files the runs read (absolute), shipped as a content-addressed set. */
   inputFiles: (runs: readonly RunSpec[]) => string[];
-  /** Attempts per group beyond the SDK's own retries, for function errors and exhausted throttles (default 4). */
+  /** Attempts per group beyond the SDK's own retries, for function errors and exhausted throttles (default 6). */
   attempts?: number;
   /** Pricing of what ran. */
   bill?: LambdaBill;
@@ -55,7 +55,7 @@ export class LambdaExecutor implements Executor {
   constructor(private readonly o: LambdaExecutorOptions) {
     this.concurrency = Math.max(1, Math.floor(o.concurrency));
     this.groupSize = Math.max(1, Math.floor(o.groupSize ?? 1));
-    this.attempts = Math.max(1, o.attempts ?? 4);
+    this.attempts = Math.max(1, o.attempts ?? 6);
   }
 
   /** The function's configured memory, MB; fails (one line) when it does not exist or cannot be reached. */
