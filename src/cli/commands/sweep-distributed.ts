@@ -71,7 +71,7 @@ async function lambdaExecutor(a: DistributedArgs, spec: SweepSpec): Promise<Lamb
     s3 = { store: await s3ObjectStore({ region: a.region }), ...where };
   }
   const client = makeLambdaClient({ endpoint: a.endpoint, region: a.region, maxAttempts: 5, maxSockets: concurrency, requestTimeoutMs: 16 * 60_000 });
-  const probe = new LambdaExecutor({ client, functionName: a.function, concurrency, inputFiles: () => [] });
+  const probe = new LambdaExecutor({ client, functionName: a.function, concurrency, inputFiles: () => [], ...(a.endpoint !== undefined ? { endpoint: a.endpoint } : {}) });
   const memoryMb = await probe.memoryMb();
   return new LambdaExecutor({
     client,
