@@ -129,6 +129,22 @@ describe('LambdaExecutor', () => {
     expect(ex.report()).toContain('lambda bill: 5 invocations, 0.4 s billed, 0.41 GB-s');
   });
 
+  it('resumes: an interrupted fan-out keeps what it recorded, the rerun sends only the rest', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'spillway-lambda-'));
+    const stop = new AbortController();
+    const first = fakeClient(() => 'ok');
+    const cut = await runSweep(loadSweep(SWEEP), { out, executor: executor(first.client), signal: stop.signal, onRecorded: (n) => n === 1 && stop.abort() });
+    expect(cut.interrupted).toBe(true);
+    const recorded = readFileSync(join(out, 'runs.jsonl'), 'utf8').trim().split('\n').length;
+    expect(recorded).toBeGreaterThanOrEqual(1);
+    const second = fakeClient(() => 'ok');
+    const rest = await runSweep(loadSweep(SWEEP), { out, executor: executor(second.client) });
+    expect(rest).toMatchObject({ complete: true, skipped: recorded, ran: 4 - recorded });
+    expect(second.calls()).toBe(4 - recorded);
+    expect(readFileSync(join(out, 'runs.jsonl'), 'utf8').trim().split('\n')).toHaveLength(4);
+    expect(readFileSync(join(out, 'results.json'), 'utf8')).toBe(await localResults());
+  });
+
   it('groups runs per invocation; a response that misses a run is retried whole, never half-recorded', async () => {
     const { client, calls } = fakeClient((n) => (n === 1 ? 'short' : 'ok'));
     const ex = executor(client, { groupSize: 3 });
