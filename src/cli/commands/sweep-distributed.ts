@@ -68,7 +68,7 @@ async function lambdaExecutor(a: DistributedArgs, spec: SweepSpec): Promise<Lamb
     } catch (err) {
       throw new UserError((err as Error).message);
     }
-    s3 = { store: await s3ObjectStore({ region: a.region }), ...where };
+    s3 = { store: await s3ObjectStore({ region: a.region, endpoint: process.env.SPILLWAY_S3_ENDPOINT || undefined }), ...where };
   }
   const client = makeLambdaClient({ endpoint: a.endpoint, region: a.region, maxAttempts: 5, maxSockets: concurrency, requestTimeoutMs: 16 * 60_000 });
   const probe = new LambdaExecutor({ client, functionName: a.function, concurrency, inputFiles: () => [], ...(a.endpoint !== undefined ? { endpoint: a.endpoint } : {}) });
