@@ -1,0 +1,35 @@
+/**
+ * Mistakes in `spillway sweep`'s distributed options: one line, exit 2, no sweep directory made. Runs the built CLI;
+ * the parsing itself is tested without processes in test/experiment/sweep-shard.test.ts.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const SWEEP = 'test/experiment/sweep-fixtures/real/fanout.json';
+
+const cases: [string, string[], Record<string, string>, RegExp][] = [
+  ['shard index out of range', ['--shard', '3/3'], {}, /^spillway: --shard: shard index 3 is not below the count 3 \(indices run from 0 to 2\)$/],
+  ['lambda without a function', ['--executor', 'lambda'], {}, /^spillway: --executor lambda needs --function NAME/],
+  ['lambda option on threads', ['--concurrency', '4'], {}, /^spillway: --concurrency applies to --executor lambda only$/],
+  ['endpoint not running', ['--executor', 'lambda', '--function', 'f', '--endpoint', 'http://127.0.0.1:9'], {}, /^spillway: sweep --executor lambda: function f: cannot reach http:\/\/127\.0\.0\.1:9 \(ECONNREFUSED\)/],
+];
+
+describe('bad distributed options to `spillway sweep`', () => {
+  for (const [what, args, env, message] of cases) {
+    it(`${what}: one line, exit 2, nothing written`, () => {
+      const out = join(mkdtempSync(join(tmpdir(), 'spillway-bad-sweep-')), 'out');
+      const r = spawnSync(process.execPath, ['dist/src/cli/main.js', 'sweep', SWEEP, ...args, '--out', out], {
+        encoding: 'utf8',
+        env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
+      });
+      expect(r.status).toBe(2);
+      const lines = r.stderr.trimEnd().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(message);
+      expect(existsSync(out)).toBe(false);
+    });
+  }
+});
