@@ -89,6 +89,7 @@ export class SweepStore {
   readonly runsFile: string;
   private fd: number | null = null;
   private locked = false;
+  private syncScheduled = false;
 
   private constructor(
     readonly outDir: string,
@@ -170,16 +171,29 @@ export class SweepStore {
     throw new UserError(`${lock}: cannot take the sweep lock`);
   }
 
-  /** Record a finished run: one line, written and flushed before returning. */
+  /**
+   * Record a finished run: one line, written (in the kernel, so it survives this process dying) before returning,
+   * and flushed to disk at the end of the current turn of the event loop: outcomes that arrive together (a wave of
+   * Lambda responses) share one fsync instead of paying one each.
+   */
   append(record: RunRecord): void {
     if (this.fd === null) throw new Error('SweepStore: append after close');
     writeSync(this.fd, `${JSON.stringify(record)}\n`);
-    fsyncSync(this.fd);
     this.records.set(record.id, record);
+    if (!this.syncScheduled) {
+      this.syncScheduled = true;
+      setImmediate(() => this.sync());
+    }
+  }
+
+  private sync(): void {
+    this.syncScheduled = false;
+    if (this.fd !== null) fsyncSync(this.fd);
   }
 
   close(): void {
     if (this.fd !== null) {
+      fsyncSync(this.fd);
       closeSync(this.fd);
       this.fd = null;
     }
