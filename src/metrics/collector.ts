@@ -60,8 +60,10 @@ export class MetricsCollector {
   private lastRouted = 0;
   private lastCold = 0;
   private lastThrottles = 0;
-  /** Instantaneous gauges per interval end, per vertex: [inPool avg..., outPool..., pending, lag] history. */
-  private readonly gauges: { t: number; perVertex: { inPool: number[]; outPool: number[]; pending: number[]; lag: number[] }[] }[] = [];
+  /** Instantaneous gauges and counter totals per interval end, per vertex, one entry per subtask. */
+  private readonly gauges: { t: number; perVertex: GaugeCells[] }[] = [];
+  /** Running counter totals per vertex and subtask (records in/out, busy/backpressured/idle ms). */
+  private readonly totals: Float64Array[][];
 
   constructor(
     private readonly vertices: MeteredVertex[],
@@ -74,6 +76,7 @@ export class MetricsCollector {
   ) {
     this.columns = [...TIMESERIES_COLUMNS];
     for (const v of vertices) for (const m of VERTEX_COLUMNS) this.columns.push(`${v.id}.${m}`);
+    this.totals = vertices.map((v) => COUNTERS.map(() => new Float64Array(v.subtasks.length)));
   }
 
   /** Close the interval ending at `t` (ms): settle gauges and append one row. */
@@ -87,8 +90,8 @@ export class MetricsCollector {
     let read = 0;
     const gaugeRow: (typeof this.gauges)[number] = { t, perVertex: [] };
     const vertexCells: number[] = [];
-    for (const v of this.vertices) {
-      const g = { inPool: [] as number[], outPool: [] as number[], pending: [] as number[], lag: [] as number[] };
+    this.vertices.forEach((v, vi) => {
+      const g: GaugeCells = { inPool: [], outPool: [], pending: [], lag: [], counters: [] };
       if (v.isSource) {
         const last = v.lastEmitted();
         v.sources.forEach((s, k) => {
@@ -108,25 +111,30 @@ export class MetricsCollector {
       let recOut = 0;
       let inPool = 0;
       let outPool = 0;
-      for (const s of v.subtasks) {
+      const tot = this.totals[vi];
+      v.subtasks.forEach((s, k) => {
         s.settleTime(t);
-        busy += Math.min(interval, s.meter.busy.get(i));
-        bp += Math.min(interval, s.meter.backpressured.get(i));
-        idle += Math.min(interval, s.meter.idle.get(i));
-        recIn += s.meter.recordsIn.get(i);
-        recOut += s.meter.recordsOut.get(i);
+        const cells = [s.meter.recordsIn.get(i), s.meter.recordsOut.get(i), Math.min(interval, s.meter.busy.get(i)),
+          Math.min(interval, s.meter.backpressured.get(i)), Math.min(interval, s.meter.idle.get(i))];
+        for (let c = 0; c < cells.length; c++) tot[c][k] += cells[c];
+        recIn += cells[0];
+        recOut += cells[1];
+        busy += cells[2];
+        bp += cells[3];
+        idle += cells[4];
         const ip = s.inPoolUsage();
         const op = s.outPoolUsage();
         g.inPool.push(ip);
         g.outPool.push(op);
         inPool += ip;
         outPool += op;
-      }
+      });
+      g.counters = tot.map((a) => Array.from(a));
       if (v.isSource) read += recOut;
       const n = v.subtasks.length;
       vertexCells.push((busy / n) * perSecond, (bp / n) * perSecond, (idle / n) * perSecond, recIn * perSecond, recOut * perSecond, inPool / n, outPool / n);
       gaugeRow.perVertex.push(g);
-    }
+    });
     this.gauges.push(gaugeRow);
     if (pending > this.maxPending) this.maxPending = pending;
     const lat = this.latency.takeInterval();
@@ -203,6 +211,10 @@ export class MetricsCollector {
         'buffers.inPoolUsage': aggregate(g?.inPool ?? v.subtasks.map(() => 0)),
         'buffers.outPoolUsage': aggregate(g?.outPool ?? v.subtasks.map(() => 0)),
       };
+      // Counters as of the interval end, exact (what the REST API's task counters would read at that moment).
+      COUNTERS.forEach((name, c) => {
+        metrics[name] = aggregate(g?.counters[c] ?? v.subtasks.map(() => 0));
+      });
       if (v.isSource) {
         metrics.pendingRecords = aggregate(g?.pending ?? v.subtasks.map(() => 0));
         metrics.currentEmitEventTimeLag = aggregate(g?.lag ?? v.subtasks.map(() => 0));
@@ -218,6 +230,18 @@ export class MetricsCollector {
       ...(this.jobStatus() === 'RUNNING' ? {} : { jobStatus: this.jobStatus() }),
     };
   }
+}
+
+/** The task counters snapshots carry, in the order of GaugeCells.counters. */
+const COUNTERS = ['numRecordsIn', 'numRecordsOut', 'accumulateBusyTimeMs', 'accumulateBackPressuredTimeMs', 'accumulateIdleTimeMs'] as const;
+
+interface GaugeCells {
+  inPool: number[];
+  outPool: number[];
+  pending: number[];
+  lag: number[];
+  /** Per counter (COUNTERS order), per subtask: the total at the interval end. */
+  counters: number[][];
 }
 
 /** Sum of a per-interval series over [from, to) ms; time series are clamped to the interval length. */

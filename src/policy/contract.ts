@@ -24,7 +24,14 @@ export type TaskMetricName =
   | 'numRecordsInPerSecond'
   | 'numRecordsOutPerSecond'
   | 'buffers.inPoolUsage'
-  | 'buffers.outPoolUsage';
+  | 'buffers.outPoolUsage'
+  // Counters since the task started (Flink's names, including its "accumulate" spelling). Differences between two
+  // polls are exact, unlike the rate meters (60 s average) and time gauges (5 s, updated every 5 s).
+  | 'numRecordsIn'
+  | 'numRecordsOut'
+  | 'accumulateBusyTimeMs'
+  | 'accumulateBackPressuredTimeMs'
+  | 'accumulateIdleTimeMs';
 
 export type SourceMetricName = 'pendingRecords' | 'currentEmitEventTimeLag';
 

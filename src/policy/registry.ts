@@ -11,6 +11,7 @@ import { autoscalerPolicy } from './policies/autoscaler.js';
 import { backpressurePolicy } from './policies/backpressure.js';
 import { burstAutoscalePolicy } from './policies/burst-autoscale.js';
 import { createBudgetPolicy } from './policies/budget.js';
+import { feedForwardPolicy } from './policies/feed-forward.js';
 import { predictivePolicy } from './policies/predictive.js';
 import { sloBurstPolicy } from './policies/slo-burst.js';
 import { staticPolicy } from './policies/static.js';
@@ -28,6 +29,7 @@ export const BUILTIN_POLICIES: readonly PolicyFactory[] = [
   thresholdPolicy,
   targetLagPolicy,
   predictivePolicy,
+  feedForwardPolicy,
   budgetPolicy,
   autoscalerPolicy,
   burstAutoscalePolicy,
