@@ -36,6 +36,7 @@ const params: PolicyParamSpec[] = [
   { name: 'deadband', description: 'anti-flap: ignore target changes this small', default: 0.03, min: 0, max: 1 },
   { name: 'maxStepDown', description: 'anti-flap: lower the share by at most this per interval', default: 0.05, min: 0.001, max: 1 },
   { name: 'minDwellMs', description: 'anti-flap: no lowering within this long after a rise, ms', default: 10_000, min: 0, max: 3_600_000 },
+  { name: 'leadIntervals', description: 'size for demand this many intervals ahead while it grows (covers the reporting delay)', default: 1, min: 0, max: 100 },
   { name: 'prewarmAt', description: 'pre-warm while rising demand exceeds this fraction of targetUtilization × capacity', default: 0.7, min: 0, max: 10 },
   { name: 'assumedRoundTripMs', description: 'batch round trip used to size pre-warming until one is observed, ms', default: 100, min: 1, max: 900_000 },
   ...BATCH_PARAMS,
@@ -49,6 +50,7 @@ interface Settings {
   maxTrim: number;
   maxShare: number;
   knownCapacity: number;
+  lead: number;
   prewarmAt: number;
   assumedRttMs: number;
   batch: BatchSettings;
@@ -65,6 +67,7 @@ function settings(p: ParamOverrides): Settings {
     maxTrim: numberParam(p, 'maxTrim'),
     maxShare: numberParam(p, 'maxShare'),
     knownCapacity: numberParam(p, 'capacityRps'),
+    lead: numberParam(p, 'leadIntervals'),
     prewarmAt: numberParam(p, 'prewarmAt'),
     assumedRttMs: numberParam(p, 'assumedRoundTripMs'),
     batch: batchSettings(p),
@@ -99,7 +102,9 @@ class PointController {
     const backlogS = backlog / capacity;
     if (this.governor.isOn) this.trim = clamp(this.trim + this.s.trimGain * (backlogS - this.s.backlogTargetS) * sig.dtS, 0, this.s.maxTrim);
     else this.trim = 0;
-    const required = sig.demandRps + backlog / this.s.drainS;
+    // While demand grows, the decision lands a reporting delay late: size for where demand is heading.
+    const growth = Number.isFinite(this.lastDemand) ? Math.max(0, sig.demandRps - this.lastDemand) : 0;
+    const required = sig.demandRps + this.s.lead * growth + backlog / this.s.drainS;
     const feedForward = shareForLoad(required, capacity, this.s.utilization, this.s.maxShare);
     const target = clamp(feedForward + (feedForward > 0 ? this.trim : 0), 0, this.s.maxShare);
     const share = this.governor.next(target, snapshot.tMs);
