@@ -18,6 +18,7 @@ import { loadClusterModel } from '../cluster/model.js';
 import { UserError } from '../util/errors.js';
 import { Rescaler } from './rescaler.js';
 import type { DecisionRecord } from '../offload/controller.js';
+import { flappingSummary } from '../metrics/flapping.js';
 import type { Scenario } from '../scenario/scenario.js';
 
 export { loadScenario } from '../scenario/load.js';
@@ -101,6 +102,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
   job.run();
   const wallMs = performance.now() - t0;
   const summary = summarize(job, offload, rescaler, scenario, factory.name, params, seed, endMs);
+  summary.flapping = flappingSummary(offload?.decisions ?? [], job.collector, offload?.points[0], endMs);
   const result: RunResult = {
     summary,
     timeseries: { columns: job.collector.columns, rows: job.collector.rows },

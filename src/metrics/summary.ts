@@ -5,6 +5,7 @@
  * summary.json is byte-identical for the same scenario and seed, so it holds nothing about the host
  * (wall time and events per second go to stdout with --json and to run.json).
  */
+import type { FlappingSummary } from './flapping.js';
 
 export interface LatencySummary {
   p50: number;
@@ -81,6 +82,8 @@ export interface RunSummary {
   offload: { records: number; batches: number; fallbacks: number; share: number };
   lambda: { invocations: number; cold_starts: number; throttles: number; errors: number; timeouts: number; max_concurrency: number };
   order_violations: number;
+  /** How the share moved (flapping.ts); absent in summaries written before it existed and in live ones. */
+  flapping?: FlappingSummary;
   events_processed: number;
 }
 

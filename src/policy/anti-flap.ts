@@ -5,7 +5,8 @@
  *   down to `offShare` or below.
  * - Up at once, down slowly: a target above the share + `deadband` is taken immediately (records wait while the
  *   share is too low); a target below the share − `deadband` lowers it by at most `maxStepDown` per decision,
- *   and not before `minDwellMs` after the last rise or switch-on (the minimum dwell).
+ *   and not before `minDwellMs` after the last rise or switch-on (the minimum dwell). A target at or below
+ *   `offShare` always counts as lower, so a share left inside the deadband above it still reaches 0.
  *
  * Why it cannot cycle on a constant overload: the feed-forward target does not depend on the share sent (it is
  * sized from arrival and capacity, which the share does not change), so after the estimates settle it stays
@@ -50,7 +51,7 @@ export class ShareGovernor {
     if (target > this.share + s.deadband) {
       this.share = target;
       this.lastRiseMs = tMs;
-    } else if (target < this.share - s.deadband && tMs - this.lastRiseMs >= s.minDwellMs) {
+    } else if ((target < this.share - s.deadband || target <= s.offShare) && target < this.share && tMs - this.lastRiseMs >= s.minDwellMs) {
       this.share = Math.max(target, this.share - s.maxStepDown);
     }
     if (this.share <= s.offShare) {

@@ -54,6 +54,13 @@ export interface SnapSpec {
   /** op busyTimeMsPerSecond, every subtask. */
   opBusy?: number;
   opBackpressure?: number;
+  /** Counters since the start (totals over subtasks): source numRecordsOut, op numRecordsIn, accumulated ms. */
+  sourceOutTotal?: number;
+  opInTotal?: number;
+  opBusyMsTotal?: number;
+  opBackpressuredMsTotal?: number;
+  sourceBackpressuredMsTotal?: number;
+  opInPool?: number;
   /** Offload point p1; omitted entirely when all of these are undefined. */
   offloaded?: number;
   costUsd?: number;
@@ -74,12 +81,18 @@ export function snap(s: SnapSpec): MetricsSnapshot {
     backPressuredTimeMsPerSecond: s.opBackpressure === undefined ? undefined : perSubtask(s.opBackpressure, OP_PARALLELISM),
     idleTimeMsPerSecond:
       s.opBusy === undefined ? undefined : perSubtask(Math.max(0, 1000 - s.opBusy - (s.opBackpressure ?? 0)), OP_PARALLELISM),
+    numRecordsIn: s.opInTotal === undefined ? undefined : total(s.opInTotal, OP_PARALLELISM),
+    accumulateBusyTimeMs: s.opBusyMsTotal === undefined ? undefined : total(s.opBusyMsTotal, OP_PARALLELISM),
+    accumulateBackPressuredTimeMs: s.opBackpressuredMsTotal === undefined ? undefined : total(s.opBackpressuredMsTotal, OP_PARALLELISM),
+    'buffers.inPoolUsage': s.opInPool === undefined ? undefined : perSubtask(s.opInPool, OP_PARALLELISM),
   };
   const sourceMetrics: VertexSnapshot['metrics'] = {
     numRecordsOutPerSecond: s.sourceOut === undefined ? undefined : total(s.sourceOut, 1),
     pendingRecords: s.pending === undefined ? undefined : total(s.pending, 1),
     currentEmitEventTimeLag: s.lagMs === undefined ? undefined : perSubtask(s.lagMs, 1),
     backPressuredTimeMsPerSecond: s.sourceBackpressure === undefined ? undefined : perSubtask(s.sourceBackpressure, 1),
+    numRecordsOut: s.sourceOutTotal === undefined ? undefined : total(s.sourceOutTotal, 1),
+    accumulateBackPressuredTimeMs: s.sourceBackpressuredMsTotal === undefined ? undefined : total(s.sourceBackpressuredMsTotal, 1),
   };
   const offload: OffloadPointSnapshot[] = [];
   if (s.offloaded !== undefined || s.costUsd !== undefined || s.roundTripMs !== undefined) {

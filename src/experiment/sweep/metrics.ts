@@ -40,6 +40,9 @@ const EXTRACTORS: Record<string, Extractor> = {
   cluster_cost_usd: (s) => s.cost_usd.cluster ?? 0,
   rescales: (s) => s.cluster?.rescales ?? 0,
   downtime_s: (s) => s.cluster?.downtime_s ?? 0,
+  share_switches_per_min: (s) => s.flapping?.share_switches_per_min ?? Number.NaN,
+  share_variance: (s) => s.flapping?.share_variance ?? Number.NaN,
+  time_to_react_s: (s) => s.flapping?.time_to_react_s ?? Number.NaN,
 };
 
 export const KNOWN_METRICS: readonly string[] = Object.keys(EXTRACTORS);

@@ -34,7 +34,7 @@ const params: PolicyParamSpec[] = [
   { name: 'onShare', description: 'anti-flap: start offloading when the target share reaches this', default: 0.05, min: 0, max: 1 },
   { name: 'offShare', description: 'anti-flap: stop when the share has come down to this (<= onShare)', default: 0.01, min: 0, max: 1 },
   { name: 'deadband', description: 'anti-flap: ignore target changes this small', default: 0.03, min: 0, max: 1 },
-  { name: 'maxStepDown', description: 'anti-flap: lower the share by at most this per interval', default: 0.05, min: 0.001, max: 1 },
+  { name: 'maxStepDown', description: 'anti-flap: lower the share by at most this per interval', default: 0.04, min: 0.001, max: 1 },
   { name: 'minDwellMs', description: 'anti-flap: no lowering within this long after a rise, ms', default: 10_000, min: 0, max: 3_600_000 },
   { name: 'leadIntervals', description: 'size for demand this many intervals ahead while it grows (covers the reporting delay)', default: 1, min: 0, max: 100 },
   { name: 'prewarmAt', description: 'pre-warm while rising demand exceeds this fraction of targetUtilization × capacity', default: 0.7, min: 0, max: 10 },
@@ -78,6 +78,7 @@ function settings(p: ParamOverrides): Settings {
 class PointController {
   private trim = 0;
   private lastDemand = NaN;
+  private lastBacklog = NaN;
   private rttMs: number;
 
   constructor(
@@ -100,8 +101,13 @@ class PointController {
     }
     const backlog = (Number.isFinite(sig.pending) ? sig.pending * sig.selectivity : 0) + (Number.isFinite(sig.queuedRecords) ? sig.queuedRecords : 0);
     const backlogS = backlog / capacity;
-    if (this.governor.isOn) this.trim = clamp(this.trim + this.s.trimGain * (backlogS - this.s.backlogTargetS) * sig.dtS, 0, this.s.maxTrim);
-    else this.trim = 0;
+    // The trim corrects a persistent excess the feed-forward misses (an over-estimated capacity): it rises only
+    // while the backlog is above target and not shrinking (a shrinking one is being drained already).
+    const error = backlogS - this.s.backlogTargetS;
+    const shrinking = Number.isFinite(this.lastBacklog) && backlog < this.lastBacklog;
+    this.lastBacklog = backlog;
+    if (!this.governor.isOn) this.trim = 0;
+    else if (error < 0 || !shrinking) this.trim = clamp(this.trim + this.s.trimGain * error * sig.dtS, 0, this.s.maxTrim);
     // While demand grows, the decision lands a reporting delay late: size for where demand is heading.
     const growth = Number.isFinite(this.lastDemand) ? Math.max(0, sig.demandRps - this.lastDemand) : 0;
     const required = sig.demandRps + this.s.lead * growth + backlog / this.s.drainS;
