@@ -3,6 +3,7 @@ import type { ChartEntry } from './html.js';
 import type { RunData, SweepData, SweepRow } from './inputs.js';
 import { cdfSpec, type CdfCurve } from './specs/cdf.js';
 import { paretoSpec } from './specs/pareto.js';
+import { decisionsSpec } from './specs/decisions.js';
 import { costP99Spec } from './specs/strategies.js';
 import { costSpec, functionsSpec, latencySpec, pendingSpec, ratesSpec, verticesSpec } from './specs/timeseries.js';
 
@@ -14,6 +15,7 @@ export const QUESTIONS = {
   cost: 'What does offloading cost, and when is the money spent?',
   latency_cdf: 'What share of results meets a given latency? Curves further left and steeper are better.',
   vertices: 'Which task is the bottleneck (busy), and which are held back by it (backpressured)?',
+  decisions: 'What did the policy read, what did it compare it with, and what share did it send? A share flipping between extremes is a limit cycle.',
   pareto: 'Which configurations give the best trade-off between cost and tail latency, and how sure are we?',
   trace: 'What load does the trace offer, and when do its spikes come?',
   cost_p99: 'Which strategy buys the lowest tail latency for its money: cluster and functions together?',
@@ -35,6 +37,9 @@ export function costP99Chart(runs: readonly RunData[]): ChartEntry {
 export function runCharts(runs: readonly RunData[]): ChartEntry[] {
   const charts: ChartEntry[] = [
     { name: 'rates', heading: 'Rates', question: QUESTIONS.rates, spec: ratesSpec(runs) },
+    ...(runs.length === 1 && (runs[0].decisions?.length ?? 0) > 0
+      ? [{ name: 'decisions', heading: 'Decisions', question: QUESTIONS.decisions, spec: decisionsSpec(runs[0].decisions!, runs[0].summary.policy) }]
+      : []),
     { name: 'pending', heading: 'Pending records', question: QUESTIONS.pending, spec: pendingSpec(runs) },
     { name: 'latency', heading: 'Latency over time', question: QUESTIONS.latency, spec: latencySpec(runs) },
     { name: 'functions', heading: 'Functions', question: QUESTIONS.functions, spec: functionsSpec(runs) },

@@ -5,6 +5,7 @@ import type { RunSummary } from '../metrics/summary.js';
 import { TIMESERIES_COLUMNS, VERTEX_COLUMNS } from '../metrics/summary.js';
 import { UserError, where } from '../util/errors.js';
 import { parseNumericCsv, readText, type NumericTable } from './csv.js';
+import { loadDecisions, type DecisionPoint } from './decisions.js';
 
 export interface CdfPoint {
   /** 0..100 */
@@ -21,6 +22,8 @@ export interface RunData {
   /** Job vertex ids found in timeseries.csv (`<vertex>.<metric>` columns), in column order. */
   vertices: string[];
   cdf: CdfPoint[];
+  /** decisions.csv as points (share and the note's numbers); absent or empty without offloading. */
+  decisions?: DecisionPoint[];
 }
 
 export interface CompareData {
@@ -184,7 +187,8 @@ export function loadRun(dir: string, label?: string): RunData {
   const summary = checkSummary(join(dir, 'summary.json'), readJson(join(dir, 'summary.json')));
   const timeseries = loadTimeseries(join(dir, 'timeseries.csv'));
   const cdf = loadCdf(join(dir, 'latency_cdf.csv'));
-  return { dir, label: label ?? summary.policy, summary, timeseries, vertices: vertexIds(timeseries.columns), cdf };
+  const decisions = loadDecisions(join(dir, 'decisions.csv'));
+  return { dir, label: label ?? summary.policy, summary, timeseries, vertices: vertexIds(timeseries.columns), cdf, decisions };
 }
 
 export function loadCompare(dir: string): CompareData {

@@ -59,6 +59,8 @@ const VERTICES: Record<string, { name: string; parallelism: number; metrics: Rec
       numRecordsOutPerSecond: a(480, 520, 500, 1000),
       numRecordsIn: a(4000, 4200, 4100, 8200),
       numRecordsOut: a(4000, 4200, 4100, 8200),
+      accumulateBusyTimeMs: a(9000, 9500, 9250, 18_500),
+      accumulateBackPressuredTimeMs: a(0, 100, 50, 100),
       'Shuffle.Netty.Input.Buffers.inPoolUsage': a(0.8, 1, 0.9, 1.8),
       'Shuffle.Netty.Output.Buffers.outPoolUsage': a(0.1, 0.3, 0.2, 0.4),
     },
@@ -206,6 +208,8 @@ describe('live controller: snapshot from Flink REST', () => {
         numRecordsOutPerSecond: strip(src.numRecordsOutPerSecond),
         'buffers.inPoolUsage': strip(src['Shuffle.Netty.Input.Buffers.inPoolUsage']),
         'buffers.outPoolUsage': strip(src['Shuffle.Netty.Output.Buffers.outPoolUsage']),
+        numRecordsIn: strip(src.numRecordsIn),
+        numRecordsOut: strip(src.numRecordsOut),
         pendingRecords: { min: 1500, max: 2500, avg: 2000, sum: 4000 },
         currentEmitEventTimeLag: { min: 800, max: 1200, avg: 1000, sum: 2000 },
       },
@@ -213,6 +217,10 @@ describe('live controller: snapshot from Flink REST', () => {
     expect(s.vertices[1].metrics.busyTimeMsPerSecond).toEqual({ min: 950, max: 990, avg: 970, sum: 1940 });
     expect(s.vertices[1].metrics['buffers.inPoolUsage']).toEqual({ min: 0.8, max: 1, avg: 0.9, sum: 1.8 });
     expect(s.vertices[1].metrics.pendingRecords).toBeUndefined();
+    // the counters the fast signals difference (src/policy/fast-signals.ts), under the contract names
+    expect(s.vertices[1].metrics.accumulateBusyTimeMs).toEqual({ min: 9000, max: 9500, avg: 9250, sum: 18_500 });
+    expect(s.vertices[1].metrics.numRecordsIn).toEqual({ min: 4000, max: 4200, avg: 4100, sum: 8200 });
+    expect(s.vertices[1].metrics.accumulateIdleTimeMs).toBeUndefined();
     expect(s.vertices[2]).toMatchObject({ id: 'sink', parallelism: 1 });
     expect(s.vertices[2].metrics.numRecordsInPerSecond).toEqual({ min: 520, max: 520, avg: 520, sum: 520 });
     expect(s.offload).toEqual([

@@ -78,9 +78,12 @@ export const TASK_METRICS = [
   'numRecordsOutPerSecond',
   'buffers.inPoolUsage',
   'buffers.outPoolUsage',
-  // counters: exact per-interval rates for the time series and calibration
+  // counters: exact per-interval rates for the time series, calibration and the policies' fast signals
   'numRecordsIn',
   'numRecordsOut',
+  'accumulateBusyTimeMs',
+  'accumulateBackPressuredTimeMs',
+  'accumulateIdleTimeMs',
   // serialized bytes sent downstream: the real line size on the wire (calibration's workload.record_bytes)
   'numBytesOut',
 ] as const;
@@ -316,6 +319,11 @@ export class LiveController {
       copy('numRecordsOutPerSecond');
       copy('buffers.inPoolUsage');
       copy('buffers.outPoolUsage');
+      // Counters into the snapshot too: the policies' fast signals (src/policy/fast-signals.ts) difference them.
+      for (const name of ['numRecordsIn', 'numRecordsOut', 'accumulateBusyTimeMs', 'accumulateBackPressuredTimeMs', 'accumulateIdleTimeMs'] as const) {
+        const a = toAggregate(m[name]);
+        if (a) metrics[name] = a;
+      }
       if (mv.role === 'source') {
         const pending = toAggregate(m.pendingRecords);
         if (pending) metrics.pendingRecords = pending;
