@@ -8,6 +8,7 @@ import { reportCommand } from './report.js';
 import { simulateCommand } from './simulate.js';
 import { sweepGroupCommand } from './sweep-merge.js';
 import { traceCommand } from './trace.js';
+import { tuneCommand } from './tune.js';
 import { validateCommand } from './validate.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -15,6 +16,7 @@ export const commands: CommandModule<any, any>[] = [
   simulateCommand,
   demoCommand,
   sweepGroupCommand,
+  tuneCommand,
   reportCommand,
   traceCommand,
   policiesCommand,
