@@ -12,7 +12,7 @@ import { loadCdf, loadCompare, loadRun, loadSweep, rankedRows, type RunData, typ
 import type { CdfCurve } from './specs/cdf.js';
 import { renderSvg, svgToPng } from './render.js';
 import { traceSpec, type TraceChartOptions, type TraceShape } from './specs/trace.js';
-import { rankingTable, summaryTable, zeroLossBanner } from './tables.js';
+import { orderViolationsNote, rankingTable, summaryTable, zeroLossBanner } from './tables.js';
 
 export { compileSpec, renderSvg, svgToPng } from './render.js';
 export type { TraceShape } from './specs/trace.js';
@@ -51,7 +51,7 @@ export async function writeRunReport(runDir: string, opts: ReportOptions = {}): 
   const html = renderPage({
     title: `Spillway run: ${run.summary.scenario} / ${run.summary.policy}`,
     subtitle: runSubtitle(run),
-    sections: [zeroLossBanner([run]), summaryTable([run])],
+    sections: [zeroLossBanner([run]), summaryTable([run]), orderViolationsNote([run])],
     charts,
     staticLinks: { svg: true, png },
   });
@@ -76,7 +76,7 @@ export async function writeCompareReport(dir: string, opts: ReportOptions = {}):
   const html = renderPage({
     title: `Spillway comparison: ${cmp.scenario}`,
     subtitle: [`${cmp.runs.length} runs of the same scenario: ${cmp.runs.map((r) => r.label).join(', ')}`],
-    sections: [zeroLossBanner(cmp.runs), summaryTable(cmp.runs), runList],
+    sections: [zeroLossBanner(cmp.runs), summaryTable(cmp.runs), orderViolationsNote(cmp.runs), runList],
     charts,
     staticLinks: { svg: true, png },
   });

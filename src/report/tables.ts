@@ -152,3 +152,19 @@ export function rankingTable(rows: readonly SweepRow[]): string {
   const traceNote = !showTrace && rows[0]?.trace ? ` Every row replays ${escapeHtml(rows[0].trace)}.` : '';
   return `<h2>Ranking</h2>\n<p class="hint">Means over replications ± 95% confidence half-width. Highlighted rows are on the cost–p99 Pareto front.${traceNote}</p>\n<div class="table-wrap"><table id="ranking-table">\n${head}\n${body.join('\n')}\n</table></div>`;
 }
+
+/**
+ * What the "order violations" row means, in words, under the summary table of runs that offloaded: a number
+ * without this reads like an error, and with unordered merge it is not one.
+ */
+export function orderViolationsNote(runs: readonly { summary: RunSummary }[]): string {
+  if (!runs.some((r) => r.summary.offload.records > 0)) return '';
+  return (
+    '<p class="hint" id="order-violations-note"><b>Order violations</b> counts records that left an offload point after a record ' +
+    'its router handed on later (per subtask): a batch that came back from a function overtook, or was overtaken by, other ' +
+    'records. With <code>merge: "unordered"</code> (Flink\'s unorderedWait) this is expected, since functions and local ' +
+    'processing finish in any order; it says how much reordering the operators after the offload point must tolerate ' +
+    '(event time and watermarks handle it; arrival-order logic does not). With <code>merge: "ordered"</code> the point holds ' +
+    'results back to router order and the count is zero by construction.</p>'
+  );
+}
