@@ -53,7 +53,7 @@ describe('budget', () => {
     );
     expect(() => factory.create({ inner: 'budget' }, context())).toThrow(
       new UserError(
-        'policy "budget": parameter "inner": given "budget", allowed: one of backpressure, static, threshold, target-lag, predictive',
+        'policy "budget": parameter "inner": given "budget", allowed: one of backpressure, static, threshold, target-lag, predictive, feed-forward',
       ),
     );
   });

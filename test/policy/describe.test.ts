@@ -41,7 +41,7 @@ describe('spillway policies', () => {
 
   it('prints JSON with --json', async () => {
     const parsed = JSON.parse(await run(['policies', '--json'])) as { name: string }[];
-    expect(parsed.map((p) => p.name)).toEqual(['backpressure', 'static', 'threshold', 'target-lag', 'predictive', 'budget', 'autoscaler', 'burst+autoscale', 'slo-burst']);
+    expect(parsed.map((p) => p.name)).toEqual(['backpressure', 'static', 'threshold', 'target-lag', 'predictive', 'feed-forward', 'budget', 'autoscaler', 'burst+autoscale', 'slo-burst']);
   });
 
   it('prints text by default', async () => {

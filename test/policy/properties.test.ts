@@ -35,6 +35,12 @@ const metricNames = [
   'numRecordsOutPerSecond',
   'pendingRecords',
   'currentEmitEventTimeLag',
+  // counters, for the fast signals (random values: they may go backwards, like a restart)
+  'numRecordsIn',
+  'numRecordsOut',
+  'accumulateBusyTimeMs',
+  'accumulateBackPressuredTimeMs',
+  'buffers.inPoolUsage',
 ] as const;
 const vertexMetrics = fc.tuple(...metricNames.map(() => aggregate)).map((aggs) => {
   const metrics: MetricsSnapshot['vertices'][number]['metrics'] = {};
@@ -149,7 +155,7 @@ describe.each(BUILTIN_POLICIES.map((f) => [f.name, f] as const))('%s on random s
 });
 
 describe('budget around every inner policy', () => {
-  it.each(['static', 'threshold', 'target-lag', 'predictive'])('budget(%s) is well-formed', (inner) => {
+  it.each(['static', 'threshold', 'target-lag', 'predictive', 'feed-forward'])('budget(%s) is well-formed', (inner) => {
     const budget = getPolicyFactory('budget');
     fc.assert(
       fc.property(snapshotSequence, fc.double({ min: 0, max: 10, noNaN: true }), (snapshots, cap) => {

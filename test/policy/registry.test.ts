@@ -21,14 +21,14 @@ async function loadError(path: string): Promise<string> {
 }
 
 describe('built-in registry', () => {
-  it('lists the nine built-in policies in order', () => {
-    expect(builtinPolicyNames()).toEqual(['backpressure', 'static', 'threshold', 'target-lag', 'predictive', 'budget', 'autoscaler', 'burst+autoscale', 'slo-burst']);
+  it('lists the ten built-in policies in order', () => {
+    expect(builtinPolicyNames()).toEqual(['backpressure', 'static', 'threshold', 'target-lag', 'predictive', 'feed-forward', 'budget', 'autoscaler', 'burst+autoscale', 'slo-burst']);
   });
 
   it('finds a policy by name and names the choices otherwise', () => {
     expect(getPolicyFactory('threshold').name).toBe('threshold');
     expect(() => getPolicyFactory('thresh')).toThrow(
-      new UserError('unknown policy "thresh"; built-in policies: backpressure, static, threshold, target-lag, predictive, budget, autoscaler, burst+autoscale, slo-burst'),
+      new UserError('unknown policy "thresh"; built-in policies: backpressure, static, threshold, target-lag, predictive, feed-forward, budget, autoscaler, burst+autoscale, slo-burst'),
     );
   });
 
@@ -67,7 +67,7 @@ describe('loadPolicyFactory', () => {
 
   it('rejects an unknown name that is not a module path', async () => {
     expect(await loadError('my-policy')).toBe(
-      'unknown policy "my-policy"; built-in policies: backpressure, static, threshold, target-lag, predictive, budget, autoscaler, burst+autoscale, slo-burst; or give the path of a .js/.mjs policy module',
+      'unknown policy "my-policy"; built-in policies: backpressure, static, threshold, target-lag, predictive, feed-forward, budget, autoscaler, burst+autoscale, slo-burst; or give the path of a .js/.mjs policy module',
     );
   });
 

@@ -12,7 +12,7 @@ import { fmt } from '../batching.js';
 import { numberParam, resolveParams, stringParam, type ParamOverrides, type PolicyParamSpec } from '../params.js';
 import { SpendWindow } from '../spend.js';
 
-export const BUDGET_INNER_CHOICES = ['backpressure', 'static', 'threshold', 'target-lag', 'predictive'];
+export const BUDGET_INNER_CHOICES = ['backpressure', 'static', 'threshold', 'target-lag', 'predictive', 'feed-forward'];
 const INNER_PREFIX = 'inner.';
 
 const params: PolicyParamSpec[] = [
