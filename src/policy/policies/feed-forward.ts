@@ -19,7 +19,7 @@ import { BATCH_PARAMS, batchSettings, fmt, pointDecision, type BatchSettings } f
 import { clamp, shareForLoad } from '../load.js';
 import { numberParam, resolveParams, stringParam, type ParamOverrides, type PolicyParamSpec } from '../params.js';
 import { sourceIds, upstreamIds } from '../signals.js';
-import { SignalTracker, type TrackedSignals } from '../signal-tracker.js';
+import { SignalTracker } from '../signal-tracker.js';
 
 const params: PolicyParamSpec[] = [
   { name: 'objective', description: "'cost': drain and backlog targets as given; 'p99': derived from p99TargetMs", default: 'cost', choices: ['cost', 'p99'] },
@@ -109,26 +109,25 @@ class PointController {
     if (!this.governor.isOn) this.trim = 0;
     else if (error < 0 || !shrinking) this.trim = clamp(this.trim + this.s.trimGain * error * sig.dtS, 0, this.s.maxTrim);
     // While demand grows, the decision lands a reporting delay late: size for where demand is heading.
-    const growth = Number.isFinite(this.lastDemand) ? Math.max(0, sig.demandRps - this.lastDemand) : 0;
-    const required = sig.demandRps + this.s.lead * growth + backlog / this.s.drainS;
+    const growth = Number.isFinite(this.lastDemand) ? sig.demandRps - this.lastDemand : 0;
+    this.lastDemand = sig.demandRps;
+    const required = sig.demandRps + this.s.lead * Math.max(0, growth) + backlog / this.s.drainS;
     const feedForward = shareForLoad(required, capacity, this.s.utilization, this.s.maxShare);
     const target = clamp(feedForward + (feedForward > 0 ? this.trim : 0), 0, this.s.maxShare);
     const share = this.governor.next(target, snapshot.tMs);
-    const prewarm = this.prewarm(sig, capacity, share);
+    const prewarm = this.prewarm(sig.demandRps, growth, capacity, share);
     const note = `${this.id}: arrival=${fmt(sig.arrivalRps)} slope=${fmt(sig.pendingSlopeRps)} backlog=${fmt(backlog)} ` +
       `capacity=${fmt(capacity)} busy=${fmt(sig.busyFraction)} trim=${fmt(this.trim)} target=${fmt(target)} share=${fmt(share)}`;
     return { decision: pointDecision(share, this.s.batch, prewarm), note };
   }
 
   /** Environments to keep warm: while offloading, or while demand rises past prewarmAt of the sized load. */
-  private prewarm(sig: TrackedSignals, capacity: number, share: number): number {
-    const growth = Number.isFinite(this.lastDemand) ? sig.demandRps - this.lastDemand : 0;
-    this.lastDemand = sig.demandRps;
+  private prewarm(demandRps: number, growth: number, capacity: number, share: number): number {
     const sized = this.s.utilization * capacity;
-    const near = growth > 0 && sig.demandRps >= this.s.prewarmAt * sized;
+    const near = growth > 0 && demandRps >= this.s.prewarmAt * sized;
     if (share <= 0 && !near) return 0;
     // Expected offloaded rate: the share's, or what the excess will be one interval on at the same growth.
-    const offloadRps = Math.max(share * sig.demandRps, sig.demandRps + Math.max(0, growth) - sized, this.s.batch.batchRecords);
+    const offloadRps = Math.max(share * demandRps, demandRps + Math.max(0, growth) - sized, this.s.batch.batchRecords);
     const batchesInFlight = (offloadRps / this.s.batch.batchRecords) * (this.rttMs / 1000);
     return Math.min(this.s.batch.maxInFlight, Math.max(1, Math.ceil(batchesInFlight)));
   }
