@@ -126,7 +126,8 @@ export function rankingTable(rows: readonly SweepRow[]): string {
   const cols: [string, boolean][] = [
     ['rank', false], ['row', true], ['policy', true], ['parameters', true], ...(showTrace ? [['trace', true] as [string, boolean]] : []),
     ['n', false], ['p99 (ms)', false], ['p50 (ms)', false], ['cost (USD)', false], ['cost (USD/h)', false],
-    ['max pending', false], ['throughput (rec/s)', false], ['status', true], ['score', false],
+    ['max pending', false], ['throughput (rec/s)', false], ['share switches/min', false], ['share variance', false],
+    ['time to react (s)', false], ['status', true], ['score', false],
   ];
   const head = `<tr>${cols.map(([c, left]) => `<th${left ? ' class="k"' : ''}>${escapeHtml(c)}</th>`).join('')}</tr>`;
   const body = rankedRows(rows).map((r) => {
@@ -144,6 +145,9 @@ export function rankingTable(rows: readonly SweepRow[]): string {
       t(stat(r, 'cost_usd_per_hour', (n) => fmtNum(n, 3))),
       t(stat(r, 'max_pending_records', (n) => fmtNum(n, 0))),
       t(stat(r, 'throughput_rps', (n) => fmtNum(n, 0))),
+      t(stat(r, 'share_switches_per_min', (n) => fmtNum(n, 2))),
+      t(stat(r, 'share_variance', (n) => fmtNum(n, 3))),
+      t(stat(r, 'time_to_react_s', (n) => fmtNum(n, 1))),
       status,
       t(r.score === null ? '—' : fmtNum(r.score, 4)),
     ];

@@ -33,6 +33,9 @@ describe('loadSweep', () => {
       'cost_usd_per_hour',
       'max_pending_records',
       'throughput_rps',
+      'share_switches_per_min',
+      'share_variance',
+      'time_to_react_s',
       'cold_starts',
     ]);
     expect(spec.objective).toEqual(BASE_SWEEP.objective);

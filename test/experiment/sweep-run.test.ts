@@ -35,6 +35,9 @@ describe('runSweep with the in-process executor and the fake runner', () => {
       'cost_usd_per_hour',
       'max_pending_records',
       'throughput_rps',
+      'share_switches_per_min',
+      'share_variance',
+      'time_to_react_s',
     ]);
     expect(Object.keys(first.metrics.latency_p99_ms)).toEqual(['mean', 'ci95']);
     expect(results.rows.map((r: { rank: number }) => r.rank)).toEqual(Array.from({ length: 14 }, (_, i) => i + 1));
@@ -59,7 +62,8 @@ describe('runSweep with the in-process executor and the fake runner', () => {
     expect(csv[0]).toBe(
       'id,rank,policy,trace,n,feasible,pareto,score,param.share,param.threshold,' +
         'latency_p99_ms_mean,latency_p99_ms_ci95,latency_p50_ms_mean,latency_p50_ms_ci95,cost_usd_mean,cost_usd_ci95,' +
-        'cost_usd_per_hour_mean,cost_usd_per_hour_ci95,max_pending_records_mean,max_pending_records_ci95,throughput_rps_mean,throughput_rps_ci95',
+        'cost_usd_per_hour_mean,cost_usd_per_hour_ci95,max_pending_records_mean,max_pending_records_ci95,throughput_rps_mean,throughput_rps_ci95,' +
+        'share_switches_per_min_mean,share_switches_per_min_ci95,share_variance_mean,share_variance_ci95,time_to_react_s_mean,time_to_react_s_ci95',
     );
     expect(csv[1].startsWith(`${first.id},1,static,trace.csv,3,true,`)).toBe(true);
 

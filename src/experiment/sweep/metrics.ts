@@ -11,6 +11,10 @@ export const DEFAULT_METRICS = [
   'cost_usd_per_hour',
   'max_pending_records',
   'throughput_rps',
+  // flapping (src/metrics/flapping.ts): null for summaries without it
+  'share_switches_per_min',
+  'share_variance',
+  'time_to_react_s',
 ] as const;
 
 const EXTRACTORS: Record<string, Extractor> = {
