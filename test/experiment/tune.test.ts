@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rankCandidates, rungSeeds, rungSizes } from '../../src/experiment/tune/halving.js';
@@ -72,6 +73,9 @@ describe('tune: successive halving', () => {
       executor: fakeExecutor(),
     });
     expect(result.rungs.map((r) => [r.candidates.length, r.seeds])).toEqual([[8, 1], [4, 2], [2, 4], [1, 4]]);
+    // seeds capped at the last rung: it ranks the previous rung's runs again instead of repeating them
+    expect(existsSync(join(dir, 'tune', 'rung-3'))).toBe(true);
+    expect(existsSync(join(dir, 'tune', 'rung-4'))).toBe(false);
     const best = result.best.params.share as number;
     const feasibleShares = candidates.map((c) => c.share as number).filter((s) => s * 0.05 * 1.1 <= 0.02);
     expect(result.best.feasible).toBe(true);

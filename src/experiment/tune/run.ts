@@ -61,9 +61,12 @@ export async function runTune(o: TuneOptions): Promise<TuneResult> {
   const sizes = rungSizes(o.candidates.length, o.eta);
   let alive = o.candidates;
   const rungs: TuneResult['rungs'] = [];
+  let rows: ResultRow[] = [];
   for (let r = 0; r < sizes.length && alive.length > 0; r++) {
     const seeds = rungSeeds(r, o.maxSeeds);
-    const rows = await sweepRows(o, `rung-${r + 1}`, o.train, seeds, alive, metrics);
+    // Seeds capped: the survivors' runs are the previous rung's (runs are deterministic), so rank those again.
+    const more = r === 0 || seeds.length > rungs[r - 1].seeds;
+    if (more) rows = await sweepRows(o, `rung-${r + 1}`, o.train, seeds, alive, metrics);
     const ranked = rankCandidates(o.objective, alive, rows, metrics);
     rungs.push({ seeds: seeds.length, candidates: ranked });
     alive = ranked.slice(0, sizes[r + 1] ?? 1).map((c) => c.params);
@@ -72,7 +75,7 @@ export async function runTune(o: TuneOptions): Promise<TuneResult> {
   const best = rungs[rungs.length - 1].candidates[0];
   if (o.holdout.length === 0) return { rungs, best, holdout: null };
   const seeds = rungSeeds(99, o.maxSeeds);
-  const rows = await sweepRows(o, 'holdout', o.holdout, seeds, [best.params, {}], metrics);
-  const [tuned, defaults] = [best.params, {}].map((p) => rankCandidates(o.objective, [p], rows, metrics)[0]);
+  const held = await sweepRows(o, 'holdout', o.holdout, seeds, [best.params, {}], metrics);
+  const [tuned, defaults] = [best.params, {}].map((p) => rankCandidates(o.objective, [p], held, metrics)[0]);
   return { rungs, best, holdout: { tuned, defaults } };
 }
