@@ -43,6 +43,7 @@ export interface CounterReading {
   offloaded: number;
   busyMs: number;
   backpressuredMs: number;
+  idleMs: number;
   sourceBackpressuredMs: number;
   sourceParallelism: number;
   inPoolUsage: number;
@@ -102,10 +103,22 @@ export function readCounters(snapshot: MetricsSnapshot, scope: FastSignalScope):
     offloaded: scope.pointIds.length === 0 ? 0 : offloadedTotal(snapshot, scope.pointIds),
     busyMs: readMetric(snapshot, scope.vertex, 'accumulateBusyTimeMs', 'sum'),
     backpressuredMs: readMetric(snapshot, scope.vertex, 'accumulateBackPressuredTimeMs', 'sum'),
+    idleMs: readMetric(snapshot, scope.vertex, 'accumulateIdleTimeMs', 'sum'),
     sourceBackpressuredMs: sumOver(snapshot, scope.sources, 'accumulateBackPressuredTimeMs', 'sum'),
     sourceParallelism,
     inPoolUsage: readMetric(snapshot, scope.vertex, 'buffers.inPoolUsage', 'max'),
   };
+}
+
+/**
+ * No counter moved between two readings: the REST API served cached values (Flink's metric fetcher refreshes on
+ * its own interval, `metrics.fetcher.update-interval`), not an interval in which nothing happened — time
+ * counters (busy + backpressured + idle) advance even on an idle task.
+ */
+export function isStale(prev: CounterReading, cur: CounterReading): boolean {
+  // Object.is: an absent counter (NaN) on both sides did not move either.
+  const same = (k: 'sourceOut' | 'vertexIn' | 'offloaded' | 'busyMs' | 'backpressuredMs' | 'idleMs') => Object.is(cur[k], prev[k]);
+  return same('sourceOut') && same('vertexIn') && same('offloaded') && same('busyMs') && same('backpressuredMs') && same('idleMs');
 }
 
 /** Difference of a counter; NaN when either side is unknown or it went backwards. */

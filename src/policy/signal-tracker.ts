@@ -10,7 +10,7 @@
  * - Demand at the vertex = arrival at the sources × selectivity.
  */
 import type { MetricsSnapshot } from './contract.js';
-import { MIN_BUSY, readCounters, signalsBetween, type CounterReading, type FastSignals, type FastSignalScope } from './fast-signals.js';
+import { MIN_BUSY, isStale, readCounters, signalsBetween, type CounterReading, type FastSignals, type FastSignalScope } from './fast-signals.js';
 
 export interface TrackedSignals extends FastSignals {
   selectivity: number;
@@ -32,11 +32,18 @@ export class SignalTracker {
     private readonly capacityWindow = 10,
   ) {}
 
-  /** Signals of the interval ending at this snapshot; null for the first poll (or one not newer than the last). */
+  /** True when the last update saw cached counters (none moved): it returned null and kept the older reading. */
+  stale = false;
+
+  /**
+   * Signals of the interval ending at this snapshot; null for the first poll, one not newer than the last, or a
+   * stale one (then the next poll's signals span both intervals).
+   */
   update(snapshot: MetricsSnapshot): TrackedSignals | null {
     const cur = readCounters(snapshot, this.scope);
     const prev = this.prev;
-    if (prev && !(cur.tMs > prev.tMs)) return null;
+    this.stale = prev !== null && cur.tMs > prev.tMs && isStale(prev, cur);
+    if (prev && (!(cur.tMs > prev.tMs) || this.stale)) return null;
     this.prev = cur;
     if (!this.first) this.first = cur;
     if (!prev) return null;

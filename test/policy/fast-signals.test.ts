@@ -99,6 +99,25 @@ describe('SignalTracker', () => {
     expect(s.demandRps).toBe((1000 + 500) * 3);
   });
 
+  it('a poll whose counters did not move (cached by the REST API) is stale: the next one spans both intervals', () => {
+    const t = new SignalTracker(scope);
+    const withIdle = (spec: SnapSpec, idleMs: number) => {
+      const s = snap(spec);
+      s.vertices.find((v) => v.id === OP)!.metrics.accumulateIdleTimeMs = { min: idleMs / 2, max: idleMs / 2, avg: idleMs / 2, sum: idleMs };
+      return s;
+    };
+    t.update(withIdle(base, 100));
+    expect(t.update(withIdle({ ...base, tMs: 2000 }, 100))).toBeNull();
+    expect(t.stale).toBe(true);
+    const s = t.update(withIdle(later, 100))!;
+    expect(t.stale).toBe(false);
+    expect(s.dtS).toBe(2); // from the 1 s reading, not the stale copy at 2 s
+    expect(s.readRps).toBe(6000);
+    // an idle task's time counters still move: not stale
+    expect(t.update(withIdle({ ...later, tMs: 4000 }, 2100))!.readRps).toBe(0);
+    expect(t.stale).toBe(false);
+  });
+
   it('a snapshot not newer than the last is ignored', () => {
     const t = new SignalTracker(scope);
     t.update(snap(base));

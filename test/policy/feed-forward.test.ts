@@ -82,6 +82,19 @@ describe('feed-forward policy', () => {
     expect(shares(d)[1]).toBeCloseTo(1 - 9000 / 18_000, 12);
   });
 
+  it('holds the share (and pre-warming) over a poll with cached counters instead of dropping to 0', () => {
+    const idle = (spec: SnapSpec) => {
+      const s = snap(spec);
+      s.vertices[1].metrics.accumulateIdleTimeMs = { min: 0, max: 0, avg: 0, sum: 0 };
+      return s;
+    };
+    const snaps = [counters(1000, 0, 0, 0, 0), counters(2000, 10_000, 10_000, 2000, 0), counters(3000, 10_000, 10_000, 2000, 0)].map(idle);
+    const d = runPolicy(feedForwardPolicy, {}, snaps);
+    expect(shares(d)).toEqual([0, expect.closeTo(0.1, 12), expect.closeTo(0.1, 12)]);
+    expect(d[2].points[POINT].prewarm).toBe(d[1].points[POINT].prewarm);
+    expect(d[2].note).toContain('counters not refreshed');
+  });
+
   it('unknown counters offload nothing', () => {
     expect(shares(runPolicy(feedForwardPolicy, {}, [snap({ tMs: 1000 }), snap({ tMs: 2000, pending: 1e6 })]))).toEqual([0, 0]);
   });

@@ -79,6 +79,7 @@ class PointController {
   private trim = 0;
   private lastDemand = NaN;
   private lastBacklog = NaN;
+  private lastPrewarm = 0;
   private rttMs: number;
 
   constructor(
@@ -95,6 +96,10 @@ class PointController {
     const rtt = snapshot.offload.find((o) => o.id === this.id)?.recentRoundTripMs;
     if (typeof rtt === 'number' && Number.isFinite(rtt) && rtt > 0) this.rttMs = rtt;
     const capacity = this.s.knownCapacity > 0 ? this.s.knownCapacity : sig?.capacityEstimateRps ?? NaN;
+    if (this.tracker.stale) {
+      // Cached counters are no news: repeat the decision in force rather than flap to 0 for one poll.
+      return { decision: pointDecision(this.governor.current, this.s.batch, this.lastPrewarm), note: `${this.id}: counters not refreshed, share held` };
+    }
     if (!sig || !Number.isFinite(sig.demandRps) || !Number.isFinite(capacity)) {
       // Unknown: offload nothing this interval, keep every state as it was.
       return { decision: pointDecision(0, this.s.batch, 0), note: `${this.id}: signals unknown` };
@@ -116,6 +121,7 @@ class PointController {
     const target = clamp(feedForward + (feedForward > 0 ? this.trim : 0), 0, this.s.maxShare);
     const share = this.governor.next(target, snapshot.tMs);
     const prewarm = this.prewarm(sig.demandRps, growth, capacity, share);
+    this.lastPrewarm = prewarm;
     const note = `${this.id}: arrival=${fmt(sig.arrivalRps)} slope=${fmt(sig.pendingSlopeRps)} backlog=${fmt(backlog)} ` +
       `capacity=${fmt(capacity)} busy=${fmt(sig.busyFraction)} trim=${fmt(this.trim)} target=${fmt(target)} share=${fmt(share)}`;
     return { decision: pointDecision(share, this.s.batch, prewarm), note };
