@@ -69,6 +69,12 @@ def burn_cpu(microseconds):
         pass
 
 
+def hold(milliseconds):
+    """Wait mode: the batch's service time passes asleep, leaving the environment's CPU free."""
+    if milliseconds > 0:
+        time.sleep(milliseconds / 1000.0)
+
+
 def _fail(what):
     raise ValueError("invalid payload: " + what)
 
@@ -100,6 +106,11 @@ def parse_request(event):
         work = 0
     if not _is_number(work) or work < 0:
         _fail("work_us_per_record must be a number >= 0")
+    wait_ms = event.get("wait_ms", 0)
+    if wait_ms is None:
+        wait_ms = 0
+    if not _is_number(wait_ms) or wait_ms < 0:
+        _fail("wait_ms must be a number >= 0")
     records = event.get("records")
     if not isinstance(records, list):
         _fail("records must be an array")
@@ -109,7 +120,7 @@ def parse_request(event):
             _check_base(r, i)
             if not isinstance(r.get("text"), str):
                 _fail("records[%d].text must be a string" % i)
-        return {"op": op, "work": work, "records": records}
+        return {"op": op, "work": work, "wait_ms": wait_ms, "records": records}
     if op == "window_count":
         w = event.get("window_ms")
         if not _is_int(w) or w <= 0:
@@ -118,7 +129,7 @@ def parse_request(event):
             _check_base(r, i)
             if not isinstance(r.get("key"), str):
                 _fail("records[%d].key must be a string" % i)
-        return {"op": op, "work": work, "records": records, "window_ms": w}
+        return {"op": op, "work": work, "wait_ms": wait_ms, "records": records, "window_ms": w}
     raise ValueError("unknown op: %r" % (op,))
 
 
@@ -139,7 +150,9 @@ def handler(event, context=None):
     started = time.perf_counter()
     cold = _invocations == 0
     _invocations += 1
-    result = run_op(parse_request(event))
+    req = parse_request(event)
+    hold(req["wait_ms"])
+    result = run_op(req)
     result["env"] = ENV_ID
     result["cold"] = cold
     if cold:

@@ -68,3 +68,23 @@ def test_handler_window_count_response():
     out = h.handler(event, None)
     assert out["partials"] == [{"window_start": 0, "key": "a", "count": 2}]
     assert set(out) >= {"partials", "env", "cold", "duration_ms"}
+
+
+def test_wait_mode_sleeps_the_batch_service_time_and_spins_nothing(monkeypatch):
+    slept = []
+    burned = []
+    monkeypatch.setattr(h.time, "sleep", lambda s: slept.append(s))
+    monkeypatch.setattr(h, "burn_cpu", lambda us: burned.append(us))
+    event = {"op": "tokenize", "work_us_per_record": 0, "wait_ms": 12.5,
+             "records": [{"seq": 1, "t": 1, "text": "a b"}]}
+    out = h.handler(event, None)
+    assert slept == [0.0125]
+    assert burned == [0]
+    assert out["records"] == [{"seq": 1, "t": 1, "tokens": ["a", "b"]}]
+
+
+def test_cpu_mode_does_not_sleep(monkeypatch):
+    slept = []
+    monkeypatch.setattr(h.time, "sleep", lambda s: slept.append(s))
+    h.handler({"op": "tokenize", "work_us_per_record": 1, "records": [{"seq": 1, "t": 1, "text": "a"}]}, None)
+    assert slept == []

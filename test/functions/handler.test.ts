@@ -1,7 +1,7 @@
 /** The Node offload handler on the vectors shared with the Python handler and the Java job, and its bundle. */
 import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { handler } from '../../lambda/node/src/handler.js';
 import { tokenize, windowCount } from '../../lambda/node/src/ops.js';
 import { buildLambdaBundle } from '../../src/functions/bundle.js';
@@ -41,6 +41,24 @@ describe('the handler', () => {
     expect(second.cold).toBe(false);
     expect(second).not.toHaveProperty('init_ms');
     expect(typeof first.duration_ms).toBe('number');
+  });
+
+  it('wait mode: holds the batch on a timer for wait_ms, then answers', async () => {
+    vi.useFakeTimers();
+    try {
+      let done = false;
+      const p = handler({ op: 'tokenize', work_us_per_record: 0, wait_ms: 12, records: [{ seq: 1, t: 1, text: 'a b' }] }).then((r) => {
+        done = true;
+        return r;
+      });
+      await vi.advanceTimersByTimeAsync(11);
+      expect(done).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(done).toBe(true);
+      expect((await p).records).toEqual([{ seq: 1, t: 1, tokens: ['a', 'b'] }]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('answers window_count with partials', async () => {

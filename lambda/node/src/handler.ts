@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { parseRequest, runOp } from './ops.js';
+import { holdFor, parseRequest, runOp } from './ops.js';
 
 // Module scope runs once per execution environment: this is the environment's identity and init time.
 // performance.now() counts from the process start, so this is "process start -> handler module ready".
@@ -24,7 +24,9 @@ export async function handler(event: unknown): Promise<Record<string, unknown> &
   const started = performance.now();
   const cold = invocations === 0;
   invocations += 1;
-  const result = runOp(parseRequest(event));
+  const req = parseRequest(event);
+  await holdFor(req.wait_ms);
+  const result = runOp(req);
   const env: EnvFields = { env: ENV_ID, cold, duration_ms: round3(performance.now() - started) };
   if (cold) env.init_ms = INIT_MS;
   return { ...result, ...env };

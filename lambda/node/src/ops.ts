@@ -25,12 +25,15 @@ export interface WindowRecord {
 export interface TokenizeRequest {
   op: 'tokenize';
   work_us_per_record: number;
+  /** Wait mode: hold the batch this long (a timer, no CPU) besides any work_us_per_record; 0 = none. */
+  wait_ms: number;
   records: TokenizeRecord[];
 }
 export interface WindowCountRequest {
   op: 'window_count';
   window_ms: number;
   work_us_per_record: number;
+  wait_ms: number;
   records: WindowRecord[];
 }
 export type OpRequest = TokenizeRequest | WindowCountRequest;
@@ -102,6 +105,8 @@ export function parseRequest(event: unknown): OpRequest {
   if (!isObject(event)) fail('event must be a JSON object');
   const work = event.work_us_per_record ?? 0;
   if (typeof work !== 'number' || !Number.isFinite(work) || work < 0) fail('work_us_per_record must be a number >= 0');
+  const wait = event.wait_ms ?? 0;
+  if (typeof wait !== 'number' || !Number.isFinite(wait) || wait < 0) fail('wait_ms must be a number >= 0');
   if (!Array.isArray(event.records)) fail('records must be an array');
   const records: unknown[] = event.records;
   if (event.op === 'tokenize') {
@@ -110,7 +115,7 @@ export function parseRequest(event: unknown): OpRequest {
       if (typeof r.text !== 'string') fail(`records[${i}].text must be a string`);
       return { seq: r.seq as number, t: r.t as number, text: r.text };
     });
-    return { op: 'tokenize', work_us_per_record: work, records: out };
+    return { op: 'tokenize', work_us_per_record: work, wait_ms: wait, records: out };
   }
   if (event.op === 'window_count') {
     const w = event.window_ms;
@@ -120,9 +125,14 @@ export function parseRequest(event: unknown): OpRequest {
       if (typeof r.key !== 'string') fail(`records[${i}].key must be a string`);
       return { seq: r.seq as number, t: r.t as number, key: r.key };
     });
-    return { op: 'window_count', window_ms: w as number, work_us_per_record: work, records: out };
+    return { op: 'window_count', window_ms: w as number, work_us_per_record: work, wait_ms: wait, records: out };
   }
   throw new Error(`unknown op: ${JSON.stringify(event.op)}`);
+}
+
+/** Wait mode: the batch's service time passes on a timer, the environment's CPU stays free (docs/VALIDATION.md). */
+export function holdFor(ms: number): Promise<void> {
+  return ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve();
 }
 
 /** Run a validated request; returns the op-specific part of the response. */

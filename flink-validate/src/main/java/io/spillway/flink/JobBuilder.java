@@ -66,7 +66,8 @@ public final class JobBuilder {
         .setParallelism(p.router);
 
     DataStream<Result> local = routed
-        .flatMap(new LocalTokenizer(cfg.tokenizer.workUsPerRecord, cfg.outputDir), TypeInformation.of(Result.class))
+        .flatMap(new LocalTokenizer(cfg.tokenizer.workUsPerRecord, cfg.outputDir,
+            cfg.tokenizer.waits() ? cfg.tokenizer.sampler() : null, cfg.seed), TypeInformation.of(Result.class))
         .name(TOKENIZER).uid("tokenizer")
         .setParallelism(p.tokenizer)
         .startNewChain();
@@ -79,7 +80,8 @@ public final class JobBuilder {
           .setParallelism(p.offload)
           // own task: a slow first SDK call or a full Async I/O queue shows up on this vertex, not inside the router
           .startNewChain();
-      OffloadFunction fn = new OffloadFunction(cfg.offload, cfg.offloadWorkUs(), cfg.tokenizer.workUsPerRecord, cfg.outputDir);
+      OffloadFunction fn = new OffloadFunction(cfg.offload, cfg.offloadWorkUs(), cfg.tokenizer.workUsPerRecord, cfg.outputDir,
+          cfg.tokenizer.waits() ? cfg.tokenizer.sampler() : null, cfg.seed);
       long timeout = cfg.offload.effectiveBatchTimeoutMs();
       int capacity = cfg.offload.asyncCapacity;
       SingleOutputStreamOperator<Result> offloaded = "ordered".equals(cfg.offload.mode)

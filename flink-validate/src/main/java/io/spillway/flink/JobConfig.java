@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** The job config ({@code --config job.json}); the contract with the TypeScript harness. See README.md. */
@@ -61,6 +62,20 @@ public class JobConfig implements Serializable {
   public static class TokenizerCfg implements Serializable {
     private static final long serialVersionUID = 1L;
     @JsonProperty("work_us_per_record") public long workUsPerRecord = 0;
+    /**
+     * "cpu" (busy-spin work_us_per_record per record) or "wait" (park the task thread for a service time drawn from
+     * service_ms with a seeded stream; the function handler holds its batch with a timer). See README.md, "Work modes".
+     */
+    @JsonProperty("mode") public String mode = "cpu";
+    /** The scenario's service-time distribution, ms (wait mode); null = deterministic work_us_per_record. */
+    @JsonProperty("service_ms") public Map<String, Object> serviceMs;
+
+    public boolean waits() { return "wait".equals(mode); }
+
+    /** The wait-mode sampler (service_ms, else deterministic work_us_per_record), unseeded. */
+    public WorkSampler sampler() {
+      return new WorkSampler(serviceMs != null ? serviceMs : Map.of("type", "deterministic", "value", workUsPerRecord / 1000.0));
+    }
   }
 
   @JsonIgnoreProperties(ignoreUnknown = false)
@@ -108,6 +123,8 @@ public class JobConfig implements Serializable {
     @JsonProperty("max_connections") public int maxConnections = 256;
     /** One DryRun invoke when the offload task opens (warms the SDK client; no function run, no cold start). */
     @JsonProperty("warmup") public boolean warmup = true;
+    /** Wait mode: the function holds each batch for the sum of its records' service draws x work_factor. */
+    @JsonProperty("work_factor") public double workFactor = 1.0;
 
     public long effectiveBatchTimeoutMs() {
       if (batchTimeoutMs != null) return batchTimeoutMs;
@@ -148,6 +165,11 @@ public class JobConfig implements Serializable {
     if (offload.enabled && (offload.functionName == null || offload.functionName.isBlank()))
       throw new IllegalArgumentException("offload.function_name is required");
     if (tokenizer.workUsPerRecord < 0) throw new IllegalArgumentException("tokenizer.work_us_per_record must be >= 0");
+    if (!"cpu".equals(tokenizer.mode) && !"wait".equals(tokenizer.mode))
+      throw new IllegalArgumentException("tokenizer.mode must be cpu or wait");
+    if (tokenizer.waits()) tokenizer.sampler();
+    if (!(offload.workFactor > 0) || !Double.isFinite(offload.workFactor))
+      throw new IllegalArgumentException("offload.work_factor must be > 0");
     if (control.pollMs < 10) throw new IllegalArgumentException("control.poll_ms must be >= 10");
     if (initialDecision == null) initialDecision = new Decision(0, 0.0, 100, 50, 8);
     initialDecision = initialDecision.sanitized();

@@ -20,17 +20,36 @@ public class LocalTokenizer extends RichFlatMapFunction<Line, Result> {
   public static final String SAMPLES_FILE = "service_times";
   private final long workUs;
   private final String outputDir;
+  /** Wait mode: the service-time law and the stream's seed; null = cpu mode (busy-spin workUs). */
+  private final WorkSampler waitLaw;
+  private final long seed;
   private transient Samples samples;
+  private transient WorkSampler draws;
+  private transient ServiceWait wait;
 
   public LocalTokenizer(long workUs) { this(workUs, null); }
 
-  public LocalTokenizer(long workUs, String outputDir) {
+  public LocalTokenizer(long workUs, String outputDir) { this(workUs, outputDir, null, 0); }
+
+  /** With {@code waitLaw}, each record parks the task thread for a draw from it (wait mode) instead of spinning. */
+  public LocalTokenizer(long workUs, String outputDir, WorkSampler waitLaw, long seed) {
     this.workUs = workUs;
     this.outputDir = outputDir;
+    this.waitLaw = waitLaw;
+    this.seed = seed;
+  }
+
+  /** The seed of one subtask's service-time stream (distinct per subtask and per role). */
+  public static long streamSeed(long seed, String role, int subtask) {
+    return seed * 1_000_003L + role.hashCode() * 31L + subtask;
   }
 
   @Override
   public void open(OpenContext ctx) {
+    if (waitLaw != null) {
+      draws = new WorkSampler(waitLaw.spec()).seeded(streamSeed(seed, "tokenizer", getRuntimeContext().getTaskInfo().getIndexOfThisSubtask()));
+      wait = new ServiceWait();
+    }
     if (outputDir != null) {
       int p = Math.max(1, getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks());
       samples = new Samples("service_us,vertex", Math.max(1000, MAX_SAMPLES / p));
@@ -40,7 +59,8 @@ public class LocalTokenizer extends RichFlatMapFunction<Line, Result> {
   @Override
   public void flatMap(Line line, Collector<Result> out) {
     long t0 = System.nanoTime();
-    Tokenizer.burn(workUs);
+    if (wait != null) wait.hold(draws.nextMs());
+    else Tokenizer.burn(workUs);
     int tokens = Tokenizer.countTokens(line.text);
     long ns = System.nanoTime() - t0;
     if (samples != null) {

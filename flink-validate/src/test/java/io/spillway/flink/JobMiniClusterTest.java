@@ -37,6 +37,19 @@ class JobMiniClusterTest {
   }
 
   @Test
+  void waitModeRunIsExact(@TempDir Path dir) throws Exception {
+    String cfg = baseConfig(dir.resolve("out"), ",\"offload\":{\"enabled\":false}")
+        .replace("\"tokenizer\":{\"work_us_per_record\":20}",
+            "\"tokenizer\":{\"work_us_per_record\":20,\"mode\":\"wait\",\"service_ms\":{\"type\":\"exponential\",\"mean\":0.05}}");
+    JsonNode s = run(dir, cfg, 0);
+    assertTrue(s.get("ok").asBoolean());
+    assertEquals(5000, s.get("records_emitted").asLong());
+    assertEquals(0, s.get("lost").asLong());
+    assertEquals(0, s.get("duplicated").asLong());
+    assertEquals(0, s.get("token_mismatches").asLong());
+  }
+
+  @Test
   void localOnlyRunIsExact(@TempDir Path dir) throws Exception {
     JsonNode s = run(dir, baseConfig(dir.resolve("out"), ",\"offload\":{\"enabled\":false}"), 0);
     assertTrue(s.get("ok").asBoolean());

@@ -127,8 +127,13 @@ public final class LambdaInvoker implements AutoCloseable {
 
   /** Invokes with a caller-owned outcome (so a caller timing out can read the attempts made so far). */
   public CompletableFuture<Outcome> invoke(Line[] lines, Outcome o) {
+    return invoke(lines, o, -1);
+  }
+
+  /** {@code waitMs} >= 0: wait mode, the function holds the batch that long (timer) and spins nothing. */
+  public CompletableFuture<Outcome> invoke(Line[] lines, Outcome o, double waitMs) {
     CompletableFuture<Outcome> done = new CompletableFuture<>();
-    byte[] payload = Payloads.encodeRequest(workUsPerRecord, lines);
+    byte[] payload = waitMs >= 0 ? Payloads.encodeRequest(0, waitMs, lines) : Payloads.encodeRequest(workUsPerRecord, lines);
     attempt(lines, payload, o, done);
     return done;
   }

@@ -3,6 +3,9 @@ package io.spillway.flink.offload;
 import io.spillway.flink.Batch;
 import io.spillway.flink.JobConfig;
 import io.spillway.flink.Line;
+import io.spillway.flink.LocalTokenizer;
+import io.spillway.flink.ServiceWait;
+import io.spillway.flink.WorkSampler;
 import io.spillway.flink.Result;
 import io.spillway.flink.Tokenizer;
 import java.util.ArrayDeque;
@@ -35,7 +38,14 @@ public class OffloadFunction extends RichAsyncFunction<Batch, Result> {
   private final long workUs;
   private final long localWorkUs;
   private final String outputDir;
+  /** Wait mode: the tokenizer's service-time law (null = cpu mode) and the job's seed. */
+  private final WorkSampler waitLaw;
+  private final long seed;
   private transient io.spillway.flink.Samples batchSamples;
+  /** Wait mode: the function's hold per batch (drawn here, in the task thread, in arrival order) and the fallback's. */
+  private transient WorkSampler remoteDraws;
+  private transient WorkSampler fallbackDraws;
+  private transient ServiceWait fallbackWait;
 
   /** Header of {@code offload_batches.csv}: one successful batch per row (the function's own timings). */
   public static final String BATCHES_HEADER = "t_epoch_ms,batch_records,payload_bytes,client_ms,duration_ms,init_ms,cold";
@@ -62,10 +72,21 @@ public class OffloadFunction extends RichAsyncFunction<Batch, Result> {
    * task closes as {@code offload_batches-<subtask>.csv}, joined by Main into {@code offload_batches.csv}.
    */
   public OffloadFunction(JobConfig.OffloadCfg cfg, long workUs, long localWorkUs, String outputDir) {
+    this(cfg, workUs, localWorkUs, outputDir, null, 0);
+  }
+
+  /**
+   * With {@code waitLaw} (wait mode) each batch asks the function to hold for the sum of its records' draws x
+   * work_factor ({@code wait_ms}, a timer in the handler) instead of spinning, and a fallback parks the task thread
+   * for fresh draws.
+   */
+  public OffloadFunction(JobConfig.OffloadCfg cfg, long workUs, long localWorkUs, String outputDir, WorkSampler waitLaw, long seed) {
     this.cfg = cfg;
     this.workUs = workUs;
     this.localWorkUs = localWorkUs;
     this.outputDir = outputDir;
+    this.waitLaw = waitLaw;
+    this.seed = seed;
   }
 
   private static final class Pending {
@@ -74,6 +95,8 @@ public class OffloadFunction extends RichAsyncFunction<Batch, Result> {
     final AtomicBoolean finished = new AtomicBoolean();
     final LambdaInvoker.Outcome outcome = new LambdaInvoker.Outcome();
     volatile boolean started;
+    /** Wait mode: how long the function holds this batch, ms; -1 = cpu mode. */
+    double waitMs = -1;
 
     Pending(Batch batch, ResultFuture<Result> future) {
       this.batch = batch;
@@ -89,6 +112,12 @@ public class OffloadFunction extends RichAsyncFunction<Batch, Result> {
     inFlightRecords = new AtomicLong();
     lastRttMs = new AtomicLong();
     limit = Math.max(1, cfg.asyncCapacity);
+    if (waitLaw != null) {
+      int i = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+      remoteDraws = new WorkSampler(waitLaw.spec()).seeded(LocalTokenizer.streamSeed(seed, "function", i));
+      fallbackDraws = new WorkSampler(waitLaw.spec()).seeded(LocalTokenizer.streamSeed(seed, "fallback", i));
+      fallbackWait = new ServiceWait();
+    }
     if (outputDir != null) {
       int par = Math.max(1, getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks());
       batchSamples = new io.spillway.flink.Samples(BATCHES_HEADER, Math.max(1000, 20_000 / par));
@@ -137,6 +166,11 @@ public class OffloadFunction extends RichAsyncFunction<Batch, Result> {
     records.inc(batch.lines.length);
     inFlightRecords.addAndGet(batch.lines.length);
     Pending p = new Pending(batch, future);
+    if (remoteDraws != null) {
+      double ms = 0;
+      for (int i = 0; i < batch.lines.length; i++) ms += remoteDraws.nextMs();
+      p.waitMs = ms * cfg.workFactor;
+    }
     pendingByFuture.put(future, p);
     boolean startNow;
     synchronized (gate) {
@@ -152,7 +186,7 @@ public class OffloadFunction extends RichAsyncFunction<Batch, Result> {
     p.started = true;
     CompletableFuture<LambdaInvoker.Outcome> f;
     try {
-      f = invoker.invoke(p.batch.lines, p.outcome);
+      f = invoker.invoke(p.batch.lines, p.outcome, p.waitMs);
     } catch (RuntimeException e) {
       p.outcome.errors++;
       p.outcome.lastFailure = e.toString();
@@ -208,7 +242,8 @@ public class OffloadFunction extends RichAsyncFunction<Batch, Result> {
   private List<Result> fallback(Line[] lines, LambdaInvoker.Outcome o) {
     List<Result> out = new ArrayList<>(lines.length);
     for (Line l : lines) {
-      Tokenizer.burn(localWorkUs);
+      if (fallbackWait != null) fallbackWait.hold(fallbackDraws.nextMs());
+      else Tokenizer.burn(localWorkUs);
       out.add(Result.of(l, Tokenizer.countTokens(l.text), Result.FALLBACK));
     }
     attachStats(out, o, true);

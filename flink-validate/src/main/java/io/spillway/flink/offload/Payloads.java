@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * The offload payload contract. Request:
- * {@code {"op":"tokenize","work_us_per_record":n,"records":[{"seq":..,"t":..,"text":".."}]}}; response:
+ * {@code {"op":"tokenize","work_us_per_record":n,["wait_ms":ms,]"records":[{"seq":..,"t":..,"text":".."}]}}; response:
  * {@code {"records":[{"seq":..,"t":..,"tokens":[..]}],"env":"..","cold":bool,"init_ms":..,"duration_ms":..}}.
  */
 public final class Payloads {
@@ -22,11 +22,17 @@ public final class Payloads {
   private Payloads() {}
 
   public static byte[] encodeRequest(long workUsPerRecord, Line[] lines) {
+    return encodeRequest(workUsPerRecord, -1, lines);
+  }
+
+  /** With {@code waitMs} >= 0 (wait mode) the request carries {@code "wait_ms"}: the handler holds that long, by timer. */
+  public static byte[] encodeRequest(long workUsPerRecord, double waitMs, Line[] lines) {
     ByteArrayOutputStream bos = new ByteArrayOutputStream(64 + lines.length * 96);
     try (JsonGenerator g = FACTORY.createGenerator(bos)) {
       g.writeStartObject();
       g.writeStringField("op", "tokenize");
       g.writeNumberField("work_us_per_record", workUsPerRecord);
+      if (waitMs >= 0) g.writeNumberField("wait_ms", Math.round(waitMs * 1000) / 1000.0);
       g.writeArrayFieldStart("records");
       for (Line l : lines) {
         g.writeStartObject();
