@@ -38,6 +38,16 @@ export interface RunOptions {
   trace?: Trace;
 }
 
+/**
+ * The one rule for a scenario's params against a chosen policy (simulate, sweep and validate all use it): the
+ * scenario's own parameters belong to the scenario's policy and apply only when that policy runs; any other policy
+ * starts from its defaults. Explicit overrides (--param, a sweep's grid) come last.
+ */
+export function scenarioPolicyParams(scenario: Scenario, factory: PolicyFactory, overrides: Record<string, ParamValue> = {}): Record<string, ParamValue> {
+  const own = scenario.policy?.name === factory.name ? (scenario.policy.params ?? {}) : {};
+  return resolveParams(factory, { ...own, ...overrides });
+}
+
 export interface TimeSeries {
   columns: string[];
   rows: number[][];
@@ -82,9 +92,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
 
   const policyRef = options.policy ?? scenario.policy?.name ?? 'backpressure';
   const factory = typeof policyRef === 'string' ? getPolicyFactory(policyRef) : policyRef;
-  // The scenario's own parameters belong to the scenario's policy; another policy starts from its defaults.
-  const scenarioParams = scenario.policy?.name === factory.name ? (scenario.policy.params ?? {}) : {};
-  const params = resolveParams(factory, { ...scenarioParams, ...(options.params ?? {}) });
+  const params = scenarioPolicyParams(scenario, factory, options.params);
   const offload: OffloadRuntime | null = attachOffload(job, scenario, factory, params, streams);
   // Without offload points a policy can still rescale (an autoscaler); backpressure needs no controller.
   const controller: Controller | null = offload?.controller ?? (factory.name === 'backpressure' ? null : attachController(job, scenario, factory, params, []));

@@ -39,7 +39,8 @@ export interface FlinkJobConfig {
   start_delay_ms?: number;
   max_drain_s?: number;
   parallelism?: { source?: number; router?: number; tokenizer?: number; offload?: number; sink?: 1 };
-  tokenizer?: { work_us_per_record?: number };
+  /** mode "cpu" spins work_us_per_record; "wait" parks the task thread for draws from service_ms (ms, seeded). */
+  tokenizer?: { work_us_per_record?: number; mode?: WorkMode; service_ms?: Record<string, unknown> | null };
   text?: { words_min?: number; words_max?: number; vocabulary?: string[] | null; corpus?: string[] | null };
   buffer_timeout_ms?: number;
   rest_port?: number;
@@ -67,8 +68,13 @@ export interface FlinkJobConfig {
     work_us_per_record?: number | null;
     max_connections?: number;
     warmup?: boolean;
+    /** Wait mode: the function holds a batch for the sum of its records' draws x work_factor. */
+    work_factor?: number;
   };
 }
+
+/** How the real job's operators and the function spend a record's service time (docs/VALIDATION.md, "Work modes"). */
+export type WorkMode = 'cpu' | 'wait';
 
 /** summary.json written by the job's sink. */
 export interface FlinkRunSummary {

@@ -22,6 +22,10 @@ export interface ReportOptions {
   png?: boolean;
   /** For a comparison directory: also write each run's own report (default true). */
   perRun?: boolean;
+  /** For a comparison directory: one sentence shown first (the demo's or a validation's verdict). */
+  verdict?: string;
+  /** For a comparison directory: HTML sections shown after the verdict (a validation's error table). */
+  sections?: readonly string[];
 }
 
 export type ReportKind = 'run' | 'compare' | 'sweep';
@@ -76,7 +80,14 @@ export async function writeCompareReport(dir: string, opts: ReportOptions = {}):
   const html = renderPage({
     title: `Spillway comparison: ${cmp.scenario}`,
     subtitle: [`${cmp.runs.length} runs of the same scenario: ${cmp.runs.map((r) => r.label).join(', ')}`],
-    sections: [zeroLossBanner(cmp.runs), summaryTable(cmp.runs), orderViolationsNote(cmp.runs), runList],
+    sections: [
+      ...(opts.verdict ? [`<p id="verdict"><strong>${escapeHtml(opts.verdict)}</strong></p>`] : []),
+      ...(opts.sections ?? []),
+      zeroLossBanner(cmp.runs),
+      summaryTable(cmp.runs),
+      orderViolationsNote(cmp.runs),
+      runList,
+    ],
     charts,
     staticLinks: { svg: true, png },
   });

@@ -31,7 +31,7 @@ describe('scenario → job config', () => {
     expect(c.trace.every(([ts]) => ts < 300)).toBe(true);
     expect(c.trace.some(([, r]) => r === 12000)).toBe(true);
     expect(c.parallelism).toEqual({ source: 2, router: 2, tokenizer: 2, offload: 2, sink: 1 });
-    expect(c.tokenizer).toEqual({ work_us_per_record: 300 }); // lognormal mean 0.3 ms
+    expect(c.tokenizer).toEqual({ work_us_per_record: 300, mode: 'cpu' }); // lognormal mean 0.3 ms
     expect(c.text).toEqual({ words_min: 4, words_max: 12 }); // poisson mean 8
     expect(c.buffer_timeout_ms).toBe(100);
     expect(c.rest_port).toBe(0);
@@ -49,6 +49,7 @@ describe('scenario → job config', () => {
       max_attempts: 3,
       work_us_per_record: 300,
       async_capacity: 64,
+      work_factor: 1,
     });
     expect(t.shape.tokenizer.id).toBe('tokenizer');
     expect(t.notes.join('\n')).toMatch(/busy-spins 300 us/);
@@ -73,8 +74,15 @@ describe('scenario → job config', () => {
     });
     const c = scenarioToJobConfig(s, { ...base, durationS: 5 }).config;
     expect(c.trace).toEqual([[0, 1000]]);
-    expect(c.offload).toMatchObject({ work_us_per_record: 600, mode: 'ordered', max_attempts: 5 });
-    expect(c.tokenizer).toEqual({ work_us_per_record: 300 });
+    expect(c.offload).toMatchObject({ work_us_per_record: 600, mode: 'ordered', max_attempts: 5, work_factor: 2 });
+    expect(c.tokenizer).toEqual({ work_us_per_record: 300, mode: 'cpu' });
+  });
+
+  it('wait mode: the job gets the scenario\'s service-time distribution itself, to draw from', () => {
+    const s = loadScenario(DEFAULT);
+    const t = scenarioToJobConfig(s, { ...base, durationS: 5, workMode: 'wait' });
+    expect(t.config.tokenizer).toEqual({ work_us_per_record: 300, mode: 'wait', service_ms: s.vertices.find((v) => v.id === 'tokenizer')!.service_ms });
+    expect(t.notes.join('\n')).toMatch(/work mode wait/);
   });
 
   it('without an offload point the job runs without its offload path', () => {

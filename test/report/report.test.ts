@@ -85,6 +85,17 @@ describe('writeCompareReport', () => {
   });
 });
 
+describe('writeCompareReport: a verdict and extra sections (validate, demo)', () => {
+  it('shows the verdict sentence first, escaped, then the sections', async () => {
+    const dir = copyFixture('compare');
+    await writeCompareReport(dir, { png: false, perRun: false, verdict: 'PASS: x < y & z.', sections: ['<h2 id="extra">Errors</h2>'] });
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(html).toContain('<p id="verdict"><strong>PASS: x &lt; y &amp; z.</strong></p>');
+    expect(html.indexOf('id="verdict"')).toBeLessThan(html.indexOf('id="extra"'));
+    expect(html.indexOf('id="extra"')).toBeLessThan(html.indexOf('id="zero-loss"'));
+  });
+});
+
 describe('writeSweepReport', () => {
   it('draws the Pareto chart and the best rows\' CDFs, and ranks the rows', async () => {
     const dir = copyFixture('sweep');

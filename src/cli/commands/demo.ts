@@ -39,16 +39,18 @@ export const demoCommand: CommandModule<object, DemoArgs> = {
     const burst = getPolicyFactory(args.policy ?? (own && !NOT_BURST.has(own) ? own : 'target-lag')).name;
     const outDir = resolve(args.out ?? join('out', scenario.name));
     const runs = runStrategies(scenario, burst, (label) => process.stderr.write(`simulating ${scenario.name} under ${label} ...\n`));
+    // the verdict sentence, printed and shown first in report.html
+    const verdict = `best burst or hybrid: ${goal(runs).text}`;
     await withStagedDir(outDir, async (dir) => {
       for (const r of runs) {
         await withStagedDir(join(dir, r.label), (runDir) => writeRunFiles(runDir, r.result, { scenario_file: scenario.file }));
       }
       writeFileAtomic(join(dir, 'compare.json'), JSON.stringify({ scenario: scenario.name, runs: runs.map((r) => ({ label: r.label, dir: r.label })) }, null, 2) + '\n');
-      if (args.report) await writeCompareReport(dir);
+      if (args.report) await writeCompareReport(dir, { verdict });
     });
     process.stdout.write(`\n${scenario.name}: ${scenario.description ?? ''}\n\n`);
     process.stdout.write(formatTable(strategyRows(runs)));
-    process.stdout.write(`\nbest burst or hybrid: ${goal(runs).text}\nReport: ${join(outDir, 'report.html')}\n`);
+    process.stdout.write(`\n${verdict}\nReport: ${join(outDir, 'report.html')}\n`);
     const failed = runs.filter((r) => r.failed);
     if (failed.length > 0) {
       for (const f of failed) process.stderr.write(`spillway: RUN FAILED (${f.label}): ${f.failed}\n`);

@@ -5,7 +5,13 @@
 import type { Argv, CommandModule } from 'yargs';
 import { parseParamArgs } from '../../policy/registry.js';
 import { UserError } from '../../util/errors.js';
-import { parseFaultArgs, runValidation } from '../../live/validate/run.js';
+import { checkRepeat, runRepeated } from '../../live/validate/repeat.js';
+import { parseFaultArgs, runValidation, type ValidateOptions } from '../../live/validate/run.js';
+import { COMPARISON_METRICS } from '../../live/validate/compare.js';
+import { loadTolerances } from '../../live/validate/tolerances.js';
+
+/** validate's own exit code when the simulated copy falls outside the tolerances (1: loss or a failed run, 2: bad input). */
+export const EXIT_OUTSIDE_TOLERANCE = 3;
 
 interface ValidateArgs {
   scenario: string;
@@ -22,6 +28,12 @@ interface ValidateArgs {
   'function-name'?: string;
   region?: string;
   json: boolean;
+  'work-mode'?: 'cpu' | 'wait';
+  repeat: number;
+  'report-only': boolean;
+  tolerances?: string;
+  seed?: number;
+  drain?: number;
 }
 
 export const validateCommand: CommandModule<object, ValidateArgs> = {
@@ -47,6 +59,15 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
       .option('calibrate', { type: 'boolean', default: false, describe: 'fit the model to the real run, re-simulate, report errors before and after' })
       .option('function-name', { type: 'string', describe: 'Lambda function name (default spillway-offload)' })
       .option('region', { type: 'string', describe: 'AWS region (default: the SDK\'s default chain)' })
+      .option('work-mode', {
+        choices: ['cpu', 'wait'] as const,
+        describe: 'cpu: the job and the function spin each record\'s mean service time; wait: they hold a seeded draw from the scenario\'s distribution without CPU (default: wait for a local MiniCluster + local endpoint, else cpu)',
+      })
+      .option('repeat', { type: 'number', default: 1, describe: 'run the real side N times and the simulator over N seeds (seed, seed+1, ...); report the spreads, judge the means' })
+      .option('report-only', { type: 'boolean', default: false, describe: 'report PASS/FAIL per metric but exit 0 when the simulator is outside the tolerances' })
+      .option('tolerances', { type: 'string', describe: 'JSON file of tolerances [{key, kind, tolerance, floor}] replacing the defaults (docs/VALIDATION.md)' })
+      .option('seed', { type: 'number', describe: 'replace the scenario\'s seed on both sides' })
+      .option('drain', { type: 'number', describe: 'seconds the job may drain after the trace before it is stopped (default min(drain_s, 600))' })
       .option('json', { type: 'boolean', default: false, describe: 'print comparison rows as JSON instead of the table' })
       .example('$0 validate examples/default.json --policy target-lag --duration 60', 'MiniCluster + local Lambda endpoint vs the simulator')
       .example('$0 validate s.json --fault error_rate=0.2,throttle_rate=0.3', 'the same under injected faults (still zero loss)') as unknown as Argv<ValidateArgs>,
@@ -54,10 +75,9 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
     if (args.duration !== undefined && !(Number.isFinite(args.duration) && args.duration > 0)) {
       throw new UserError(`--duration: expected a positive number of seconds, got ${String(args.duration)}`);
     }
-    let r: Awaited<ReturnType<typeof runValidation>>;
-    try {
-      r = await runValidation({
-        scenario: args.scenario,
+    const repeat = checkRepeat(args.repeat);
+    const opts: ValidateOptions = {
+      scenario: args.scenario,
         policy: args.policy,
         params: parseParamArgs(args.param),
         target: args.target,
@@ -70,7 +90,15 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
         calibrate: args.calibrate,
         functionName: args['function-name'],
         region: args.region,
-      });
+        workMode: args['work-mode'],
+        seed: args.seed,
+        drainS: args.drain,
+        tolerances: args.tolerances !== undefined ? loadTolerances(args.tolerances, COMPARISON_METRICS.map((m) => m.key)) : undefined,
+    };
+    if (repeat > 1) return runRepeatedCommand(opts, repeat, args);
+    let r: Awaited<ReturnType<typeof runValidation>>;
+    try {
+      r = await runValidation(opts);
     } catch (err) {
       if (err instanceof UserError) throw err;
       // the job failed, hung or wrote nothing: one clear line, exit 1 (the job's log is named in the message)
@@ -90,12 +118,39 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
       if (r.calibration && r.calibration.status !== 'done') process.stdout.write(`calibration ${r.calibration.status}: ${r.calibration.message}\n`);
       process.stdout.write(`wrote ${r.dir} (comparison.json, report.html, real/, simulated/${r.calibrated ? ', calibrated/' : ''})\n`);
     }
-    if (!r.zeroLoss) {
-      process.stderr.write(`spillway: VALIDATION FAILED: the real run lost ${r.real.records.lost} and duplicated ${r.real.records.duplicated} records (report kept in ${r.dir})\n`);
-      process.exitCode = 1;
-    } else if (!r.simulatedOk) {
-      process.stderr.write(`spillway: VALIDATION FAILED: the simulated run broke the zero-loss invariant (report kept in ${r.dir})\n`);
-      process.exitCode = 1;
-    }
+    setExitCode(r, args['report-only']);
   },
 };
+
+/** 1 for loss or a broken simulated invariant; EXIT_OUTSIDE_TOLERANCE when a metric FAILs (unless --report-only). */
+function setExitCode(r: { zeroLoss: boolean; simulatedOk: boolean; verdict: string; verdictSentence: string; dir: string }, reportOnly: boolean): void {
+  if (!r.zeroLoss) {
+    process.stderr.write(`spillway: VALIDATION FAILED: the real run lost or duplicated records (report kept in ${r.dir})\n`);
+    process.exitCode = 1;
+  } else if (!r.simulatedOk) {
+    process.stderr.write(`spillway: VALIDATION FAILED: the simulated run broke the zero-loss invariant (report kept in ${r.dir})\n`);
+    process.exitCode = 1;
+  } else if (r.verdict === 'FAIL' && !reportOnly) {
+    process.stderr.write(`spillway: OUTSIDE TOLERANCE: ${r.verdictSentence} (report kept in ${r.dir}; --report-only to exit 0)\n`);
+    process.exitCode = EXIT_OUTSIDE_TOLERANCE;
+  }
+}
+
+async function runRepeatedCommand(opts: ValidateOptions, n: number, args: ValidateArgs): Promise<void> {
+  let r: Awaited<ReturnType<typeof runRepeated>>;
+  try {
+    r = await runRepeated(opts, n);
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    process.stderr.write(`spillway: VALIDATION FAILED: ${(err as Error).message}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  if (args.json) {
+    process.stdout.write(JSON.stringify({ dir: r.dir, zero_loss: r.zeroLoss, spreads: r.spreads, judgements: r.judgements, verdict: r.verdict }, null, 2) + '\n');
+  } else {
+    process.stdout.write(`\n${n} repetitions · real spread beside simulated spread (min / mean / max); errors of the means\n\n${r.table}`);
+    process.stdout.write(`wrote ${r.dir} (comparison.json, report.html, repeat-1/ .. repeat-${n}/)\n`);
+  }
+  setExitCode(r, args['report-only']);
+}

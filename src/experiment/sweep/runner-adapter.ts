@@ -46,10 +46,9 @@ export function makeRunFn(runner: RunnerModule): RunFn {
   return async (scenarioPath: string, options: SweepRunOptions): Promise<RunOutput> => {
     let scenario = scenarios.get(scenarioPath);
     if (scenario === undefined) {
-      // The sweep names the policy and its params; the base scenario's own policy section must not leak into
-      // them (the runner would merge its params into any policy's), so it is dropped.
-      const loaded = runner.loadScenario(scenarioPath);
-      scenario = typeof loaded === 'object' && loaded !== null ? { ...loaded, policy: undefined } : loaded;
+      // The runner applies the base scenario's params to the scenario's own policy only (scenarioPolicyParams), the
+      // rule simulate and validate follow too; the sweep's grid params override them.
+      scenario = runner.loadScenario(scenarioPath);
       scenarios.set(scenarioPath, scenario);
     }
     const runOptions: RunOptions = { ...options };

@@ -15,7 +15,7 @@ import type { OffloadSpec, Scenario, VertexSpec } from '../../scenario/scenario.
 import { UserError } from '../../util/errors.js';
 import { loadTrace } from '../../workload/parse.js';
 import type { RateTrace } from '../../workload/types.js';
-import type { FlinkDecision, FlinkJobConfig } from '../flink-job.js';
+import type { FlinkDecision, FlinkJobConfig, WorkMode } from '../flink-job.js';
 
 /** The three scenario vertices the real job has, and the scenario's offload point on the tokenizer (if any). */
 export interface TokenizerShape {
@@ -47,6 +47,8 @@ export interface JobConfigOptions {
   /** Safety stop after the trace, s (default min(scenario drain_s, 600)). */
   maxDrainS?: number;
   runId?: string;
+  /** cpu: busy-spin the mean service time; wait: park for draws from the scenario's distribution (default cpu). */
+  workMode?: WorkMode;
 }
 
 export interface JobConfigTranslation {
@@ -144,8 +146,11 @@ export function scenarioToJobConfig(scenario: Scenario, opts: JobConfigOptions):
 
   const serviceMeanMs = specMean(shape.tokenizer.service_ms);
   const workUs = Math.max(0, Math.round(serviceMeanMs * 1000));
+  const mode = opts.workMode ?? 'cpu';
   notes.push(
-    `tokenizer service time: the job busy-spins ${workUs} us per record (the scenario's mean, ${round6(serviceMeanMs)} ms) on top of Flink's own per-record cost; the shape of the distribution is not reproduced`,
+    mode === 'wait'
+      ? `work mode wait: the job parks the tokenizer's task thread for each record's service time drawn from the scenario's ${shape.tokenizer.service_ms.type} distribution (seeded), and the function holds each batch on a timer for the sum of its records' draws x work_factor; no CPU is spent on the work, Flink's own per-record cost remains`
+      : `work mode cpu: the job busy-spins ${workUs} us per record (the scenario's mean, ${round6(serviceMeanMs)} ms) on top of Flink's own per-record cost; the shape of the distribution is not reproduced`,
   );
   let selectivityMean = 1;
   if (shape.tokenizer.kind === 'flatMap' && shape.tokenizer.selectivity) {
@@ -162,7 +167,7 @@ export function scenarioToJobConfig(scenario: Scenario, opts: JobConfigOptions):
     trace: points,
     max_drain_s: opts.maxDrainS ?? Math.min(scenario.drain_s, 600),
     parallelism: { source: shape.source.parallelism, router: shape.source.parallelism, tokenizer: tokP, offload: tokP, sink: 1 },
-    tokenizer: { work_us_per_record: workUs },
+    tokenizer: { work_us_per_record: workUs, mode, ...(mode === 'wait' ? { service_ms: { ...shape.tokenizer.service_ms } as Record<string, unknown> } : {}) },
     text: { words_min: words.words_min, words_max: words.words_max },
     buffer_timeout_ms: scenario.network.buffer_timeout_ms,
     rest_port: opts.restPort ?? 0,
@@ -183,6 +188,7 @@ export function scenarioToJobConfig(scenario: Scenario, opts: JobConfigOptions):
           work_us_per_record: Math.max(0, Math.round(serviceMeanMs * (off.work_factor ?? 1) * 1000)),
           ...(off.timeout_ms !== undefined ? { attempt_timeout_ms: off.timeout_ms } : {}),
           async_capacity: off.async_capacity ?? JOB_ASYNC_CAPACITY,
+          work_factor: off.work_factor ?? 1,
         }
       : { enabled: false },
   };

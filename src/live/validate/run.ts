@@ -12,16 +12,16 @@ import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rm
 import { availableParallelism } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { specMean, type ShiftedSpec } from '../../engine/distributions.js';
-import { InvariantError, loadScenario, runScenario, type RunResult } from '../../experiment/runner.js';
+import { InvariantError, loadScenario, runScenario, scenarioPolicyParams, type RunResult } from '../../experiment/runner.js';
 import type { Scenario } from '../../scenario/scenario.js';
 import { writeRunFiles } from '../../experiment/run-output.js';
 import type { RunSummary } from '../../metrics/summary.js';
 import type { ParamValue, PolicyFactory } from '../../policy/contract.js';
-import { createPolicy, loadPolicyFactory, resolveParams } from '../../policy/registry.js';
+import { createPolicy, loadPolicyFactory } from '../../policy/registry.js';
 import { writeCompareReport } from '../../report/index.js';
 import { loadPlatformModel } from '../../serverless/model-file.js';
 import { UserError } from '../../util/errors.js';
-import { readRunSummary, startLocalJob, submitRemoteJob, waitForJobEnd, type FlinkRunSummary, type LocalJobHandle } from '../flink-job.js';
+import { readRunSummary, startLocalJob, submitRemoteJob, waitForJobEnd, type FlinkRunSummary, type LocalJobHandle, type WorkMode } from '../flink-job.js';
 import { FlinkRestClient, TERMINAL_JOB_STATES } from '../flink-rest.js';
 import { startInvokeServer, type InvokeServer } from '../../endpoint/index.js';
 import { repoRoot } from '../../functions/paths.js';
@@ -29,6 +29,8 @@ import { compareSummaries, formatComparisonTable, lastResultS, meanAbsError, typ
 import { LiveController, wantedMetrics, type CostModel, type EndpointReading, type MappedVertex } from './controller.js';
 import { convertRealRun, flinkMetricsCsv, offloadBatchesToProbe, serviceTimesForScenario, writeRealRunFiles } from './convert.js';
 import { startDecisionServer } from './decision-server.js';
+import { DEFAULT_TOLERANCES, formatVerdictTable, headline, judge, overall, verdictSentence, type Judgement, type Tolerance, type Verdict } from './tolerances.js';
+import { verdictSection } from './report-sections.js';
 import { mirrorJobShape, scenarioToJobConfig } from './job-config.js';
 import { RestMetricsSource } from './rest-source.js';
 
@@ -63,8 +65,16 @@ export interface ValidateOptions {
    * assumes. Default: when both run here, on Linux with taskset and at least 2 CPUs, unless SPILLWAY_VALIDATE_PIN=0.
    */
   pinCpus?: boolean;
-  /** Platform model the simulator uses for `--target local` (default models/local-endpoint.json). */
+  /** Platform model the simulator uses for `--target local` (default models/local-endpoint.json, -wait.json in wait mode). */
   localModel?: string;
+  /** Seconds the job may drain after the trace before it is stopped (default min(scenario drain_s, 600)). */
+  drainS?: number;
+  /** Replaces the scenario's seed on both sides (the job's text and service draws, the simulator's streams). */
+  seed?: number;
+  /** How the job and the function spend service time (default: wait for a local MiniCluster + local endpoint, else cpu). */
+  workMode?: WorkMode;
+  /** Tolerances the comparison is judged by (default DEFAULT_TOLERANCES, the issue's goals). */
+  tolerances?: readonly Tolerance[];
   /** Progress lines (default: stderr). */
   log?: (line: string) => void;
 }
@@ -93,6 +103,13 @@ export interface ValidateResult {
   simulatedOk: boolean;
   notes: string[];
   calibration: CalibrationOutcome | null;
+  workMode: WorkMode;
+  /** PASS/FAIL per judged metric (floored errors against the tolerances), the overall verdict and its sentence. */
+  judgements: Judgement[];
+  verdict: Verdict;
+  verdictSentence: string;
+  /** Mean |error| / tolerance over the judged metrics. */
+  headline: number | null;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -168,9 +185,20 @@ function readJoined(dir: string, name: string): string | null {
   return lines.length > 0 ? lines.join('\n') + '\n' : null;
 }
 
-/** The model of the local endpoint on this host, simulated for `--target local` (docs/VALIDATION.md). */
-export function localEndpointModelPath(): string {
-  return join(repoRoot(), 'models', 'local-endpoint.json');
+/**
+ * The model of the local endpoint on this host, simulated for `--target local` (docs/VALIDATION.md): in cpu mode the
+ * environments share one vCPU; in wait mode they hold batches on timers and do not slow each other down.
+ */
+export function localEndpointModelPath(mode: WorkMode = 'cpu'): string {
+  return join(repoRoot(), 'models', mode === 'wait' ? 'local-endpoint-wait.json' : 'local-endpoint.json');
+}
+
+/**
+ * wait for a local MiniCluster with the local endpoint: on a shared host, spinning measures the host's CPU contention
+ * more than the job (docs/VALIDATION.md, "Work modes"); cpu for AWS or a remote cluster, where the work has its own CPUs.
+ */
+export function defaultWorkMode(target: 'local' | 'aws', flink: string): WorkMode {
+  return target === 'local' && flink === 'local' ? 'wait' : 'cpu';
 }
 
 /** taskset on PATH (util-linux), Linux, at least 2 CPUs: the MiniCluster on CPU 0, the function processes on CPU 1. */
@@ -214,24 +242,34 @@ function cleanOut(dir: string): void {
   mkdirSync(dir, { recursive: true });
 }
 
-function loadScaled(path: string, rateScale: number | undefined, faults?: FaultOptions): Scenario {
+/** What validate changes in every copy of the scenario it loads: the options that apply to both sides. */
+interface Adjust {
+  rateScale?: number;
+  faults?: FaultOptions;
+  seed?: number;
+  drainS?: number;
+}
+
+function loadScaled(path: string, a: Adjust): Scenario {
   const scenario = loadScenario(path);
-  if (rateScale !== undefined) scenario.workload = { ...scenario.workload, rate_scale: (scenario.workload.rate_scale ?? 1) * rateScale };
+  if (a.seed !== undefined) scenario.seed = a.seed;
+  if (a.drainS !== undefined) scenario.drain_s = a.drainS;
+  if (a.rateScale !== undefined) scenario.workload = { ...scenario.workload, rate_scale: (scenario.workload.rate_scale ?? 1) * a.rateScale };
   // The endpoint's injected function errors have a simulator counterpart (the offload point's error_rate).
-  if (faults?.errorRate !== undefined && scenario.offload) scenario.offload = scenario.offload.map((o) => ({ ...o, error_rate: faults.errorRate }));
+  const errorRate = a.faults?.errorRate;
+  if (errorRate !== undefined && scenario.offload) scenario.offload = scenario.offload.map((o) => ({ ...o, error_rate: errorRate }));
   return scenario;
 }
 
 function simulate(
   scenarioPath: string,
-  rateScale: number | undefined,
-  faults: FaultOptions | undefined,
+  a: Adjust,
   factory: PolicyFactory,
   params: Record<string, ParamValue>,
   durationS: number,
   tracePath?: string,
 ): { result: RunResult; ok: boolean; error?: string } {
-  const scenario = loadScaled(scenarioPath, rateScale, faults);
+  const scenario = loadScaled(scenarioPath, a);
   try {
     return { result: runScenario(scenario, { policy: factory, params, durationS, tracePath }), ok: true };
   } catch (err) {
@@ -250,24 +288,29 @@ export async function runValidation(o: ValidateOptions): Promise<ValidateResult>
     throw new UserError('--fault injects faults into the local Invoke-API endpoint; it cannot be used with --target aws');
   }
   if (o.durationS !== undefined && !(o.durationS > 0)) throw new UserError(`--duration: expected a positive number of seconds, got ${o.durationS}`);
+  if (o.drainS !== undefined && !(Number.isFinite(o.drainS) && o.drainS > 0 && o.drainS <= 3600)) throw new UserError(`--drain: expected seconds in (0, 3600], got ${o.drainS}`);
+  if (o.workMode !== undefined && o.workMode !== 'cpu' && o.workMode !== 'wait') throw new UserError(`--work-mode: expected cpu or wait, got "${String(o.workMode)}"`);
+  const workMode = o.workMode ?? defaultWorkMode(target, flink);
 
   const scenarioPath = resolve(o.scenario);
   if (o.rateScale !== undefined && !(o.rateScale > 0 && Number.isFinite(o.rateScale))) throw new UserError(`--rate-scale: expected a positive number, got ${o.rateScale}`);
-  const scenario = loadScaled(scenarioPath, o.rateScale);
+  if (o.seed !== undefined && !Number.isSafeInteger(o.seed)) throw new UserError(`--seed: expected an integer, got ${o.seed}`);
+  const adjust: Adjust = { rateScale: o.rateScale, faults: o.faults, seed: o.seed, drainS: o.drainS };
+  const scenario = loadScaled(scenarioPath, { ...adjust, faults: undefined });
   const tracePath = o.tracePath ? resolve(o.tracePath) : undefined;
   const factory = await loadPolicyFactory(o.policy ?? scenario.policy?.name ?? 'backpressure');
-  const params = resolveParams(factory, { ...(scenario.policy?.params ?? {}), ...(o.params ?? {}) });
+  const params = scenarioPolicyParams(scenario, factory, o.params);
   const dir = resolve(o.out ?? `out/validate/${scenario.name}-${factory.name}`);
   const realDir = join(dir, 'real');
   const jobOut = join(realDir, 'flink');
 
   // 1. Translate (fails early, before anything starts, for a scenario of another shape).
-  const probe = scenarioToJobConfig(scenario, { durationS: o.durationS, tracePath, controlUrl: null, outputDir: jobOut, endpointUrl: null });
+  const probe = scenarioToJobConfig(scenario, { durationS: o.durationS, tracePath, controlUrl: null, outputDir: jobOut, endpointUrl: null, workMode });
   // The MiniCluster is one TaskManager: every channel of the real job is local.
   const mirrored = mirrorJobShape(JSON.parse(readFileSync(scenarioPath, 'utf8')) as Record<string, unknown>, probe.shape, dirname(scenarioPath), remote ? undefined : 1);
   // --target local: the simulated function is the local endpoint on this host (one shared vCPU, process starts,
   // loopback), not the scenario's cloud model; prices are the same Lambda prices.
-  const simModel = probe.shape.offload && target === 'local' ? resolve(o.localModel ?? localEndpointModelPath()) : null;
+  const simModel = probe.shape.offload && target === 'local' ? resolve(o.localModel ?? localEndpointModelPath(workMode)) : null;
   // The uncalibrated default: the same scenario on its own platform model, kept to show what calibration gains.
   const publishedScenario = simModel ? structuredClone(mirrored.scenario) : null;
   if (simModel) {
@@ -364,6 +407,8 @@ export async function runValidation(o: ValidateOptions): Promise<ValidateResult>
       functionName: o.functionName,
       region: o.region ?? null,
       restPort: 0,
+      workMode,
+      maxDrainS: o.drainS,
     });
     const config = tr.config;
     let client: FlinkRestClient;
@@ -570,13 +615,13 @@ export async function runValidation(o: ValidateOptions): Promise<ValidateResult>
 
     // 6. The simulator on the same scenario, policy, params and duration.
     log('validate: simulating the same scenario, policy, parameters and duration');
-    const sim = simulate(simScenarioPath, o.rateScale, o.faults, factory, params, tr.durationS, tracePath);
+    const sim = simulate(simScenarioPath, adjust, factory, params, tr.durationS, tracePath);
     mkdirSync(join(dir, 'simulated'), { recursive: true });
     writeRunFiles(join(dir, 'simulated'), sim.result, { scenario_file: simScenarioPath });
     if (!sim.ok) notes.push(`simulator: ${sim.error}`);
     let published: RunResult | null = null;
     if (publishedScenarioPath) {
-      const ps = simulate(publishedScenarioPath, o.rateScale, o.faults, factory, params, tr.durationS, tracePath);
+      const ps = simulate(publishedScenarioPath, adjust, factory, params, tr.durationS, tracePath);
       mkdirSync(join(dir, 'published'), { recursive: true });
       writeRunFiles(join(dir, 'published'), ps.result, { scenario_file: publishedScenarioPath });
       published = ps.result;
@@ -602,7 +647,7 @@ export async function runValidation(o: ValidateOptions): Promise<ValidateResult>
       });
       calibration = c.outcome;
       if (c.scenarioFile) {
-        const cs = simulate(c.scenarioFile, o.rateScale, o.faults, factory, params, tr.durationS, tracePath);
+        const cs = simulate(c.scenarioFile, adjust, factory, params, tr.durationS, tracePath);
         mkdirSync(join(dir, 'calibrated'), { recursive: true });
         writeRunFiles(join(dir, 'calibrated'), cs.result, { scenario_file: c.scenarioFile });
         calibrated = cs.result.summary;
@@ -625,7 +670,10 @@ export async function runValidation(o: ValidateOptions): Promise<ValidateResult>
       },
       published?.summary,
     );
-    const table = formatComparisonTable(rows);
+    const judgements = judge(rows, o.tolerances ?? DEFAULT_TOLERANCES);
+    const verdict = overall(judgements);
+    const sentence = verdictSentence(judgements);
+    const table = `${formatComparisonTable(rows)}\n${formatVerdictTable(judgements)}\n${sentence}\n`;
     const zeroLoss = jobSummary.lost === 0 && jobSummary.duplicated === 0 && jobSummary.ok;
     const runs = [
       { label: 'real', dir: 'real' },
@@ -647,6 +695,7 @@ export async function runValidation(o: ValidateOptions): Promise<ValidateResult>
       flink: remote ? flink : 'local MiniCluster',
       flink_version: jobSummary.flink_version,
       faults: o.faults ?? {},
+      work_mode: workMode,
       endpoint: endpointStats ? { ...endpointStats, crashed } : null,
       zero_loss: {
         real: { lost: jobSummary.lost, duplicated: jobSummary.duplicated, ok: jobSummary.ok },
@@ -656,6 +705,10 @@ export async function runValidation(o: ValidateOptions): Promise<ValidateResult>
       relative_error: '(simulated - real) / |real|',
       metrics: rows,
       mean_abs_rel_error: meanAbsError(rows),
+      verdict,
+      verdict_sentence: sentence,
+      headline_error_in_tolerances: headline(judgements),
+      judgements,
       ...(published ? { mean_abs_rel_error_published: meanAbsError(rows, 'rel_error_published') } : {}),
       ...(calibrated ? { mean_abs_rel_error_calibrated: meanAbsError(rows, 'rel_error_calibrated') } : {}),
       calibration,
@@ -670,7 +723,7 @@ export async function runValidation(o: ValidateOptions): Promise<ValidateResult>
       notes,
     };
     writeFileSync(join(dir, 'comparison.json'), JSON.stringify(comparison, null, 2) + '\n');
-    await writeCompareReport(dir);
+    await writeCompareReport(dir, { verdict: sentence, sections: [verdictSection(judgements, rows)] });
     return {
       dir,
       real: real.summary,
@@ -683,6 +736,11 @@ export async function runValidation(o: ValidateOptions): Promise<ValidateResult>
       simulatedOk: sim.ok,
       notes,
       calibration,
+      judgements,
+      workMode,
+      verdict,
+      verdictSentence: sentence,
+      headline: headline(judgements),
     };
   } finally {
     process.removeListener('SIGINT', onSignal);

@@ -1,0 +1,126 @@
+/**
+ * Tolerances, floored errors and the verdict (src/live/validate/tolerances.ts); the spreads of --repeat
+ * (repeat-stats.ts); the one rule for scenario params against a chosen policy (scenarioPolicyParams).
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadScenario, scenarioPolicyParams } from '../../src/experiment/runner.js';
+import { getPolicyFactory } from '../../src/policy/registry.js';
+import { UserError } from '../../src/util/errors.js';
+import { checkRepeat } from '../../src/live/validate/repeat.js';
+import { meanRows, spread, spreadRows } from '../../src/live/validate/repeat-stats.js';
+import { verdictSection, spreadSection } from '../../src/live/validate/report-sections.js';
+import { DEFAULT_TOLERANCES, flooredError, headline, judge, loadTolerances, overall, verdictSentence } from '../../src/live/validate/tolerances.js';
+
+const ROOT = resolve(__dirname, '../..');
+const tol = (key: string) => DEFAULT_TOLERANCES.find((t) => t.key === key)!;
+const KEYS = ['throughput_rps', 'latency_p50_ms', 'latency_p99_ms', 'max_pending_records', 'backpressured_s', 'offloaded_share', 'invocations', 'cold_starts', 'cost_usd'];
+
+describe('floored errors', () => {
+  it('measures against max(|real|, floor), and the share in percentage points', () => {
+    // a real max pending of 2 against a simulated 150: 148 / 200 (the floor), not 7,400 %
+    expect(flooredError(tol('max_pending_records'), 2, 150)).toBe(0.74);
+    expect(flooredError(tol('max_pending_records'), 1000, 1300)).toBe(0.3);
+    expect(flooredError(tol('latency_p99_ms'), 5000, 4000)).toBe(-0.2);
+    expect(flooredError(tol('latency_p99_ms'), 10, 30)).toBe(0.4); // 20 ms over the 50 ms floor
+    expect(flooredError(tol('offloaded_share'), 0.262, 0.335)).toBeCloseTo(7.3, 10);
+    expect(flooredError(tol('offloaded_share'), 0.003, 0.17)).toBeCloseTo(16.7, 10);
+    expect(flooredError(tol('invocations'), 0, 10)).toBe(0.5);
+    expect(flooredError(tol('invocations'), null, 10)).toBeNull();
+    expect(flooredError(tol('invocations'), 3, NaN)).toBeNull();
+  });
+});
+
+describe('the verdict', () => {
+  const rows = (over: Record<string, [number | null, number | null]>) =>
+    KEYS.map((key) => (key in over ? { key, real: over[key][0], simulated: over[key][1] } : { key, real: 100, simulated: 100 }));
+
+  it('PASS at the tolerance, FAIL just beyond it; the headline is the mean |error| / tolerance', () => {
+    const js = judge(rows({ throughput_rps: [1000, 1050], latency_p50_ms: [1000, 1100.01], offloaded_share: [0.2, 0.25] }));
+    const by = Object.fromEntries(js.map((j) => [j.key, j]));
+    expect(js.map((j) => j.key)).toEqual(['throughput_rps', 'latency_p50_ms', 'latency_p99_ms', 'max_pending_records', 'offloaded_share', 'invocations', 'cost_usd']);
+    expect(by.throughput_rps.verdict).toBe('PASS'); // exactly +5 %
+    expect(by.latency_p50_ms.verdict).toBe('FAIL'); // +10.001 %
+    expect(by.offloaded_share).toMatchObject({ error: 5, verdict: 'PASS' });
+    expect(overall(js)).toBe('FAIL');
+    // (1 + 1.0001 + 0 + 0 + 1 + 0 + 0) / 7
+    expect(headline(js)).toBeCloseTo(3.0001 / 7, 4);
+    expect(verdictSentence(js)).toBe('FAIL: 1 of 7 judged metrics outside tolerance (latency_p50_ms); worst latency_p50_ms +10.0% against ±10%; mean error 0.43× tolerance.');
+  });
+
+  it('n/a for a missing side, PASS when every judged metric passes', () => {
+    const js = judge(rows({ invocations: [null, 5] }));
+    expect(js.find((j) => j.key === 'invocations')!.verdict).toBe('n/a');
+    expect(overall(js)).toBe('PASS');
+    expect(verdictSentence(js)).toBe('PASS: the simulator is within tolerance on all 6 judged metrics; mean error 0.00× tolerance.');
+    expect(overall(judge([]))).toBe('n/a');
+  });
+
+  it('the report section lists every judged metric with its verdict', () => {
+    const r = rows({ latency_p99_ms: [1000, 2000] });
+    const html = verdictSection(judge(r), r.map((x) => ({ ...x, label: x.key, unit: '', rel_error: null })));
+    expect(html).toContain('id="validation-errors"');
+    expect((html.match(/<tr data-key=/g) ?? []).length).toBe(7);
+    expect(html).toMatch(/data-key="latency_p99_ms">.*\+100\.0%.*FAIL/);
+  });
+});
+
+describe('tolerances files', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'spillway-tol-'));
+  const file = (name: string, body: string) => {
+    const p = join(dir, name);
+    writeFileSync(p, body);
+    return p;
+  };
+  it('reads an array of tolerances', () => {
+    const p = file('ok.json', JSON.stringify([{ key: 'latency_p99_ms', kind: 'relative', tolerance: 0.3, floor: 100, why: 'real spread' }]));
+    expect(loadTolerances(p, KEYS)).toEqual([{ key: 'latency_p99_ms', kind: 'relative', tolerance: 0.3, floor: 100 }]);
+  });
+  it.each([
+    ['bad.json', '{', /--tolerances .*bad\.json: /],
+    ['obj.json', '{}', /expected a non-empty JSON array/],
+    ['key.json', '[{"key":"p99","kind":"relative","tolerance":0.2}]', /entry 0: key must be one of/],
+    ['kind.json', '[{"key":"invocations","kind":"abs","tolerance":0.2}]', /entry 0 \(invocations\): kind must be/],
+    ['neg.json', '[{"key":"invocations","kind":"relative","tolerance":-1}]', /tolerance must be a positive number/],
+    ['floor.json', '[{"key":"invocations","kind":"relative","tolerance":0.2,"floor":"x"}]', /floor must be a number >= 0/],
+    ['extra.json', '[{"key":"invocations","kind":"relative","tolerance":0.2,"flor":1}]', /unknown field "flor"/],
+  ])('%s is one UserError line', (name, body, msg) => {
+    const p = file(name, body);
+    expect(() => loadTolerances(p, KEYS)).toThrow(UserError);
+    expect(() => loadTolerances(p, KEYS)).toThrow(msg);
+  });
+  it('--repeat takes 1..50', () => {
+    expect(checkRepeat(5)).toBe(5);
+    for (const bad of [0, -1, 2.5, 51, NaN, '3']) expect(() => checkRepeat(bad)).toThrow(/--repeat: expected a whole number from 1 to 50/);
+  });
+});
+
+describe('spreads over repetitions', () => {
+  it('min, mean, max per metric, missing values left out; the means are judged', () => {
+    expect(spread([3, null, 1, 2, NaN])).toEqual({ min: 1, mean: 2, max: 3, n: 3 });
+    expect(spread([null])).toEqual({ min: null, mean: null, max: null, n: 0 });
+    const rep = (real: number, sim: number) => [{ key: 'latency_p99_ms', label: 'latency p99', unit: 'ms', real, simulated: sim, rel_error: null }];
+    const rows = spreadRows([rep(1000, 900), rep(3000, 1100), rep(2000, 1000)]);
+    expect(rows).toEqual([
+      { key: 'latency_p99_ms', label: 'latency p99', unit: 'ms', real: { min: 1000, mean: 2000, max: 3000, n: 3 }, simulated: { min: 900, mean: 1000, max: 1100, n: 3 } },
+    ]);
+    expect(meanRows(rows)).toEqual([{ key: 'latency_p99_ms', real: 2000, simulated: 1000 }]);
+    const js = judge(meanRows(rows));
+    expect(js.find((j) => j.key === 'latency_p99_ms')).toMatchObject({ error: -0.5, verdict: 'FAIL' });
+    expect(spreadSection(rows, js)).toMatch(/1,000 \/ 2,000 \/ 3,000.*900 \/ 1,000 \/ 1,100.*-50\.0%.*FAIL/);
+  });
+});
+
+describe('scenario params against a chosen policy (one rule: simulate, sweep, validate)', () => {
+  const s = loadScenario(join(ROOT, 'test', 'e2e', 'validate-spike.json')); // target-lag with target=500
+  it('the scenario\'s params apply to its own policy only', () => {
+    expect(scenarioPolicyParams(s, getPolicyFactory('target-lag')).target).toBe(500);
+    expect(scenarioPolicyParams(s, getPolicyFactory('target-lag'), { target: 800 }).target).toBe(800);
+    const th = getPolicyFactory('threshold');
+    expect(() => scenarioPolicyParams(s, th)).not.toThrow();
+    expect(scenarioPolicyParams(s, th)).not.toHaveProperty('target');
+    expect(scenarioPolicyParams(s, th, { onThreshold: 800 }).onThreshold).toBe(800);
+  });
+});
