@@ -26,6 +26,8 @@ export interface ReportOptions {
   verdict?: string;
   /** For a comparison directory: HTML sections shown after the verdict (a validation's error table). */
   sections?: readonly string[];
+  /** For a comparison directory: charts drawn after the runs' own (a validation's policy signals). */
+  charts?: readonly ChartEntry[];
 }
 
 export type ReportKind = 'run' | 'compare' | 'sweep';
@@ -68,6 +70,7 @@ export async function writeCompareReport(dir: string, opts: ReportOptions = {}):
   const png = opts.png ?? true;
   const charts = runCharts(cmp.runs);
   if (cmp.runs.length > 1) charts.push(costP99Chart(cmp.runs));
+  charts.push(...(opts.charts ?? []));
   await writeCharts(dir, charts, png);
   const perRun = opts.perRun ?? true;
   if (perRun) for (const r of cmp.runs) await writeRunReport(r.dir, { png });

@@ -50,6 +50,8 @@ describe('scenario → job config', () => {
       work_us_per_record: 300,
       async_capacity: 64,
       work_factor: 1,
+      // the model's function timeout (60 s) + INIT's 10 s + 5 s: the client never gives up before the function
+      attempt_timeout_ms: 75_000,
     });
     expect(t.shape.tokenizer.id).toBe('tokenizer');
     expect(t.notes.join('\n')).toMatch(/busy-spins 300 us/);
@@ -75,6 +77,10 @@ describe('scenario → job config', () => {
     const c = scenarioToJobConfig(s, { ...base, durationS: 5 }).config;
     expect(c.trace).toEqual([[0, 1000]]);
     expect(c.offload).toMatchObject({ work_us_per_record: 600, mode: 'ordered', max_attempts: 5, work_factor: 2 });
+    const t = scenarioWith((j) => {
+      (j.offload as Record<string, unknown>[])[0].timeout_ms = 3000;
+    });
+    expect(scenarioToJobConfig(t, { ...base, durationS: 5 }).config.offload).toMatchObject({ attempt_timeout_ms: 18_000 });
     expect(c.tokenizer).toEqual({ work_us_per_record: 300, mode: 'cpu' });
   });
 

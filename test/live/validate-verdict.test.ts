@@ -124,3 +124,24 @@ describe('scenario params against a chosen policy (one rule: simulate, sweep, va
     expect(scenarioPolicyParams(s, th, { onThreshold: 800 }).onThreshold).toBe(800);
   });
 });
+
+describe('the policy signals, real vs simulated', () => {
+  const ts = (rows: number[][]) => ({ columns: ['t_s', 'pending_records', 'tok.busyTimeMsPerSecond', 'tok.backPressuredTimeMsPerSecond', 'decision_share'], rows });
+  it('peaks per signal, and a trigger that fired on one side only is flagged', async () => {
+    const { compareSignals, signalDefs, signalsChart } = await import('../../src/live/validate/signals.js');
+    const defs = signalDefs('tok');
+    const real = ts([[1, 0, 300, 0, 0], [2, 900, 1000, 0, 0.2], [3, 100, 1000, 0, 0.1]]);
+    const simNever = ts([[1, 0, 300, 0, 0], [2, 400, 790, 0, 0], [3, 0, 820, 0, 0]]);
+    const c = compareSignals(real, simNever, defs);
+    expect(c.signals[0]).toEqual({ name: 'pending records (source backlog)', unit: 'records', real_peak: 900, real_peak_t_s: 2, simulated_peak: 400, simulated_peak_t_s: 2 });
+    expect(c.signals[1]).toMatchObject({ real_peak: 1000, real_peak_t_s: 2, simulated_peak: 820, simulated_peak_t_s: 3 });
+    expect(c.trigger).toEqual({ real_first_on_s: 2, simulated_first_on_s: null, one_sided: true });
+    expect(c.warning).toMatch(/fired on the real side only \(first share > 0 at 2 s\)/);
+    const both = compareSignals(real, real, defs);
+    expect(both.trigger.one_sided).toBe(false);
+    expect(both.warning).toBeNull();
+    const chart = signalsChart([{ label: 'real', ts: real }, { label: 'simulated', ts: simNever }], defs, c);
+    expect(chart.name).toBe('signals');
+    expect((chart.spec as unknown as { data: { values: unknown[] } }).data.values).toHaveLength(24);
+  });
+});

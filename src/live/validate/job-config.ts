@@ -14,6 +14,7 @@ import { buildJobGraph } from '../../dataflow/graph.js';
 import type { OffloadSpec, Scenario, VertexSpec } from '../../scenario/scenario.js';
 import { UserError } from '../../util/errors.js';
 import { loadTrace } from '../../workload/parse.js';
+import { loadPlatformModel } from '../../serverless/model-file.js';
 import type { RateTrace } from '../../workload/types.js';
 import type { FlinkDecision, FlinkJobConfig, WorkMode } from '../flink-job.js';
 
@@ -186,7 +187,7 @@ export function scenarioToJobConfig(scenario: Scenario, opts: JobConfigOptions):
           mode: off.merge ?? 'unordered',
           max_attempts: off.max_attempts ?? 3,
           work_us_per_record: Math.max(0, Math.round(serviceMeanMs * (off.work_factor ?? 1) * 1000)),
-          ...(off.timeout_ms !== undefined ? { attempt_timeout_ms: off.timeout_ms } : {}),
+          attempt_timeout_ms: clientAttemptTimeoutMs(functionTimeoutMs(off)),
           async_capacity: off.async_capacity ?? JOB_ASYNC_CAPACITY,
           work_factor: off.work_factor ?? 1,
         }
@@ -203,6 +204,26 @@ export function scenarioToJobConfig(scenario: Scenario, opts: JobConfigOptions):
     notes.push('no offload point: the job runs with offload.enabled = false (share forced to 0)');
   }
   return { config, shape, durationS: dur, serviceMeanMs, selectivityMean, notes };
+}
+
+/**
+ * The function's own timeout, ms: the offload point's timeout_ms, else its platform model's limits.timeout_s. The
+ * simulator ends an execution there (a timeout, counted among errors); the local endpoint is started with it.
+ */
+export function functionTimeoutMs(off: OffloadSpec): number {
+  return off.timeout_ms ?? loadPlatformModel(off.platform).limits.timeout_s * 1000;
+}
+
+/**
+ * Lambda's INIT phase may take up to 10 s on top of the function timeout; 5 s more for the round trip and the host.
+ * The client waits that long, as an AWS SDK client configured for Lambda should (its read timeout above the function
+ * timeout): an attempt ends with the function's answer, success or timeout error, never with the client giving up
+ * while the function still runs. A client-side cut-off counted errors and retries the endpoint never saw (issue 10).
+ */
+export const INIT_AND_NETWORK_MARGIN_MS = 15_000;
+
+export function clientAttemptTimeoutMs(functionTimeoutMs: number): number {
+  return functionTimeoutMs + INIT_AND_NETWORK_MARGIN_MS;
 }
 
 /** flink-validate's Async I/O capacity (batches queued or in flight per subtask) when the scenario sets none. */

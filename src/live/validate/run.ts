@@ -31,7 +31,8 @@ import { convertRealRun, flinkMetricsCsv, offloadBatchesToProbe, serviceTimesFor
 import { startDecisionServer } from './decision-server.js';
 import { DEFAULT_TOLERANCES, formatVerdictTable, headline, judge, overall, verdictSentence, type Judgement, type Tolerance, type Verdict } from './tolerances.js';
 import { verdictSection } from './report-sections.js';
-import { mirrorJobShape, scenarioToJobConfig } from './job-config.js';
+import { compareSignals, signalDefs, signalsChart } from './signals.js';
+import { functionTimeoutMs, mirrorJobShape, scenarioToJobConfig } from './job-config.js';
 import { RestMetricsSource } from './rest-source.js';
 
 export interface FaultOptions {
@@ -380,6 +381,8 @@ export async function runValidation(o: ValidateOptions): Promise<ValidateResult>
         functionName: o.functionName ?? 'spillway-offload',
         memoryMb,
         keepWarmS: 600,
+        // the function's timeout as the simulator has it (functionTimeoutMs); the job's client waits longer
+        timeoutS: Math.ceil(functionTimeoutMs(probe.shape.offload) / 1000),
         errorRate: f.errorRate,
         throttleRate: f.throttleRate,
         addedLatencyMs: f.addedLatencyMs,
@@ -670,6 +673,12 @@ export async function runValidation(o: ValidateOptions): Promise<ValidateResult>
       },
       published?.summary,
     );
+    const defs = signalDefs(probe.shape.tokenizer.id);
+    const signals = compareSignals(real.timeseries, sim.result.timeseries, defs);
+    if (signals.warning) {
+      notes.push(signals.warning);
+      log(`validate: ${signals.warning}`);
+    }
     const judgements = judge(rows, o.tolerances ?? DEFAULT_TOLERANCES);
     const verdict = overall(judgements);
     const sentence = verdictSentence(judgements);
@@ -709,6 +718,7 @@ export async function runValidation(o: ValidateOptions): Promise<ValidateResult>
       verdict_sentence: sentence,
       headline_error_in_tolerances: headline(judgements),
       judgements,
+      signals,
       ...(published ? { mean_abs_rel_error_published: meanAbsError(rows, 'rel_error_published') } : {}),
       ...(calibrated ? { mean_abs_rel_error_calibrated: meanAbsError(rows, 'rel_error_calibrated') } : {}),
       calibration,
@@ -723,7 +733,8 @@ export async function runValidation(o: ValidateOptions): Promise<ValidateResult>
       notes,
     };
     writeFileSync(join(dir, 'comparison.json'), JSON.stringify(comparison, null, 2) + '\n');
-    await writeCompareReport(dir, { verdict: sentence, sections: [verdictSection(judgements, rows)] });
+    const chart = signalsChart([{ label: 'real', ts: real.timeseries }, { label: 'simulated', ts: sim.result.timeseries }], defs, signals);
+    await writeCompareReport(dir, { verdict: sentence, sections: [verdictSection(judgements, rows)], charts: [chart] });
     return {
       dir,
       real: real.summary,
