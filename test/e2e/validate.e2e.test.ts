@@ -43,7 +43,7 @@ interface Variant {
 const E2E = { trace: undefined, durationS: undefined, arrived: 36_000, offloadAfterS: 15 };
 const VARIANTS: Record<string, Variant> = {
   wait: { ...E2E, mode: 'wait', faults: {}, calibrate: true, assert: true },
-  nab: { mode: 'wait', faults: {}, trace: join(ROOT, 'test', 'e2e', 'nab-taxi-window.csv'), durationS: 60, arrived: 42_247, offloadAfterS: 10, calibrate: false, assert: true },
+  nab: { mode: 'wait', faults: {}, trace: join(ROOT, 'test', 'e2e', 'nab-taxi-window.csv'), durationS: 60, arrived: 52_813, offloadAfterS: 10, calibrate: false, assert: true },
   cpu: { ...E2E, mode: 'cpu', faults: {}, calibrate: false, assert: false },
   faults: { ...E2E, mode: 'wait', faults: { errorRate: 0.2, throttleRate: 0.3 }, calibrate: false, assert: false },
   crash: { ...E2E, mode: 'wait', faults: { crashAfter: 40 }, calibrate: false, assert: false },
