@@ -175,6 +175,9 @@ describe('the simulated scenario mirrors the job shape (router hop)', () => {
     expect((m.scenario.network as { task_managers?: number }).task_managers).toBe(1);
     expect((m.scenario.offload as { async_capacity?: number }[]).map((o) => o.async_capacity)).toEqual([64]);
     expect(mirrorJobShape(raw, shape, join(ROOT, 'examples')).scenario.network).toEqual(raw.network);
+    // Flink 2.3's TimerGauge window (60 s), which the policy reads busy time through on the real side
+    expect((m.scenario.controller as { timer_window_ms: number }).timer_window_ms).toBe(60_000);
+    expect((raw.controller as { timer_window_ms?: number } | undefined)?.timer_window_ms).not.toBe(60_000);
     const s = m.scenario as { vertices: { id: string; kind: string; parallelism: number; service_ms: unknown }[]; edges: { from: string; to: string; partitioning: string }[]; workload: { trace: string }; offload: { vertex: string; platform: string }[] };
     expect(s.vertices.map((v) => v.id)).toEqual([shape.source.id, 'router', shape.tokenizer.id, shape.sink.id]);
     expect(s.vertices[1]).toEqual({ id: 'router', kind: 'map', parallelism: shape.source.parallelism, service_ms: { type: 'deterministic', value: ROUTER_SERVICE_MS } });

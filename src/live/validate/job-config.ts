@@ -229,6 +229,14 @@ export function clientAttemptTimeoutMs(functionTimeoutMs: number): number {
 /** flink-validate's Async I/O capacity (batches queued or in flight per subtask) when the scenario sets none. */
 export const JOB_ASYNC_CAPACITY = 64;
 
+/**
+ * The window of Flink's task time gauges (busy/idle/backPressuredTimeMsPerSecond) in the job's Flink (2.3.0):
+ * org.apache.flink.runtime.metrics.TimerGauge.DEFAULT_TIME_SPAN_IN_SECONDS = 60, which TaskIOMetricGroup uses, updated
+ * every 5 s (View.UPDATE_INTERVAL_SECONDS). Not 5 s: that is why the real busy time lagged the backlog (issue 10;
+ * docs/VALIDATION.md, "Why real busy time lags the backlog"). The simulated copies get it as controller.timer_window_ms.
+ */
+export const FLINK_TIMER_GAUGE_WINDOW_MS = 60_000;
+
 /** Service time of the mirrored router vertex, ms (the job's router only forwards each line or side-outputs it). */
 export const ROUTER_SERVICE_MS = 0.002;
 
@@ -248,6 +256,7 @@ export function mirrorJobShape(
   shape: TokenizerShape,
   baseDir: string,
   taskManagers?: number,
+  timerWindowMs: number = FLINK_TIMER_GAUGE_WINDOW_MS,
 ): { scenario: Record<string, unknown>; routerId: string } {
   const s = structuredClone(raw) as {
     vertices: Record<string, unknown>[];
@@ -273,6 +282,8 @@ export function mirrorJobShape(
   if (taskManagers !== undefined && network.task_managers === undefined) s.network = { ...network, task_managers: taskManagers };
   s.workload = { ...s.workload, trace: abs(s.workload.trace) };
   if (s.offload) s.offload = s.offload.map((o) => ({ ...o, platform: abs(o.platform), async_capacity: o.async_capacity ?? JOB_ASYNC_CAPACITY }));
+  // What the policy reads of busy/idle/backpressured time is Flink's TimerGauge over its window, on both sides.
+  s.controller = { ...((s.controller ?? {}) as Record<string, unknown>), timer_window_ms: timerWindowMs };
   s.description = `${s.description ?? ''} [validate: + router hop "${routerId}" mirroring flink-validate's unchained router]`.trim();
   return { scenario: s, routerId };
 }
