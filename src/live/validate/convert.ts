@@ -137,14 +137,20 @@ const fin = (x: number | null | undefined, fallback = 0) => (typeof x === 'numbe
 
 /** Builds the real run's summary, time series and latency CDF. */
 export function convertRealRun(inp: RealRunInputs): RealRun {
-  const job = inp.job;
-  const t0 = fin(job.t0_epoch_ms, inp.samples[0]?.epochMs ?? 0);
-  const rows = parseJobTimeseries(inp.jobTimeseries);
-  const samples = inp.samples;
+  const t0 = fin(inp.job.t0_epoch_ms, inp.samples[0]?.epochMs ?? 0);
   const columns: string[] = [...TIMESERIES_COLUMNS];
   for (const v of inp.vertices) for (const m of VERTEX_COLUMNS) columns.push(`${v.id}.${m}`);
-  const source = inp.vertices.find((v) => v.role === 'source');
+  const totals = vertexTotals(inp);
+  const summary = realSummary(inp, t0, totals, pollMaxima(inp));
+  const latencyCdf = inp.percentiles ? percentilesToCdf(inp.percentiles) : [];
+  return { summary, timeseries: { columns, rows: timeseriesRows(inp, t0) }, latencyCdf, decisions: inp.decisions };
+}
 
+/** One row per second of the job's timeseries.csv, with the polls' gauges and counter rates of that second. */
+function timeseriesRows(inp: RealRunInputs, t0: number): number[][] {
+  const rows = parseJobTimeseries(inp.jobTimeseries);
+  const samples = inp.samples;
+  const source = inp.vertices.find((v) => v.role === 'source');
   const out: number[][] = [];
   for (const r of rows) {
     const k = r.t_s;
@@ -192,7 +198,12 @@ export function convertRealRun(inp: RealRunInputs): RealRun {
     out.push(row);
   }
 
-  // Per-vertex totals from the polls.
+  return out;
+}
+
+/** Per-vertex totals from the polls: time ratios and the backpressured seconds (Σ polled gauge × time to the next poll). */
+function vertexTotals(inp: RealRunInputs): { vertices: Record<string, VertexSummary>; backpressured: Record<string, number> } {
+  const samples = inp.samples;
   const vertices: Record<string, VertexSummary> = {};
   const backpressured: Record<string, number> = {};
   for (const v of inp.vertices) {
@@ -227,10 +238,16 @@ export function convertRealRun(inp: RealRunInputs): RealRun {
     backpressured[v.id] = round3(bpMs / 1000);
   }
 
+  return { vertices, backpressured };
+}
+
+/** The largest polled backlog and in-flight batches, and the last batch count. */
+function pollMaxima(inp: RealRunInputs): { maxPending: number; maxInFlightBatches: number; batches: number } {
+  const source = inp.vertices.find((v) => v.role === 'source');
   let maxPending = 0;
   let maxInFlightBatches = 0;
   let batches = 0;
-  for (const s of samples) {
+  for (const s of inp.samples) {
     const p = source ? s.snapshot.vertices.find((x) => x.id === source.id)?.metrics.pendingRecords?.sum : undefined;
     if (typeof p === 'number' && Number.isFinite(p) && p > maxPending) maxPending = p;
     const b = s.snapshot.offload[0]?.inFlightBatches;
@@ -238,6 +255,17 @@ export function convertRealRun(inp: RealRunInputs): RealRun {
     if (Number.isFinite(s.offload.batches)) batches = Math.max(batches, s.offload.batches);
   }
 
+  return { maxPending, maxInFlightBatches, batches };
+}
+
+function realSummary(
+  inp: RealRunInputs,
+  t0: number,
+  { vertices, backpressured }: ReturnType<typeof vertexTotals>,
+  { maxPending, maxInFlightBatches, batches }: ReturnType<typeof pollMaxima>,
+): RealRun['summary'] {
+  const job = inp.job;
+  const samples = inp.samples;
   const routed = job.offloaded + job.fallbacks;
   const admitted = Math.max(0, job.invocations - job.throttles);
   const jb = job as FlinkRunSummary & { function_billed_ms?: number; function_init_ms?: number };
@@ -246,7 +274,7 @@ export function convertRealRun(inp: RealRunInputs): RealRun {
   const requests = inp.cost ? admitted * inp.cost.perRequestUsd : NaN;
   const lat = job.latency_ms;
   const lastEmit = fin(job.last_emit_epoch_ms, t0);
-  const summary: RealRun['summary'] = {
+  return {
     spillway_version: '0.1.0',
     scenario: inp.scenario,
     policy: inp.policy,
@@ -328,8 +356,6 @@ export function convertRealRun(inp: RealRunInputs): RealRun {
       ],
     },
   };
-  const latencyCdf = inp.percentiles ? percentilesToCdf(inp.percentiles) : [];
-  return { summary, timeseries: { columns, rows: out }, latencyCdf, decisions: inp.decisions };
 }
 
 /** Writes summary.json, timeseries.csv, latency_cdf.csv and decisions.csv into `dir` (which must exist). */
