@@ -145,3 +145,14 @@ describe('the policy signals, real vs simulated', () => {
     expect((chart.spec as unknown as { data: { values: unknown[] } }).data.values).toHaveLength(24);
   });
 });
+
+describe('work mode defaults', () => {
+  it('wait for a local MiniCluster with the local endpoint, cpu for AWS or a remote cluster; the model follows', async () => {
+    const { defaultWorkMode, localEndpointModelPath } = await import('../../src/live/validate/options.js');
+    expect(defaultWorkMode('local', 'local')).toBe('wait');
+    expect(defaultWorkMode('aws', 'local')).toBe('cpu');
+    expect(defaultWorkMode('local', 'http://jm:8081')).toBe('cpu');
+    expect(localEndpointModelPath('wait')).toBe(join(ROOT, 'models', 'local-endpoint-wait.json'));
+    expect(localEndpointModelPath('cpu')).toBe(join(ROOT, 'models', 'local-endpoint.json'));
+  });
+});
