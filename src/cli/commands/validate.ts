@@ -96,16 +96,8 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
         tolerances: args.tolerances !== undefined ? loadTolerances(args.tolerances, COMPARISON_METRICS.map((m) => m.key)) : undefined,
     };
     if (repeat > 1) return runRepeatedCommand(opts, repeat, args);
-    let r: Awaited<ReturnType<typeof runValidation>>;
-    try {
-      r = await runValidation(opts);
-    } catch (err) {
-      if (err instanceof UserError) throw err;
-      // the job failed, hung or wrote nothing: one clear line, exit 1 (the job's log is named in the message)
-      process.stderr.write(`spillway: VALIDATION FAILED: ${(err as Error).message}\n`);
-      process.exitCode = 1;
-      return;
-    }
+    const r = await orFail(() => runValidation(opts));
+    if (!r) return;
     if (args.json) {
       process.stdout.write(JSON.stringify({ dir: r.dir, zero_loss: r.zeroLoss, metrics: r.rows, calibration: r.calibration }, null, 2) + '\n');
     } else {
@@ -122,6 +114,18 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
   },
 };
 
+/** A user's mistake is thrown (exit 2); the job failing, hanging or writing nothing is one line and exit 1 (null). */
+async function orFail<T>(run: () => Promise<T>): Promise<T | null> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    process.stderr.write(`spillway: VALIDATION FAILED: ${(err as Error).message}\n`);
+    process.exitCode = 1;
+    return null;
+  }
+}
+
 /** 1 for loss or a broken simulated invariant; EXIT_OUTSIDE_TOLERANCE when a metric FAILs (unless --report-only). */
 function setExitCode(r: { zeroLoss: boolean; simulatedOk: boolean; verdict: string; verdictSentence: string; dir: string }, reportOnly: boolean): void {
   if (!r.zeroLoss) {
@@ -137,15 +141,8 @@ function setExitCode(r: { zeroLoss: boolean; simulatedOk: boolean; verdict: stri
 }
 
 async function runRepeatedCommand(opts: ValidateOptions, n: number, args: ValidateArgs): Promise<void> {
-  let r: Awaited<ReturnType<typeof runRepeated>>;
-  try {
-    r = await runRepeated(opts, n);
-  } catch (err) {
-    if (err instanceof UserError) throw err;
-    process.stderr.write(`spillway: VALIDATION FAILED: ${(err as Error).message}\n`);
-    process.exitCode = 1;
-    return;
-  }
+  const r = await orFail(() => runRepeated(opts, n));
+  if (!r) return;
   if (args.json) {
     process.stdout.write(JSON.stringify({ dir: r.dir, zero_loss: r.zeroLoss, spreads: r.spreads, judgements: r.judgements, verdict: r.verdict }, null, 2) + '\n');
   } else {
