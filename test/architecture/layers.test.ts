@@ -36,7 +36,6 @@ const KNOWN_CIRCLES = new Set<string>([]);
 const KNOWN_COMPUTED = new Set([
   'src/policy/loader.ts', // a user's own policy module
   'src/experiment/sweep/runner-adapter.ts', // the worker thread's runner, swappable in tests
-  'src/live/validate/run.ts', // loads calibrate by a string (issue 13, item 4: make it static)
 ]);
 
 interface Edge {

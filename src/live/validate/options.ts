@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { UserError } from '../../util/errors.js';
 import type { WorkMode } from '../flink-job.js';
-import { repoRoot } from '../lambda-paths.js';
+import { repoRoot } from '../../functions/paths.js';
 import type { FaultOptions, ValidateOptions } from './types.js';
 
 /** Parses `--fault` values: comma-separated key=value with keys error_rate, throttle_rate, added_latency_ms, crash_after. */

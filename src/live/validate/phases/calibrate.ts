@@ -1,10 +1,11 @@
 /**
- * Phase 4, calibrate (--calibrate): src/calibrate (loaded at run time) fits the model to the real run's own
+ * Phase 4, calibrate (--calibrate): src/calibrate fits the model to the real run's own
  * measurements (the job's per-record tokenizer timings, its offload batches, the endpoint probe for what they lack,
  * the real line size), writes DIR/calibration/, and the simulator re-runs the calibrated scenario (DIR/calibrated/).
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { calibrate, writeCalibration } from '../../../calibrate/index.js';
 import { specMean, type ShiftedSpec } from '../../../engine/distributions.js';
 import type { RunResult } from '../../../experiment/runner.js';
 import type { CalibrationOutcome } from '../types.js';
@@ -43,15 +44,6 @@ export async function calibratePhase(p: Prepared, real: RealOutcome): Promise<Ca
 }
 
 
-interface CalibrateModule {
-  calibrate(inputs: readonly string[], options: Record<string, unknown>): {
-    scenario: unknown;
-    service: { mean_ms: number; before: unknown; after: unknown } | null;
-    changes: { field: string; before: unknown; after: unknown }[];
-    warnings: string[];
-  };
-  writeCalibration(r: unknown, paths: { model: string; scenario?: string; report?: string }): { model: string; scenario: string | null; report: string | null };
-}
 
 /**
  * The real line's serialized size: the source's numBytesOut / numRecordsOut at the last poll that read both (the
@@ -75,7 +67,7 @@ function meanOf(spec: unknown): number | null {
 }
 
 /**
- * Calls src/calibrate (loaded at run time, so validate works in a tree without it) on the real run's measurements:
+ * Calls src/calibrate on the real run's measurements:
  * the job's per-record tokenizer timings (else Flink busy time / records in) for the tokenizer's service time, the
  * job's own offload batches and the endpoint probe (for what the batches lack) for the Lambda latencies.
  */
@@ -94,20 +86,12 @@ async function runCalibration(a: {
   /** The real line's bytes on the wire (wireBytesPerLine): the calibrated scenario's workload.record_bytes. */
   recordBytes?: number | null;
 }): Promise<{ outcome: CalibrationOutcome; scenarioFile: string | null }> {
-  let mod: CalibrateModule;
-  try {
-    const spec = '../../../calibrate/index.js';
-    mod = (await import(spec)) as CalibrateModule;
-    if (typeof mod.calibrate !== 'function' || typeof mod.writeCalibration !== 'function') throw new Error('no calibrate()/writeCalibration() export');
-  } catch (err) {
-    return { outcome: { status: 'unavailable', message: `src/calibrate is not available (${(err as Error).message})` }, scenarioFile: null };
-  }
   const cdir = join(a.dir, 'calibration');
   mkdirSync(cdir, { recursive: true });
   const paths = { model: join(cdir, 'model.json'), scenario: join(cdir, 'scenario.json'), report: join(cdir, 'calibration.json') };
   try {
     const inputs = [a.metricsFile, ...(a.serviceFile ? [a.serviceFile] : []), ...(a.runBatchesFile ? [a.runBatchesFile] : []), ...(a.probeFile ? [a.probeFile] : [])];
-    const r = mod.calibrate(inputs, {
+    const r = calibrate(inputs, {
       base: a.base,
       modelOut: paths.model,
       scenario: a.scenarioPath,
@@ -124,7 +108,7 @@ async function runCalibration(a: {
       r.changes.push({ field: 'scenario.workload.record_bytes', before: sc.workload.record_bytes ?? null, after: a.recordBytes });
       sc.workload.record_bytes = a.recordBytes;
     }
-    const files = mod.writeCalibration(r, paths);
+    const files = writeCalibration(r, paths);
     return {
       outcome: {
         status: 'done',

@@ -4,9 +4,9 @@
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
-import type { LocalJobHandle } from '../../flink-job.js';
+import type { FlinkJobConfig, LocalJobHandle } from '../../flink-job.js';
 import { TERMINAL_JOB_STATES, type FlinkRestClient } from '../../flink-rest.js';
-import type { InvokeServer } from '../../invoke-server/index.js';
+import type { InvokeServer } from '../../../endpoint/index.js';
 import { startDecisionServer, type DecisionServer } from '../decision-server.js';
 import type { Prepared } from './prepare.js';
 
@@ -61,4 +61,15 @@ export class LiveResources {
     await this.stopAll();
     await new Promise<void>((r) => this.jobLog.end(() => r()));
   }
+}
+
+/** A running job: its REST client, id, when it was seen RUNNING, and a promise of its end. */
+export interface RunningJob {
+  client: FlinkRestClient;
+  jobId: string;
+  runningAt: number;
+  config: FlinkJobConfig;
+  durationS: number;
+  ending: Promise<unknown>;
+  ended: () => boolean;
 }

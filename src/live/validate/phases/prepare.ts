@@ -6,7 +6,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { loadScenario, scenarioPolicyParams } from '../../../experiment/runner.js';
-import type { Scenario } from '../../../experiment/scenario.js';
+import type { Scenario } from '../../../scenario/scenario.js';
 import type { ParamValue, Policy, PolicyFactory } from '../../../policy/contract.js';
 import { createPolicy, loadPolicyFactory } from '../../../policy/registry.js';
 import { loadPlatformModel } from '../../../serverless/model-file.js';
@@ -15,7 +15,7 @@ import { LiveController, type CostModel, type MappedVertex } from '../controller
 import { mirrorJobShape, scenarioToJobConfig, type JobConfigTranslation, type TokenizerShape } from '../job-config.js';
 import { checkOptions, cpuPinning, defaultWorkMode, localEndpointModelPath } from '../options.js';
 import type { ValidateOptions } from '../types.js';
-import { loadScaled, type Adjust } from './simulate.js';
+import { loadScaled, type Adjust } from './copies.js';
 
 /** Everything the later phases need to know, decided before anything starts. */
 export interface Prepared {

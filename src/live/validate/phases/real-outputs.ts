@@ -6,12 +6,11 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readRunSummary, type FlinkJobConfig, type FlinkRunSummary, type LocalJobResult } from '../../flink-job.js';
-import type { InvokeServer } from '../../invoke-server/index.js';
+import type { InvokeServer } from '../../../endpoint/index.js';
 import type { LiveController, LiveSample } from '../controller.js';
 import { convertRealRun, flinkMetricsCsv, offloadBatchesToProbe, serviceTimesForScenario, writeRealRunFiles, type RealRun } from '../convert.js';
-import type { LiveResources } from './live.js';
+import type { LiveResources, RunningJob } from './live.js';
 import type { Prepared } from './prepare.js';
-import type { RunningJob } from './real.js';
 
 export interface RealOutcome {
   real: RealRun;
@@ -150,7 +149,7 @@ async function probeEndpoint(p: Prepared, live: LiveResources, cold: number, war
   if (!p.o.calibrate || !endpoint || live.crashed || !p.shape.offload || cold + warm === 0) return null;
   const probeFile = join(p.realDir, 'probe.jsonl');
   try {
-    const { probeLambda } = await import('../../lambda-probe.js');
+    const { probeLambda } = await import('../../../functions/probe.js');
     p.log(`validate: probing the local endpoint for calibration (${cold} cold + ${warm} warm invocations per batch size 1, 100)`);
     await probeLambda({
       functionName: endpoint.functionName ?? 'spillway-offload',

@@ -6,28 +6,17 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../../../util/errors.js';
-import { startLocalJob, submitRemoteJob, waitForJobEnd, type FlinkJobConfig } from '../../flink-job.js';
+import { startLocalJob, submitRemoteJob, waitForJobEnd } from '../../flink-job.js';
 import type { FlinkRestClient } from '../../flink-rest.js';
-import { startInvokeServer } from '../../invoke-server/index.js';
+import { startInvokeServer } from '../../../endpoint/index.js';
 import { LiveController, wantedMetrics, type EndpointReading } from '../controller.js';
 import { functionTimeoutMs, scenarioToJobConfig } from '../job-config.js';
 import { RestMetricsSource } from '../rest-source.js';
-import { LiveResources } from './live.js';
+import { LiveResources, type RunningJob } from './live.js';
 import type { Prepared } from './prepare.js';
 import { collectRealOutputs, type RealOutcome } from './real-outputs.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** A running job: its REST client, id, when it was seen RUNNING, and a promise of its end. */
-export interface RunningJob {
-  client: FlinkRestClient;
-  jobId: string;
-  runningAt: number;
-  config: FlinkJobConfig;
-  durationS: number;
-  ending: Promise<unknown>;
-  ended: () => boolean;
-}
 
 export async function runReal(p: Prepared): Promise<RealOutcome> {
   const live = await LiveResources.open(p);
