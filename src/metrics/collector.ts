@@ -50,6 +50,9 @@ export interface CollectorOptions {
   meterWindowMs: number;
 }
 
+/** Gauge rows kept for snapshots (a snapshot reads the latest closed interval; a few more for safety). */
+const GAUGES_KEPT = 64;
+
 export class MetricsCollector {
   readonly columns: string[];
   readonly rows: number[][] = [];
@@ -60,8 +63,12 @@ export class MetricsCollector {
   private lastRouted = 0;
   private lastCold = 0;
   private lastThrottles = 0;
-  /** Instantaneous gauges and counter totals per interval end, per vertex, one entry per subtask. */
-  private readonly gauges: { t: number; perVertex: GaugeCells[] }[] = [];
+  /**
+   * Instantaneous gauges and counter totals per interval end, per vertex, one entry per subtask, for the last
+   * GAUGES_KEPT intervals (a snapshot reads the latest closed interval); `gaugeBase` is the interval index of gauges[0].
+   */
+  private gauges: { t: number; perVertex: GaugeCells[] }[] = [];
+  private gaugeBase = 0;
   /** Running counter totals per vertex and subtask (records in/out, busy/backpressured/idle ms). */
   private readonly totals: Float64Array[][];
 
@@ -136,6 +143,11 @@ export class MetricsCollector {
       gaugeRow.perVertex.push(g);
     });
     this.gauges.push(gaugeRow);
+    if (this.gauges.length >= 2 * GAUGES_KEPT) {
+      this.gauges = this.gauges.slice(GAUGES_KEPT);
+      this.gaugeBase += GAUGES_KEPT;
+    }
+    this.discardOldIntervals(t);
     if (pending > this.maxPending) this.maxPending = pending;
     const lat = this.latency.takeInterval();
     const emitted = this.ledger.emitted + this.ledger.absorbed;
@@ -172,6 +184,18 @@ export class MetricsCollector {
   }
 
   /**
+   * A snapshot describes a time at or after the last closed interval and reads the per-interval series back
+   * to its timer or meter window before the last window update: older intervals are dropped, so that memory
+   * stays flat however long the trace.
+   */
+  private discardOldIntervals(t: number): void {
+    const back = this.opts.timerWindowMs + Math.max(this.opts.timerWindowMs, this.opts.meterWindowMs);
+    const keepFrom = Math.floor((t - back) / this.opts.intervalMs) - 2;
+    if (keepFrom <= 0) return;
+    for (const v of this.vertices) for (const s of v.subtasks) s.meter.discardBefore(keepFrom);
+  }
+
+  /**
    * The snapshot a controller receives at `receivedMs` describing time `tMs` (a closed interval end),
    * aggregated over subtasks as Flink's REST API does.
    */
@@ -183,7 +207,7 @@ export class MetricsCollector {
     const update = Math.floor(tMs / timerW) * timerW;
     const timerFrom = Math.max(0, update - timerW);
     const meterFrom = Math.max(0, update - meterW);
-    const gaugeIndex = Math.round(tMs / interval) - 1;
+    const gaugeIndex = Math.round(tMs / interval) - 1 - this.gaugeBase;
     const gauge = gaugeIndex >= 0 && gaugeIndex < this.gauges.length ? this.gauges[gaugeIndex] : undefined;
     const vertices: VertexSnapshot[] = this.vertices.map((v, vi) => {
       const busy: number[] = [];

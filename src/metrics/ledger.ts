@@ -2,9 +2,16 @@
  * The exactly-once ledger: one bit per source record (by sequence number), set when the record's journey
  * ends — its results left the sink, a filter dropped it, or a stateful operator absorbed it into its state.
  * Setting a bit twice is a duplicate; a bit never set at the end of a drained run is a loss.
+ *
+ * Only the window of records still in flight is kept: the bitset starts at `baseBit`, every record below it
+ * is complete, and fully set words at the front are dropped when the window would otherwise grow. Records
+ * complete roughly in sequence order, so memory follows the records in flight, not the length of the trace
+ * (a bitset of every record would be 22 MB per hour at 50,000 records/s). Sequence numbers may exceed 2^32.
  */
 export class Ledger {
   private bits = new Uint32Array(1 << 12);
+  /** Sequence number of bit 0 of `bits` (a multiple of 32); every record below it is complete. */
+  private baseBit = 0;
   emitted = 0;
   filtered = 0;
   absorbed = 0;
@@ -14,19 +21,29 @@ export class Ledger {
   complete(seq: number, n: number, how: 'emitted' | 'filtered' | 'absorbed'): void {
     if (n <= 0) return;
     const end = seq + n;
-    this.ensure(end);
-    const bits = this.bits;
     let dup = 0;
     let i = seq;
-    while (i < end) {
-      const w = i >>> 5;
-      const lo = i & 31;
-      const span = Math.min(32 - lo, end - i);
-      const mask = span === 32 ? 0xffffffff : ((1 << span) - 1) << lo;
-      const already = bits[w] & mask;
-      if (already !== 0) dup += popcount(already);
-      bits[w] |= mask;
-      i += span;
+    if (i < this.baseBit) {
+      // Below the window: complete already.
+      const below = Math.min(end, this.baseBit) - i;
+      dup += below;
+      i += below;
+    }
+    if (i < end) {
+      this.ensure(end);
+      const bits = this.bits;
+      const base = this.baseBit;
+      while (i < end) {
+        const r = i - base;
+        const w = r >>> 5;
+        const lo = r & 31;
+        const span = Math.min(32 - lo, end - i);
+        const mask = span === 32 ? 0xffffffff : ((1 << span) - 1) << lo;
+        const already = bits[w] & mask;
+        if (already !== 0) dup += popcount(already);
+        bits[w] |= mask;
+        i += span;
+      }
     }
     this.duplicated += dup;
     const fresh = n - dup;
@@ -37,22 +54,41 @@ export class Ledger {
 
   /** Records in [0, total) never completed. */
   missing(total: number): number {
-    this.ensure(total);
+    if (total <= this.baseBit) return 0;
+    const rel = total - this.baseBit;
+    const words = Math.min(this.bits.length, Math.ceil(rel / 32));
     let set = 0;
-    const full = total >>> 5;
+    const full = Math.min(words, Math.floor(rel / 32));
     for (let w = 0; w < full; w++) set += popcount(this.bits[w]);
-    const rest = total & 31;
-    if (rest) set += popcount(this.bits[full] & ((1 << rest) - 1));
-    return total - set;
+    const rest = rel & 31;
+    if (rest && full < this.bits.length) set += popcount(this.bits[full] & ((1 << rest) - 1));
+    return rel - set;
   }
 
-  private ensure(n: number): void {
-    const words = (n >>> 5) + 1;
+  /** Words of the window held now (for tests of the memory bound). */
+  get windowWords(): number {
+    return this.bits.length;
+  }
+
+  /** Make room for bits below `end`: drop complete words at the front if that frees half, else grow. */
+  private ensure(end: number): void {
+    const words = Math.floor((end - this.baseBit) / 32) + 1;
     if (words <= this.bits.length) return;
-    let cap = this.bits.length * 2;
-    while (cap < words) cap *= 2;
+    const bits = this.bits;
+    let full = 0;
+    while (full < bits.length && bits[full] === 0xffffffff) full++;
+    if (full > 0) {
+      bits.copyWithin(0, full);
+      bits.fill(0, bits.length - full);
+      this.baseBit += full * 32;
+    }
+    const need = Math.floor((end - this.baseBit) / 32) + 1;
+    if (need <= bits.length && full * 2 >= bits.length) return;
+    let cap = bits.length;
+    while (cap < need || (full * 2 < bits.length && cap < bits.length * 2)) cap *= 2;
+    if (cap === bits.length) return;
     const b = new Uint32Array(cap);
-    b.set(this.bits);
+    b.set(bits);
     this.bits = b;
   }
 }

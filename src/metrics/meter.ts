@@ -5,22 +5,47 @@
  * starts and may reach into later intervals, so every span is spread over the intervals it touches.
  */
 export class IntervalSeries {
+  /** values[k] is interval `offset + k`; intervals below `floor` have been read for the last time. */
   values: Float64Array;
+  private offset = 0;
+  private floor = 0;
   constructor(capacity = 64) {
     this.values = new Float64Array(capacity);
   }
   add(index: number, v: number): void {
-    if (index >= this.values.length) {
-      let cap = this.values.length * 2;
-      while (cap <= index) cap *= 2;
-      const b = new Float64Array(cap);
-      b.set(this.values);
-      this.values = b;
-    }
-    this.values[index] += v;
+    let k = index - this.offset;
+    if (k < 0) throw new RangeError(`interval ${index} was discarded (kept from ${this.floor})`);
+    if (k >= this.values.length) k = this.makeRoom(index);
+    this.values[k] += v;
   }
   get(index: number): number {
-    return index < this.values.length ? this.values[index] : 0;
+    if (index < this.floor) throw new RangeError(`interval ${index} was discarded (kept from ${this.floor})`);
+    const k = index - this.offset;
+    return k < this.values.length ? this.values[k] : 0;
+  }
+  /** Intervals below `index` will not be read again: their memory may be reused (keeps the series flat). */
+  discardBefore(index: number): void {
+    if (index > this.floor) this.floor = index;
+  }
+  /** Shift out discarded intervals if that frees half the array, else grow; returns the slot of `index`. */
+  private makeRoom(index: number): number {
+    const drop = this.floor - this.offset;
+    const len = this.values.length;
+    if (drop * 2 >= len && index - this.floor < len) {
+      if (drop >= len) this.values.fill(0);
+      else {
+        this.values.copyWithin(0, drop);
+        this.values.fill(0, len - drop);
+      }
+      this.offset = this.floor;
+      return index - this.offset;
+    }
+    let cap = len * 2;
+    while (cap <= index - this.offset) cap *= 2;
+    const b = new Float64Array(cap);
+    b.set(this.values);
+    this.values = b;
+    return index - this.offset;
   }
 }
 
@@ -64,6 +89,15 @@ export class SubtaskMeter {
   addOut(t: number, n: number): void {
     this.totalOut += n;
     this.recordsOut.add(Math.floor(t / this.intervalMs), n);
+  }
+
+  /** Intervals below `index` will not be read again. */
+  discardBefore(index: number): void {
+    this.busy.discardBefore(index);
+    this.backpressured.discardBefore(index);
+    this.idle.discardBefore(index);
+    this.recordsIn.discardBefore(index);
+    this.recordsOut.discardBefore(index);
   }
 }
 
