@@ -4,13 +4,15 @@
  * Prints the figures and writes bench/results/latest.json and bench/results/latest.md. Benchmarks are not
  * tests: nothing here asserts a timing.
  *
- *   node dist/bench/run.js [--reps N] [--only engine-1k,engine-100k,tandem,pipeline-1h,sweep]
+ *   node dist/bench/run.js [--reps N] [--only engine-1k,engine-100k,engine-tandem,tandem,tandem-open,pipeline-1h,refs,sweep]
+ *   node dist/bench/run.js --only pipeline-24h --reps 1        (npm run bench:24h; not in the default run: minutes)
  *
- * Figures: (1) engine: EventCalendar schedule+dispatch, events/s, with 1 k and 100 k pending events;
- * (2) tandem: bench/scenarios/tandem-3.json, a 3-station tandem with finite buffers at 80 % load, exact
- * per-record simulation, simulated records/s; (3) pipeline-1h: bench/scenarios/pipeline-1h.json, the default
- * pipeline's shape over one hour at 50,000 lines/s on average, wall time and records/s; (4) sweep: runs per
- * minute with 1 and 2 workers from bench/sweep.ts (a colleague's), when it is there.
+ * Figures: (1) engine: EventCalendar schedule+dispatch, events/s, with 1 k and 100 k pending events, and the
+ * reference tandem written on the engine alone (engine-tandem); (2) tandem: bench/scenarios/tandem-3.json, the
+ * reference's blocking tandem (K = 6) in the Flink model, exact per-record simulation; tandem-open: the same with
+ * unbounded buffers; (3) pipeline-1h: the default pipeline's shape over one hour at 50,000 lines/s on average;
+ * pipeline-24h: 24 hours of it, peak RSS; (4) refs: the C++ and SimPy references of the tandem (bench/references.ts),
+ * and the ratios; (5) sweep: runs per minute with 1 and 2 workers from bench/sweep.ts, when it is there.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -19,19 +21,31 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median, projectRoot, type Measurement } from './common.js';
 import { benchEngine } from './engine.js';
+import { benchEngineTandem } from './engine-tandem.js';
+import { referenceRatios, type RatioReport } from './ratios.js';
 import { benchScenario } from './scenario-bench.js';
 
 interface BenchDef {
   name: string;
   what: string;
   run: () => Measurement;
+  /** Only with --only NAME (too long for the default run). */
+  optIn?: boolean;
 }
+
+/** Source records of the tandem benches (seed 1, 600 s at 1,000/s): the references run the same count. */
+export const TANDEM_RECORDS = 599_879;
+/** Records between two stations of the blocking tandem, counting the one in service (the references' K). */
+export const TANDEM_K = 6;
 
 const BENCHES: BenchDef[] = [
   { name: 'engine-1k', what: 'EventCalendar hold model, 1,000 pending events, 20 M events', run: () => benchEngine(1_000, 20_000_000) },
   { name: 'engine-100k', what: 'EventCalendar hold model, 100,000 pending events, 10 M events', run: () => benchEngine(100_000, 10_000_000) },
-  { name: 'tandem', what: 'bench/scenarios/tandem-3.json: 3 exponential stations, finite buffers, 80 % load, 600 s, exact (resolution 0)', run: () => benchScenario('tandem-3.json') },
+  { name: 'engine-tandem', what: `the reference tandem (K = ${TANDEM_K}, 80 % load) on EventCalendar alone, ${TANDEM_RECORDS} records`, run: () => benchEngineTandem(TANDEM_RECORDS, 0.8, TANDEM_K) },
+  { name: 'tandem', what: `bench/scenarios/tandem-3.json: 3 exponential stations, blocking (K = ${TANDEM_K}), 80 % load, 600 s, exact (resolution 0)`, run: () => benchScenario('tandem-3.json') },
+  { name: 'tandem-open', what: 'bench/scenarios/tandem-3-open.json: the same with 32 KiB buffers (effectively unbounded)', run: () => benchScenario('tandem-3-open.json') },
   { name: 'pipeline-1h', what: 'bench/scenarios/pipeline-1h.json: source -> tokenizer(20) -> sink(2), 1 h of bursty-1h.csv (mean 50 k lines/s)', run: () => benchScenario('pipeline-1h.json') },
+  { name: 'pipeline-24h', what: 'bench/scenarios/pipeline-24h.json: the same over 24 h (bursty-24h.csv, the hour repeated), peak RSS', run: () => benchScenario('pipeline-24h.json'), optIn: true },
 ];
 
 interface BenchResult {
@@ -114,7 +128,7 @@ async function main(): Promise<void> {
   const loadBefore = loadavg();
   const results: BenchResult[] = [];
   for (const def of BENCHES) {
-    if (args.only && !args.only.includes(def.name)) continue;
+    if (args.only ? !args.only.includes(def.name) : def.optIn) continue;
     const runs: Measurement[] = [];
     for (let i = 0; i < args.reps; i++) {
       const m = runChild(def.name);
@@ -124,6 +138,7 @@ async function main(): Promise<void> {
     }
     results.push(summarise(def, runs));
   }
+  const ratios: RatioReport | null = !args.only || args.only.includes('refs') ? referenceRatios(results, args.reps, TANDEM_RECORDS, TANDEM_K) : null;
   const sweep = !args.only || args.only.includes('sweep') ? await sweepFigures() : { note: 'not selected' };
   if (sweep.note) console.log(`sweep: ${sweep.note}`);
   else console.log(`sweep: ${JSON.stringify(sweep.result)}`);
@@ -138,6 +153,7 @@ async function main(): Promise<void> {
     loadAverage1mBefore: Math.round(loadBefore[0] * 100) / 100,
     loadAverage1mAfter: Math.round(loadAfter[0] * 100) / 100,
     benches: results,
+    references: ratios,
     sweep,
   };
   const dir = join(root, 'bench/results');
@@ -153,6 +169,7 @@ async function main(): Promise<void> {
     '|---|---|---:|---:|---:|---|',
     ...results.map((r) => `| ${r.name} | ${r.what} | ${r.wallS} | ${r.cpuS} | ${r.peakRssMb} | ${Object.entries(r.figures).map(([k, v]) => `${k} ${fmt(v)}`).join('<br>')} |`),
     '',
+    ...(ratios ? ratios.markdown : []),
     sweep.note ? `Sweep: ${sweep.note}.` : `Sweep (bench/sweep.ts, wall ${sweep.wallS} s, peak RSS ${sweep.peakRssMb} MB): \`${JSON.stringify(sweep.result)}\``,
     '',
   ];
