@@ -16,15 +16,13 @@ import type { LatencyRecorder } from '../metrics/latency.js';
 import { SubtaskMeter } from '../metrics/meter.js';
 import type { ArrivalQueue } from './arrivals.js';
 import type { TaskDef } from './graph.js';
-import { CREDIT_RADIX, InputChannel, InputGate, OutputPool, Subpartition } from './network.js';
+import { EV_BUFFER, EV_CREDIT, EV_FINISH, EV_FLUSH, EV_WAKE } from './events.js';
+import { SubtaskInput } from './input-gate.js';
+import { CREDIT_RADIX, OutputPool, Subpartition } from './network.js';
 import { apportion, BufferPool, NetBuffer, RunList } from './runs.js';
 import { WindowState } from './window.js';
 
-export const EV_FINISH = 0;
-export const EV_BUFFER = 1;
-export const EV_CREDIT = 2;
-export const EV_FLUSH = 3;
-export const EV_WAKE = 4;
+export { EV_BUFFER, EV_CREDIT, EV_FINISH, EV_FLUSH, EV_WAKE } from './events.js';
 
 /** Batch output kinds (RunList tags). */
 const OUT_EMIT = 1;
@@ -90,16 +88,9 @@ export class Subtask implements EventHandler {
   target = -1;
   readonly meter: SubtaskMeter;
   readonly subparts: Subpartition[] = [];
-  readonly channels: InputChannel[] = [];
-  readonly gates: InputGate[] = [];
+  /** Input gates, channels, credits and floating buffers; the buffer being consumed. */
+  readonly input: SubtaskInput;
   private readonly outEdges: OutEdge[] = [];
-  /**
-   * Channels with data, in arrival order: a ring over a typed array (each channel is in it at most once,
-   * by its inAvailable flag, so the ring never holds more than the channel count; sized once wired).
-   */
-  private availRing = new Int32Array(0);
-  private availHead = 0;
-  private availCount = 0;
 
   /** Mailbox work (window results, offload results): runs tagged with the chain position to resume at. */
   readonly work = new RunList(8);
@@ -110,10 +101,6 @@ export class Subtask implements EventHandler {
   private readonly batch = new RunList(16);
   hook: OffloadHook | null = null;
   windows: WindowState | null = null;
-
-  // Input being consumed.
-  private curBuf: NetBuffer | null = null;
-  private curChannel = -1;
 
   // The run in service and its pending output.
   private inService = false;
@@ -164,6 +151,7 @@ export class Subtask implements EventHandler {
     metricsIntervalMs: number,
   ) {
     this.meter = new SubtaskMeter(metricsIntervalMs);
+    this.input = new SubtaskInput(ctx.calendar, ctx.buffers);
     this.normal = new NormalSource(rng);
   }
 
@@ -192,13 +180,11 @@ export class Subtask implements EventHandler {
   }
 
   addGate(floating: number): number {
-    this.gates.push(new InputGate(floating));
-    return this.gates.length - 1;
+    return this.input.addGate(floating);
   }
 
   addChannel(gate: number, exclusive: number, senderTarget: number, senderSubpartition: number, local: boolean, latencyMs: number): number {
-    this.channels.push(new InputChannel(gate, exclusive, senderTarget, senderSubpartition, local, latencyMs));
-    return this.channels.length - 1;
+    return this.input.addChannel(gate, exclusive, senderTarget, senderSubpartition, local, latencyMs);
   }
 
   /** Output pool usage, 0..1, over all output edges. */
@@ -214,14 +200,7 @@ export class Subtask implements EventHandler {
 
   /** Input buffer usage, 0..1: buffers holding data over all exclusive and floating buffers. */
   inPoolUsage(): number {
-    let size = 0;
-    let used = 0;
-    for (const ch of this.channels) {
-      size += ch.exclusive;
-      used += ch.exclusive - ch.exclusiveFree + ch.usedFloating;
-    }
-    for (const g of this.gates) size += g.floating;
-    return size > 0 ? used / size : 0;
+    return this.input.usage();
   }
 
   /**
@@ -315,74 +294,8 @@ export class Subtask implements EventHandler {
   }
 
   private onBuffer(buf: NetBuffer, now: number): void {
-    const ch = this.channels[buf.destChannel];
-    ch.occupy();
-    ch.backlog = buf.backlog;
-    ch.enqueue(buf);
-    if (!ch.inAvailable && this.curChannel !== buf.destChannel) {
-      ch.inAvailable = true;
-      this.pushAvailable(buf.destChannel);
-    }
-    this.lendFloating(buf.destChannel, now);
+    this.input.receive(buf, now);
     this.tryStart(now);
-  }
-
-  private pushAvailable(c: number): void {
-    const ring = this.availRing;
-    if (ring.length < this.channels.length) {
-      // First use since wiring: size the ring to the channel count (it is empty here or holds fewer).
-      const grown = new Int32Array(this.channels.length);
-      for (let i = 0; i < this.availCount; i++) grown[i] = ring[(this.availHead + i) % ring.length];
-      this.availRing = grown;
-      this.availHead = 0;
-    }
-    const r = this.availRing;
-    let tail = this.availHead + this.availCount;
-    if (tail >= r.length) tail -= r.length;
-    r[tail] = c;
-    this.availCount++;
-  }
-
-  /** Lend floating buffers to a channel whose sender has more queued than the channel can take. */
-  private lendFloating(c: number, now: number): void {
-    const ch = this.channels[c];
-    if (ch.local) return;
-    const gate = this.gates[ch.gate];
-    let want = ch.backlog - ch.available;
-    let granted = 0;
-    while (want > 0 && gate.floatingFree > 0) {
-      gate.floatingFree--;
-      ch.floatingHeld++;
-      granted++;
-      want--;
-    }
-    if (granted > 0) this.announce(ch, granted, now);
-    if (want > 0 && !ch.waitingFloating) {
-      ch.waitingFloating = true;
-      gate.waiting.push(c);
-    }
-  }
-
-  private announce(ch: InputChannel, credits: number, now: number): void {
-    this.ctx.calendar.schedule(now + ch.latencyMs, ch.senderTarget, EV_CREDIT, ch.senderSubpartition * CREDIT_RADIX + credits);
-  }
-
-  /** A consumed buffer goes back: floating to the gate (and on to a waiting channel), exclusive as credit. */
-  private recycleInput(c: number, now: number): void {
-    const ch = this.channels[c];
-    if (ch.usedFloating > 0) {
-      ch.usedFloating--;
-      const gate = this.gates[ch.gate];
-      gate.floatingFree++;
-      while (gate.floatingFree > 0 && gate.waiting.length > 0) {
-        const w = gate.waiting.shift()!;
-        this.channels[w].waitingFloating = false;
-        this.lendFloating(w, now);
-      }
-    } else {
-      ch.exclusiveFree++;
-      this.announce(ch, 1, now);
-    }
   }
 
   // ----------------------------------------------------------------------------------------------------
@@ -426,7 +339,7 @@ export class Subtask implements EventHandler {
     if (this.source) return this.takeFromSource(now);
     // Consume the current buffer's next run, or move to the next buffer with data.
     for (;;) {
-      const buf = this.curBuf;
+      const buf = this.input.current;
       if (buf) {
         const r = buf.runs;
         if (r.head < r.n) {
@@ -441,46 +354,23 @@ export class Subtask implements EventHandler {
         this.finishBuffer(now);
         continue;
       }
-      if (this.availCount === 0) {
+      const next = this.input.next();
+      if (!next) {
         this.maybeFinish(now);
         return false;
       }
-      const c = this.availRing[this.availHead];
-      this.availHead = this.availHead + 1 === this.availRing.length ? 0 : this.availHead + 1;
-      this.availCount--;
-      const ch = this.channels[c];
-      ch.inAvailable = false;
-      const next = ch.dequeue();
-      this.curBuf = next;
-      this.curChannel = c;
-      if (next.endOfPartition) {
-        ch.ended = true;
-        this.finishBuffer(now);
-      }
+      if (next.endOfPartition) this.finishBuffer(now);
     }
   }
 
-  /** The current input buffer is consumed: recycle it, apply its watermark, requeue its channel if it has more. */
+  /** The current input buffer is consumed: recycle it (its channel's watermark moves), then this subtask's. */
   private finishBuffer(now: number): void {
-    const buf = this.curBuf!;
-    const c = this.curChannel;
-    const ch = this.channels[c];
-    this.curBuf = null;
-    this.curChannel = -1;
-    if (buf.watermark > ch.watermark) ch.watermark = buf.watermark;
-    if (buf.endOfPartition) ch.watermark = Infinity;
-    this.recycleInput(c, now);
-    this.ctx.buffers.release(buf);
-    if (ch.queued > 0 && !ch.inAvailable) {
-      ch.inAvailable = true;
-      this.pushAvailable(c);
-    }
+    this.input.release(now);
     this.advanceWatermark(now);
   }
 
   private advanceWatermark(now: number): void {
-    let wm = Infinity;
-    for (const ch of this.channels) if (ch.watermark < wm) wm = ch.watermark;
+    const wm = this.input.minWatermark();
     if (wm > this.watermark) {
       this.watermark = wm;
       if (this.windows) this.fireWindows(now);
@@ -1016,8 +906,7 @@ export class Subtask implements EventHandler {
   private maybeFinish(now: number): void {
     if (this.finished || this.inService || this.blocked || this.work.length > 0) return;
     if (!this.source) {
-      if (this.curBuf) return;
-      for (const ch of this.channels) if (!ch.ended || ch.queued > 0) return;
+      if (!this.input.exhausted()) return;
       this.inputsEnded = true;
     }
     if (!this.inputsEnded) return;
