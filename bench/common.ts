@@ -35,6 +35,11 @@ export interface Measurement {
   facts?: Record<string, number | string>;
 }
 
+/** A measurement of this process: its times, memory now and at peak, figures and facts. */
+export function measured(wallS: number, cpuS: number, figures: Record<string, number>, facts?: Record<string, number | string>): Measurement {
+  return { wallS, cpuS, peakRssMb: peakRssMb(), rssMb: rssMb(), figures, facts };
+}
+
 export function rssMb(): number {
   return Math.round(process.memoryUsage().rss / (1024 * 1024));
 }

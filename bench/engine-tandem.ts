@@ -8,7 +8,7 @@
  */
 import { EventCalendar, type EventHandler } from '../src/engine/calendar.js';
 import { seededRng, type Rng } from '../src/engine/random.js';
-import { peakRssMb, rssMb, stopwatch, type Measurement } from './common.js';
+import { measured, stopwatch, type Measurement } from './common.js';
 
 const S = 3;
 const ARRIVAL = 0;
@@ -100,16 +100,7 @@ export function benchEngineTandem(records: number, lambda: number, k: number): M
   cal.run();
   const [wallS, cpuS] = stop();
   const events = cal.eventsProcessed;
-  return {
-    wallS,
-    cpuS,
-    peakRssMb: peakRssMb(),
-    rssMb: rssMb(),
-    figures: {
-      recordsPerCpuSecond: Math.round(t.done / cpuS),
-      eventsPerCpuSecond: Math.round(events / cpuS),
-      eventsPerSecond: Math.round(events / wallS),
-    },
-    facts: { records: t.done, events, eventsPerRecord: Math.round((events / t.done) * 100) / 100, meanLatency: Math.round((t.sumLatency / t.done) * 1e4) / 1e4, k },
-  };
+  const figures = { recordsPerCpuSecond: Math.round(t.done / cpuS), eventsPerCpuSecond: Math.round(events / cpuS), eventsPerSecond: Math.round(events / wallS) };
+  const perRecord = Math.round((events / t.done) * 100) / 100;
+  return measured(wallS, cpuS, figures, { records: t.done, events, eventsPerRecord: perRecord, meanLatency: Math.round((t.sumLatency / t.done) * 1e4) / 1e4, k });
 }

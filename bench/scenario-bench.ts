@@ -1,7 +1,7 @@
 /** Scenario benchmarks: run a bench scenario once through runScenario and report simulated records per second. */
 import { join } from 'node:path';
 import { loadScenario, runScenario } from '../src/experiment/runner.js';
-import { projectRoot, peakRssMb, rssMb, stopwatch, type Measurement } from './common.js';
+import { measured, projectRoot, stopwatch, type Measurement } from './common.js';
 
 export function benchScenario(file: string): Measurement {
   const scenario = loadScenario(join(projectRoot(), 'bench/scenarios', file));
@@ -13,19 +13,17 @@ export function benchScenario(file: string): Measurement {
   let recordsThrough = 0;
   for (const v of Object.values(r.summary.vertices)) recordsThrough += v.records_in;
   const events = Math.round(r.eventsPerSecond * (r.wallMs / 1000));
-  return {
+  return measured(
     wallS,
     cpuS,
-    peakRssMb: peakRssMb(),
-    rssMb: rssMb(),
-    figures: {
+    {
       sourceRecordsPerSecond: Math.round(rec.arrived / wallS),
       recordsProcessedPerSecond: Math.round(recordsThrough / wallS),
       sourceRecordsPerCpuSecond: Math.round(rec.arrived / cpuS),
       eventsPerSecond: Math.round(events / wallS),
       simulatedSecondsPerWallSecond: Math.round(((scenario.duration_s ?? 0) / wallS) * 10) / 10,
     },
-    facts: {
+    {
       arrived: rec.arrived,
       results: rec.results,
       lost: rec.lost,
@@ -35,5 +33,5 @@ export function benchScenario(file: string): Measurement {
       latencyP99Ms: r.summary.latency_ms.p99,
       resolutionMs: scenario.time_resolution_ms,
     },
-  };
+  );
 }
