@@ -18,7 +18,8 @@ import type { ArrivalQueue } from './arrivals.js';
 import type { TaskDef } from './graph.js';
 import { EV_BUFFER, EV_CREDIT, EV_FINISH, EV_FLUSH, EV_WAKE } from './events.js';
 import { SubtaskInput } from './input-gate.js';
-import { CREDIT_RADIX, OutputPool, Subpartition } from './network.js';
+import type { Subpartition } from './network.js';
+import { RecordWriter, type OutEdge, type WriterOwner } from './record-writer.js';
 import { apportion, BufferPool, NetBuffer, RunList } from './runs.js';
 import { WindowState } from './window.js';
 
@@ -73,24 +74,13 @@ export interface HashRouting {
   weights(parallelism: number): Float64Array;
 }
 
-interface OutEdge {
-  partitioning: 'forward' | 'rebalance' | 'hash';
-  pool: OutputPool;
-  /** Indices into the subtask's flat subpartition list. */
-  first: number;
-  count: number;
-  rr: number;
-  weights: Float64Array | null;
-  split: Float64Array;
-}
-
-export class Subtask implements EventHandler {
+export class Subtask implements EventHandler, WriterOwner {
   target = -1;
   readonly meter: SubtaskMeter;
-  readonly subparts: Subpartition[] = [];
   /** Input gates, channels, credits and floating buffers; the buffer being consumed. */
   readonly input: SubtaskInput;
-  private readonly outEdges: OutEdge[] = [];
+  /** Output pools, subpartitions, flushing and sending. */
+  readonly output: RecordWriter;
 
   /** Mailbox work (window results, offload results): runs tagged with the chain position to resume at. */
   readonly work = new RunList(8);
@@ -152,6 +142,7 @@ export class Subtask implements EventHandler {
   ) {
     this.meter = new SubtaskMeter(metricsIntervalMs);
     this.input = new SubtaskInput(ctx.calendar, ctx.buffers);
+    this.output = new RecordWriter(this, ctx.calendar, ctx.buffers, ctx.maxBuffersPerChannel);
     this.normal = new NormalSource(rng);
   }
 
@@ -159,24 +150,15 @@ export class Subtask implements EventHandler {
   // Wiring (done by the job before the run starts)
 
   addOutputEdge(partitioning: OutEdge['partitioning'], poolSize: number, weights: Float64Array | null): number {
-    this.outEdges.push({
-      partitioning,
-      pool: new OutputPool(poolSize),
-      first: this.subparts.length,
-      count: 0,
-      rr: 0,
-      weights,
-      split: new Float64Array(0),
-    });
-    return this.outEdges.length - 1;
+    return this.output.addEdge(partitioning, poolSize, weights);
   }
 
   addSubpartition(edge: number, destTarget: number, destChannel: number, initialCredit: number, local: boolean, latencyMs: number): number {
-    const e = this.outEdges[edge];
-    this.subparts.push(new Subpartition(edge, destTarget, destChannel, initialCredit, local, latencyMs));
-    e.count++;
-    e.split = new Float64Array(e.count);
-    return this.subparts.length - 1;
+    return this.output.addSubpartition(edge, destTarget, destChannel, initialCredit, local, latencyMs);
+  }
+
+  get subparts(): Subpartition[] {
+    return this.output.subparts;
   }
 
   addGate(floating: number): number {
@@ -189,13 +171,7 @@ export class Subtask implements EventHandler {
 
   /** Output pool usage, 0..1, over all output edges. */
   outPoolUsage(): number {
-    let size = 0;
-    let used = 0;
-    for (const e of this.outEdges) {
-      size += e.pool.size;
-      used += e.pool.size - e.pool.free;
-    }
-    return size > 0 ? used / size : 0;
+    return this.output.usage();
   }
 
   /** Input buffer usage, 0..1: buffers holding data over all exclusive and floating buffers. */
@@ -214,7 +190,7 @@ export class Subtask implements EventHandler {
     if (this.pendingKind !== 0) {
       let written = 0;
       if (this.blocked && this.emitEdge === 0 && this.emitSub >= 0) {
-        const e = this.outEdges[0];
+        const e = this.output.edges[0];
         for (let j = 0; j < this.emitSub; j++) written += e.split[j];
         written += this.emitWritten;
       } else if (this.blocked && this.emitEdge > 0) {
@@ -231,7 +207,7 @@ export class Subtask implements EventHandler {
   /** Start (at 0, or at a restart): sources look for their first records, subtasks with outputs start their flush timer. */
   start(now = 0): void {
     this.activeUntil = now;
-    if (this.outEdges.length > 0) {
+    if (this.output.edges.length > 0) {
       const period = this.flushPeriod();
       if (period > 0) this.ctx.calendar.schedule(now + period, this.target, EV_FLUSH, 0);
     }
@@ -261,20 +237,9 @@ export class Subtask implements EventHandler {
       case EV_BUFFER:
         this.onBuffer(this.ctx.buffers.all[arg], now);
         break;
-      case EV_CREDIT: {
-        const sp = this.subparts[Math.floor(arg / CREDIT_RADIX)];
-        const n = arg % CREDIT_RADIX;
-        sp.credit += n;
-        // A local consumer's credit says it recycled a buffer it read in place: the buffer returns to this pool.
-        const recycled = sp.local ? Math.min(n, sp.lent) : 0;
-        if (recycled > 0) {
-          sp.lent -= recycled;
-          sp.held -= recycled;
-          this.outEdges[sp.edge].pool.free += recycled;
-        }
-        this.trySend(sp, now, recycled > 0);
+      case EV_CREDIT:
+        this.output.credit(arg, now);
         break;
-      }
       case EV_FLUSH:
         this.onFlushTimer(now);
         break;
@@ -737,7 +702,7 @@ export class Subtask implements EventHandler {
 
   /** Write the pending output; false if it blocked for want of a buffer (resumed by a send). */
   private emit(now: number): boolean {
-    const edges = this.outEdges;
+    const edges = this.output.edges;
     while (this.emitEdge < edges.length) {
       const e = edges[this.emitEdge];
       if (this.emitSub < 0) {
@@ -753,9 +718,9 @@ export class Subtask implements EventHandler {
       for (let j = 0; j < this.emitSub; j++) before += e.split[j];
       while (this.emitSub < e.count) {
         const n = e.split[this.emitSub];
-        const sp = this.subparts[e.first + this.emitSub];
+        const sp = this.output.subparts[e.first + this.emitSub];
         while (this.emitWritten < n) {
-          if (!sp.current && !this.acquire(e, sp)) {
+          if (!sp.current && !this.output.acquire(e, sp)) {
             this.blocked = true;
             this.blockStart = now;
             return false;
@@ -770,8 +735,8 @@ export class Subtask implements EventHandler {
           buf.runs.push(k, this.pBytes, this.pFirst + (span * lo) / c, this.pFirst + (span * hi) / c, seq, o, this.pKey);
           buf.used += k * this.pBytes;
           this.emitWritten += k;
-          if (buf.used >= this.ctx.segmentBytes) this.finishOutput(sp, now);
-          else if (this.ctx.bufferTimeoutMs === 0) this.requestFlush(sp, now);
+          if (buf.used >= this.ctx.segmentBytes) this.output.finish(sp, now);
+          else if (this.ctx.bufferTimeoutMs === 0) this.output.requestFlush(sp, now);
         }
         before += n;
         this.emitSub++;
@@ -785,69 +750,9 @@ export class Subtask implements EventHandler {
     return true;
   }
 
-  private acquire(e: OutEdge, sp: Subpartition): boolean {
-    if (e.pool.free <= 0 || sp.held >= this.ctx.maxBuffersPerChannel) return false;
-    e.pool.free--;
-    sp.held++;
-    const b = this.ctx.buffers.take();
-    b.destTarget = sp.destTarget;
-    b.destChannel = sp.destChannel;
-    sp.current = b;
-    return true;
-  }
-
-  /** A buffer is full (or the last one): queue it for sending. */
-  private finishOutput(sp: Subpartition, now: number): void {
-    this.seal(sp);
-    this.trySend(sp, now);
-  }
-
-  private seal(sp: Subpartition): void {
-    const b = sp.current!;
-    sp.current = null;
-    b.watermark = this.watermark;
-    sp.sentWatermark = this.watermark;
-    sp.enqueue(b);
-  }
-
-  /**
-   * Flush (buffer timeout, or every record at timeout 0), as Flink's flush does: the partly filled buffer goes now
-   * if nothing is queued ahead of it and the receiver has credit; otherwise it keeps filling, and goes when that
-   * changes (trySend), so a backpressured channel still ships full buffers.
-   */
-  private requestFlush(sp: Subpartition, now: number): void {
-    sp.flushRequested = true;
-    this.trySend(sp, now);
-  }
-
-  private trySend(sp: Subpartition, now: number, freedBefore = false): void {
-    let freed = freedBefore;
-    for (;;) {
-      while (sp.queued > 0 && sp.credit > 0) {
-        const b = sp.dequeue();
-        sp.credit--;
-        b.backlog = sp.queued;
-        this.ctx.calendar.schedule(now + sp.latencyMs, b.destTarget, EV_BUFFER, b.id);
-        if (b.endOfPartition) continue;
-        if (sp.local) {
-          sp.lent++;
-        } else {
-          sp.held--;
-          this.outEdges[sp.edge].pool.free++;
-          freed = true;
-        }
-      }
-      if (!sp.flushRequested || sp.queued > 0) break;
-      const cur = sp.current;
-      if (!cur || cur.runs.n === 0) {
-        sp.flushRequested = false;
-        break;
-      }
-      if (sp.credit <= 0) break;
-      sp.flushRequested = false;
-      this.seal(sp);
-    }
-    if (freed && this.blocked) this.unblock(now);
+  /** A send returned a buffer to a pool: go on if blocked for want of one. */
+  bufferFreed(now: number): void {
+    if (this.blocked) this.unblock(now);
   }
 
   private unblock(now: number): void {
@@ -878,25 +783,7 @@ export class Subtask implements EventHandler {
 
   private onFlushTimer(now: number): void {
     if (this.finished) return;
-    const flush = this.ctx.bufferTimeoutMs > 0;
-    for (const sp of this.subparts) {
-      if (sp.current && sp.current.runs.n > 0 && flush) this.requestFlush(sp, now);
-      else if (this.ctx.watermarks && this.watermark > sp.sentWatermark && !sp.current && sp.queued === 0) {
-        // An idle channel still carries the watermark forward (Flink sends it as an event in a buffer).
-        const b = this.ctx.buffers.take();
-        b.destTarget = sp.destTarget;
-        b.destChannel = sp.destChannel;
-        const e = this.outEdges[sp.edge];
-        if (e.pool.free > 0 && sp.held < this.ctx.maxBuffersPerChannel) {
-          e.pool.free--;
-          sp.held++;
-          sp.current = b;
-          this.finishOutput(sp, now);
-        } else {
-          this.ctx.buffers.release(b);
-        }
-      }
-    }
+    this.output.onFlushTimer(this.ctx.bufferTimeoutMs > 0, this.ctx.watermarks, now);
     this.ctx.calendar.schedule(now + this.flushPeriod(), this.target, EV_FLUSH, 0);
   }
 
@@ -922,22 +809,7 @@ export class Subtask implements EventHandler {
     }
     this.finished = true;
     this.watermark = Infinity;
-    for (const sp of this.subparts) {
-      if (sp.current && sp.current.runs.n > 0) this.finishOutput(sp, now);
-      else if (sp.current) {
-        this.ctx.buffers.release(sp.current);
-        sp.current = null;
-        sp.held--;
-        this.outEdges[sp.edge].pool.free++;
-      }
-      const eop = this.ctx.buffers.take();
-      eop.endOfPartition = true;
-      eop.destTarget = sp.destTarget;
-      eop.destChannel = sp.destChannel;
-      eop.watermark = Infinity;
-      sp.enqueue(eop);
-      this.trySend(sp, now);
-    }
+    this.output.endOfPartitions(now);
     this.ctx.subtaskFinished(this);
   }
 }
