@@ -1,7 +1,5 @@
 /** Writing a calibration's files: the model, the optional scenario copy and the optional JSON report. */
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { writeFileAtomic } from '../util/fsx.js';
+import { writeFileAtomic } from '../util/output.js';
 import type { CalibrationResult } from './calibrate.js';
 import { calibrationReportJson } from './report.js';
 
@@ -12,10 +10,7 @@ export interface WrittenCalibration {
 }
 
 export function writeCalibration(r: CalibrationResult, paths: { model: string; scenario?: string; report?: string }): WrittenCalibration {
-  const write = (p: string, text: string): void => {
-    mkdirSync(dirname(p), { recursive: true });
-    writeFileAtomic(p, text);
-  };
+  const write = (p: string, text: string): void => writeFileAtomic(p, text);
   write(paths.model, JSON.stringify(r.model, null, 2) + '\n');
   if (paths.scenario && r.scenario) write(paths.scenario, JSON.stringify(r.scenario, null, 2) + '\n');
   if (paths.report) write(paths.report, calibrationReportJson(r));

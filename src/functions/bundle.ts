@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import yazl from 'yazl';
 import { UserError } from '../util/errors.js';
-import { writeFileAtomic } from '../util/fsx.js';
+import { writeFileAtomic } from '../util/output.js';
 import { lambdaPaths } from './paths.js';
 
 export type BundleRuntime = 'node' | 'python';

@@ -15,7 +15,7 @@ import {
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
 import { UserError } from '../util/errors.js';
-import { writeFileAtomic } from '../util/fsx.js';
+import { writeFileAtomic } from '../util/output.js';
 import { makeLambdaClient, userErrorFromAws } from './client.js';
 import { decodeLogResult, parseReport } from './report-line.js';
 

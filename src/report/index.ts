@@ -5,7 +5,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { UserError } from '../util/errors.js';
-import { withStagedDir, writeFileAtomic } from '../util/fsx.js';
+import { replaceSubdir, writeFileAtomic } from '../util/output.js';
 import { costP99Chart, runCharts, SWEEP_CDF_ROWS, sweepCharts, sweepLabel } from './charts.js';
 import { escapeHtml, renderPage, type ChartEntry } from './html.js';
 import { loadCdf, loadCompare, loadRun, loadSweep, rankedRows, type RunData, type SweepRow } from './inputs.js';
@@ -34,7 +34,7 @@ export type ReportKind = 'run' | 'compare' | 'sweep';
 
 /** Write charts/<name>.svg (and .png) for each chart; the charts/ directory is replaced as a whole. */
 async function writeCharts(dir: string, charts: readonly ChartEntry[], png: boolean): Promise<void> {
-  await withStagedDir(join(dir, 'charts'), async (staging) => {
+  await replaceSubdir(join(dir, 'charts'), async (staging) => {
     for (const c of charts) {
       const svg = await renderSvg(c.spec);
       writeFileAtomic(join(staging, `${c.name}.svg`), svg);

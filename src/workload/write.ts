@@ -1,6 +1,6 @@
 /** Writing traces as CSV with `#` provenance comments, atomically (readers never see half a file). */
 import type { Trace } from './types.js';
-import { writeFileAtomic } from '../util/fsx.js';
+import { writeFileAtomic } from '../util/output.js';
 
 /** A number as short as it can be while still reading back to within 1e-9 relative (times) or 1e-3 (rates). */
 function fmt(x: number, decimals: number): string {

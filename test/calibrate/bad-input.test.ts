@@ -1,5 +1,5 @@
 /** Bad or too few measurements: one UserError naming the file, the line and what is wrong. */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -145,6 +145,7 @@ describe('the calibrate command', () => {
     expect(await run(['calibrate', p, '--out', join(dir, 'm.json')])).toBe(`5 samples of cold start in ${p}, need at least 20`);
   });
   it('writes a model the loader accepts, and the report', async () => {
+    mkdirSync(join(dir, 'cli'));
     const out = join(dir, 'cli', 'local.json');
     const report = join(dir, 'cli', 'local.calibration.json');
     const writes: string[] = [];

@@ -1,4 +1,5 @@
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { OUTPUT_MARKER } from '../../src/util/output.js';
 import { afterAll } from 'vitest';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -17,6 +18,8 @@ export function copyFixture(name: 'run' | 'compare' | 'sweep'): string {
   made.push(parent);
   const dir = join(parent, name);
   cpSync(join(FIXTURES, name), dir, { recursive: true });
+  // As if Spillway wrote it: `spillway report` writes only into its own folders.
+  writeFileSync(join(dir, OUTPUT_MARKER), 'written by spillway\n');
   return dir;
 }
 

@@ -149,10 +149,10 @@ describe('writeReport', () => {
 describe('renderTraceChart', () => {
   it('writes the trace shape as SVG (and PNG when asked)', async () => {
     const dir = copyFixture('run');
-    const out = join(dir, 'trace', 'spike.svg');
+    const out = join(dir, 'spike.svg');
     await renderTraceChart({ tS: Float64Array.from([0, 20, 35]), rate: Float64Array.from([2000, 8000, 2000]) }, out, { png: true, endS: 60, title: 'Trace spike.csv' });
     expect(readFileSync(out, 'utf8')).toContain('>Trace spike.csv</text>');
-    expect([...readFileSync(join(dir, 'trace', 'spike.png')).subarray(0, 8)]).toEqual(PNG_SIGNATURE);
+    expect([...readFileSync(join(dir, 'spike.png')).subarray(0, 8)]).toEqual(PNG_SIGNATURE);
   });
 });
 

@@ -33,7 +33,8 @@ describe('spillway trace', () => {
 
   it('gen writes a trace with provenance that inspect reads back', () => {
     const dir = mkdtempSync(join(tmpdir(), 'spillway-trace-'));
-    const out = join(dir, 'sub', 'spike.csv');
+    expect(() => traceGen({ kind: 'spike', out: join(dir, 'sub', 'spike.csv') })).toThrow('the folder');
+    const out = join(dir, 'spike.csv');
     const msg = traceGen({ kind: 'spike', param: ['peak=9000', 'duration_s=300', 'start_s=100'], seed: 3, out });
     expect(msg).toContain('300 s');
     const text = readFileSync(out, 'utf8');

@@ -7,6 +7,10 @@ import { calibrate } from '../../calibrate/calibrate.js';
 import { formatCalibration } from '../../calibrate/report.js';
 import { writeCalibration } from '../../calibrate/write.js';
 import { UserError } from '../../util/errors.js';
+import { checkOutputFile, fileHead } from '../../util/output.js';
+
+/** A model file an earlier `spillway calibrate` wrote (its provenance says so): a rerun may replace it. */
+const isCalibratedModel = (abs: string): boolean => fileHead(abs, 4096).includes('"source": "spillway calibrate: ');
 
 export interface CalibrateArgs {
   measurements: string[];
@@ -65,6 +69,10 @@ export const calibrateCommand: CommandModule<object, CalibrateArgs> = {
     if (!(argv.alpha > 0 && argv.alpha < 1)) throw new UserError(`--alpha ${argv.alpha}: must be between 0 and 1`);
     if (!Number.isInteger(argv.bootstrap) || argv.bootstrap < 0) throw new UserError(`--bootstrap ${argv.bootstrap}: must be a non-negative integer`);
     if (argv.date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(argv.date)) throw new UserError(`--date ${argv.date}: must be YYYY-MM-DD`);
+    // Checked before the fit, which takes seconds: a refused path should cost nothing.
+    checkOutputFile(argv.out, '--out', { isOwn: isCalibratedModel });
+    if (argv['scenario-out']) checkOutputFile(argv['scenario-out'], '--scenario-out');
+    if (argv.report) checkOutputFile(argv.report, '--report');
     const result = calibrate(argv.measurements, {
       base: argv.base,
       id: argv.id,

@@ -4,14 +4,15 @@
  * burst+autoscale), one table with latency and the full bill, and a comparison report in out/<scenario>/
  * (compare.json, one run directory per strategy, charts with a cost-versus-p99 chart, report.html).
  */
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { loadScenario } from '../../experiment/runner.js';
 import { writeRunFiles } from '../../experiment/run-output.js';
 import { formatTable, goal, runStrategies, strategyRows } from '../../experiment/strategies.js';
 import { getPolicyFactory } from '../../policy/registry.js';
 import { writeCompareReport } from '../../report/index.js';
-import { withStagedDir, writeFileAtomic } from '../../util/fsx.js';
+import { mkdirSync } from 'node:fs';
+import { checkOutputDir, writeFileAtomic, writeOutputDir } from '../../util/output.js';
 
 interface DemoArgs {
   scenario: string;
@@ -37,17 +38,19 @@ export const demoCommand: CommandModule<object, DemoArgs> = {
     const scenario = loadScenario(args.scenario);
     const own = scenario.policy?.name;
     const burst = getPolicyFactory(args.policy ?? (own && !NOT_BURST.has(own) ? own : 'target-lag')).name;
-    const outDir = resolve(args.out ?? join('out', scenario.name));
+    const outPath = args.out ?? join('out', scenario.name);
+    const outDir = checkOutputDir(outPath, '--out', { defaultPath: args.out === undefined }).abs;
     const runs = runStrategies(scenario, burst, (label) => process.stderr.write(`simulating ${scenario.name} under ${label} ...\n`));
     // the verdict sentence, printed and shown first in report.html
     const verdict = `best burst or hybrid: ${goal(runs).text}`;
-    await withStagedDir(outDir, async (dir) => {
+    await writeOutputDir(outPath, async (dir) => {
       for (const r of runs) {
-        await withStagedDir(join(dir, r.label), (runDir) => writeRunFiles(runDir, r.result, { scenario_file: scenario.file }));
+        mkdirSync(join(dir, r.label), { recursive: true });
+        writeRunFiles(join(dir, r.label), r.result, { scenario_file: scenario.file });
       }
       writeFileAtomic(join(dir, 'compare.json'), JSON.stringify({ scenario: scenario.name, runs: runs.map((r) => ({ label: r.label, dir: r.label })) }, null, 2) + '\n');
       if (args.report) await writeCompareReport(dir, { verdict });
-    });
+    }, { defaultPath: args.out === undefined });
     process.stdout.write(`\n${scenario.name}: ${scenario.description ?? ''}\n\n`);
     process.stdout.write(formatTable(strategyRows(runs)));
     process.stdout.write(`\n${verdict}\nReport: ${join(outDir, 'report.html')}\n`);

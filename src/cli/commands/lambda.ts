@@ -4,6 +4,7 @@
  */
 import type { Argv, CommandModule } from 'yargs';
 import { UserError } from '../../util/errors.js';
+import { checkOutputFile } from '../../util/output.js';
 import { startInvokeServer } from '../../endpoint/index.js';
 import { writeLambdaBundle, type BundleRuntime } from '../../functions/bundle.js';
 import { deployLambda, DEPLOY_RUNTIMES, type DeployRuntime } from '../../functions/deploy.js';
@@ -174,6 +175,7 @@ const probeCommand: CommandModule<object, ProbeArgs> = {
       .option('work-us', { type: 'number', default: 0, describe: 'emulated CPU per record, microseconds' })
       .option('out', { type: 'string', describe: 'write the samples here (JSON lines); default: stdout' }),
   handler: async (a) => {
+    if (a.out !== undefined) checkOutputFile(a.out, '--out');
     const samples = await probeLambda({
       functionName: a['function-name'],
       endpoint: a.endpoint,
@@ -206,7 +208,8 @@ const bundleCommand: CommandModule<object, BundleArgs> = {
   handler: async (a) => {
     const runtime = a.simulator ? 'node' : (a.runtime as BundleRuntime);
     const out = a.out ?? `out/lambda/${a.simulator ? 'simulator' : runtime}-function.zip`;
-    const b = await writeLambdaBundle(runtime, out, a.simulator ? await buildSimulatorBundle() : undefined);
+    const abs = checkOutputFile(out, '--out', { defaultPath: a.out === undefined });
+    const b = await writeLambdaBundle(runtime, abs, a.simulator ? await buildSimulatorBundle() : undefined);
     process.stdout.write(`${out}: ${b.zip.length} bytes, handler ${b.handler}, CodeSha256 ${b.codeSha256}\n`);
   },
 };

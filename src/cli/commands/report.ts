@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { writeReport } from '../../report/index.js';
+import { requireOwnDir } from '../../util/output.js';
 
 export interface ReportArgs {
   dir: string;
@@ -26,6 +27,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       .example('$0 report out/demo', 'compare the demo runs, and write each run\'s own report')
       .example('$0 report out/sweeps/spike --no-png', 'rank a sweep, SVG charts only') as unknown as Argv<ReportArgs>,
   handler: async (argv) => {
+    requireOwnDir(argv.dir, 'report');
     const kind = await writeReport(argv.dir, { png: argv.png });
     process.stdout.write(`wrote ${join(argv.dir, 'report.html')} (${kind} report) and ${join(argv.dir, 'charts')}/\n`);
   },

@@ -6,7 +6,7 @@ import { writeRunFiles } from '../../experiment/run-output.js';
 import { loadPolicyFactory, parseParamArgs } from '../../policy/registry.js';
 import { writeRunReport } from '../../report/index.js';
 import { UserError } from '../../util/errors.js';
-import { withStagedDir } from '../../util/fsx.js';
+import { checkOutputDir, writeOutputDir } from '../../util/output.js';
 import { printSummaryTable } from '../summary-table.js';
 
 interface SimulateArgs {
@@ -44,7 +44,8 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
     const policyRef = args.policy ?? scenario.policy?.name ?? 'backpressure';
     const factory = await loadPolicyFactory(policyRef);
     const params = parseParamArgs(args.param);
-    const outDir = resolve(args.out ?? `out/${scenario.name}-${factory.name}`);
+    const outPath = args.out ?? `out/${scenario.name}-${factory.name}`;
+    const outDir = checkOutputDir(outPath, '--out', { defaultPath: args.out === undefined }).abs;
     let result: RunResult;
     let failure: InvariantError | undefined;
     try {
@@ -60,10 +61,14 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
       failure = err;
       result = err.result;
     }
-    await withStagedDir(outDir, async (dir) => {
-      writeRunFiles(dir, result, { scenario_file: scenario.file });
-      if (args.report) await writeRunReport(dir, { png: args.png });
-    });
+    await writeOutputDir(
+      outPath,
+      async (dir) => {
+        writeRunFiles(dir, result, { scenario_file: scenario.file });
+        if (args.report) await writeRunReport(dir, { png: args.png });
+      },
+      { defaultPath: args.out === undefined },
+    );
     if (args.json) {
       process.stdout.write(JSON.stringify({ ...result.summary, wall_ms: Math.round(result.wallMs), out: outDir }, null, 2) + '\n');
     } else {

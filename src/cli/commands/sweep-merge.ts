@@ -3,12 +3,13 @@
  * index-sharded sweep (see docs/SWEEPS.md, "Sharded sweeps") into the sweep directory and write the results.
  * Also `sweepGroupCommand`: `spillway sweep` with `merge` as a sub-command and running a sweep as the default.
  */
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { loadSweep } from '../../experiment/sweep/load.js';
 import { mergeShards } from '../../experiment/sweep/merge.js';
 import { createProgress } from '../../experiment/sweep/progress.js';
 import { UserError } from '../../util/errors.js';
+import { checkOutputDir } from '../../util/output.js';
 import { reportSweepOutcome } from './sweep-outcome.js';
 import { sweepCommand } from './sweep.js';
 
@@ -33,7 +34,8 @@ export const sweepMergeCommand: CommandModule<object, MergeArgs> = {
   handler: async (argv) => {
     const spec = loadSweep(argv.sweep);
     if (!Number.isInteger(argv.top) || argv.top < 0) throw new UserError(`--top: expected a whole number >= 0, got ${argv.top}`);
-    const out = resolve(argv.out ?? join('out', 'sweeps', spec.name));
+    // The sweep folder the shards were claimed in: never a file or a folder Spillway did not write.
+    const out = checkOutputDir(argv.out ?? join('out', 'sweeps', spec.name), '--out', { defaultPath: argv.out === undefined }).abs;
     const outcome = await mergeShards(spec, { out, shards: argv.shards, top: argv.top, progress: createProgress({ label: `merge ${spec.name}` }) });
     process.stdout.write(`merged ${outcome.shards} shards of sweep ${spec.name} into ${out}\n`);
     await reportSweepOutcome(spec.name, out, outcome, argv.report);

@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { UserError } from '../../util/errors.js';
+import { claimOutputDir } from '../../util/output.js';
 import { loadSweep } from '../../experiment/sweep/load.js';
 import { createProgress } from '../../experiment/sweep/progress.js';
 import { runSweep } from '../../experiment/sweep/run.js';
@@ -39,9 +40,10 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
     const workers = argv.workers ?? availableParallelism();
     if (!Number.isInteger(workers) || workers < 0) throw new UserError(`--workers: expected a whole number >= 0, got ${argv.workers}`);
     if (!Number.isInteger(argv.top) || argv.top < 0) throw new UserError(`--top: expected a whole number >= 0, got ${argv.top}`);
-    const out = resolve(argv.out ?? join('out', 'sweeps', spec.name));
-
-    const plan = shardPlan(argv, out);
+    const outPath = argv.out ?? join('out', 'sweeps', spec.name);
+    // --shard/--shards are checked before the folder is claimed (created and marked): a refusal writes nothing.
+    const plan = shardPlan(argv, resolve(outPath));
+    const out = claimOutputDir(outPath, '--out', { defaultPath: argv.out === undefined });
     const executor = await makeExecutor(argv, spec, workers);
     const controller = new AbortController();
     let signals = 0;

@@ -12,6 +12,10 @@ import { formatStats, traceStats, type TraceStats } from '../../workload/stats.j
 import type { Trace } from '../../workload/types.js';
 import { writeTrace } from '../../workload/write.js';
 import { UserError } from '../../util/errors.js';
+import { checkOutputFile, fileHead } from '../../util/output.js';
+
+/** A trace `trace gen` wrote (its provenance header says so): rerunning the same command may replace it. */
+const isSpillwayTrace = (abs: string): boolean => /^# Spillway rate trace /.test(fileHead(abs));
 
 export interface TraceGenArgs {
   kind: string;
@@ -58,9 +62,10 @@ export function traceGen(args: TraceGenArgs): string {
   if (!Number.isInteger(seed)) throw new UserError(`trace gen: --seed must be an integer, got ${args.seed}`);
   const given = parseParamArgs(args.param ?? []);
   const params = resolveParams(args.kind, given);
+  const out = checkOutputFile(args.out, '--out', { isOwn: isSpillwayTrace });
   const trace = generateTrace(args.kind, params, seed);
   const stats = traceStats(trace);
-  writeTrace(trace, args.out, provenanceFor(args.kind, params, seed, stats));
+  writeTrace(trace, out, provenanceFor(args.kind, params, seed, stats));
   return `wrote ${args.out}: ${stats.rows} steps, ${stats.durationS} s, mean ${Math.round(stats.meanRate)} rec/s, peak ${Math.round(stats.peakRate)} rec/s\n`;
 }
 
@@ -129,9 +134,13 @@ const inspectCommand: CommandModule<object, TraceInspectArgs> = {
       .option('bin', { type: 'number', default: 1, describe: 'bin width for event traces, s' })
       .option('chart', { type: 'string', describe: 'also write a chart of the rate (SVG)' }) as unknown as Argv<TraceInspectArgs>,
   handler: async (argv) => {
+    const chart = argv.chart === undefined ? undefined : checkOutputFile(argv.chart, '--chart');
     const { text, trace } = traceInspect(argv);
     process.stdout.write(text);
-    if (argv.chart) await writeTraceChart(trace, argv.chart, argv.bin ?? 1);
+    if (chart) {
+      await writeTraceChart(trace, chart, argv.bin ?? 1);
+      process.stdout.write(`wrote ${argv.chart}\n`);
+    }
   },
 };
 

@@ -5,7 +5,7 @@
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { writeFileAtomic } from '../../util/fsx.js';
+import { writeFileAtomic } from '../../util/output.js';
 import { looksLikeModulePath } from '../../policy/loader.js';
 import { recordsOf } from './aggregate.js';
 import { readScenarioRefs, relPath } from './inputs.js';
@@ -94,6 +94,7 @@ export function exportTop(outDir: string, spec: SweepSpec, configs: readonly Con
   if (k <= 0) return []; // an earlier export is left alone
   const dir = join(outDir, TOP_DIR);
   rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir);
   const byRow = new Map(configs.map((c) => [c.rowId, c]));
   const files: string[] = [];
   for (const row of results.rows.slice(0, k)) {

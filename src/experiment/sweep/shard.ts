@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../../util/errors.js';
-import { writeFileAtomic } from '../../util/fsx.js';
+import { writeFileAtomic } from '../../util/output.js';
 import { expandRuns } from './expand.js';
 import { stableId } from './ids.js';
 import type { SweepOutcome } from './run.js';

@@ -6,7 +6,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, truncateSync, writeSync, fsyncSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../../util/errors.js';
-import { writeFileAtomic } from '../../util/fsx.js';
+import { writeFileAtomic } from '../../util/output.js';
 import { inputHashes } from './inputs.js';
 import { extractMetrics } from './metrics.js';
 import type { ConfigSpec, RunOutput, RunRecord, RunSpec, SweepSpec } from './types.js';

@@ -3,7 +3,7 @@
  * the scenario's seed + i, in DIR/repeat-<i>/, each a whole validation), then per metric the real spread (min, mean,
  * max) beside the simulated one, judged on the means: DIR/comparison.json, DIR/report.html.
  */
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadScenario } from '../../experiment/runner.js';
 import { writeCompareReport } from '../../report/index.js';
@@ -12,6 +12,7 @@ import { formatSpreadTable, meanRows, spreadRows, type SpreadRow } from './repea
 import { spreadSection, verdictSection } from './report-sections.js';
 import { runValidation, type ValidateOptions, type ValidateResult } from './run.js';
 import { DEFAULT_TOLERANCES, formatVerdictTable, headline, judge, overall, verdictSentence, type Judgement, type Verdict } from './tolerances.js';
+import { claimOutputDir } from '../../util/output.js';
 
 export interface RepeatedResult {
   dir: string;
@@ -34,11 +35,11 @@ export function checkRepeat(n: unknown): number {
 }
 
 function cleanTop(dir: string): void {
+  claimOutputDir(dir, '--out', { defaultPath: true });
   if (existsSync(dir)) {
     for (const f of readdirSync(dir)) if (/^repeat-\d+$/.test(f)) rmSync(join(dir, f), { recursive: true, force: true });
   }
   for (const f of ['comparison.json', 'compare.json', 'report.html', 'charts']) rmSync(join(dir, f), { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
 }
 
 export async function runRepeated(o: ValidateOptions, n: number): Promise<RepeatedResult> {

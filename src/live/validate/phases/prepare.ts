@@ -16,6 +16,7 @@ import { mirrorJobShape, scenarioToJobConfig, type JobConfigTranslation, type To
 import { checkOptions, cpuPinning, defaultWorkMode, localEndpointModelPath } from '../options.js';
 import type { ValidateOptions } from '../types.js';
 import { loadScaled, type Adjust } from './copies.js';
+import { claimOutputDir } from '../../../util/output.js';
 
 /** Everything the later phases need to know, decided before anything starts. */
 export interface Prepared {
@@ -117,10 +118,11 @@ function costModel(shape: TokenizerShape, t: JobConfigTranslation): { cost: Cost
 }
 
 function cleanOut(dir: string): void {
+  // Only a folder Spillway wrote (or a new or empty one) is cleaned: checked, created and marked first.
+  claimOutputDir(dir, '--out', { defaultPath: true });
   for (const f of ['real', 'simulated', 'published', 'calibrated', 'calibration', 'charts', 'compare.json', 'comparison.json', 'report.html', SIMULATED_SCENARIO, PUBLISHED_SCENARIO]) {
     rmSync(join(dir, f), { recursive: true, force: true });
   }
-  mkdirSync(dir, { recursive: true });
 }
 
 /**
