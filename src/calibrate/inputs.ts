@@ -11,8 +11,9 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError, where } from '../util/errors.js';
+import { quoted, UserError, where } from '../util/errors.js';
 import type { ProbeSample as ProbeLine } from '../functions/probe.js';
+import { findSyntaxError, stripBom } from '../util/json.js';
 
 /** A probe line (the format `spillway lambda probe` writes) with where it came from. */
 export interface ProbeSample extends ProbeLine {
@@ -95,8 +96,9 @@ function readRows(file: string, text: string): { rows: Row[]; columns: string[] 
       let obj: unknown;
       try {
         obj = JSON.parse(s);
-      } catch (err) {
-        throw new UserError(where(file, i + 1, `not valid JSON: ${(err as Error).message}`));
+      } catch {
+        const { pos, what } = findSyntaxError(s);
+        throw new UserError(`${file}:${i + 1}:${pos + 1}: not valid JSON: ${what}`);
       }
       if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw new UserError(where(file, i + 1, 'each line must be a JSON object'));
       const o = obj as Record<string, unknown>;
@@ -211,7 +213,7 @@ function timingRow(file: string, r: Row): TimingSample {
 export function readMeasurementFile(file: string, into: Measurements): MeasurementKind {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = stripBom(readFileSync(file, 'utf8'));
   } catch {
     throw new UserError(`${file}: cannot read the measurement file`);
   }
@@ -222,7 +224,7 @@ export function readMeasurementFile(file: string, into: Measurements): Measureme
       where(
         file,
         rows[0]?.line ?? 1,
-        `not a measurement file spillway knows: expected probe lines (kind, client_ms, duration_ms, ...), Flink metric samples (vertex, busyTimeMsPerSecond, numRecordsInPerSecond) or per-record timings (service_ms or service_us); found fields ${columns.join(', ')}`,
+        `not a measurement file spillway knows: expected probe lines (kind, client_ms, duration_ms, ...), Flink metric samples (vertex, busyTimeMsPerSecond, numRecordsInPerSecond) or per-record timings (service_ms or service_us); found fields ${columns.slice(0, 8).map((c) => quoted(c)).join(', ')}${columns.length > 8 ? ', …' : ''}`,
       ),
     );
   }

@@ -56,6 +56,8 @@ export class Job implements JobContext, EventHandler, SeqAllocator {
   status: 'RUNNING' | 'RESTARTING' = 'RUNNING';
   /** How many times the job was restarted at a new parallelism. */
   epoch = 0;
+  /** Set when the run stopped because it used up scenario.max_events (checked once per metrics tick). */
+  overBudget = false;
   /** Called on every metrics tick after the row is written (the controller hooks in here). */
   onTick: ((now: number) => void) | null = null;
   /** Called when a stop-with-savepoint has completed (every record read before the barrier has left the job). */
@@ -258,6 +260,11 @@ export class Job implements JobContext, EventHandler, SeqAllocator {
 
   onEvent(kind: number, _arg: number, now: number): void {
     if (kind === EV_TICK) {
+      if (this.calendar.eventsProcessed > (this.scenario.max_events ?? Infinity)) {
+        this.overBudget = true;
+        this.calendar.stop();
+        return;
+      }
       this.collector.tick(now);
       this.onTick?.(now);
       this.calendar.schedule(now + this.scenario.metrics_interval_ms, this.target, EV_TICK, 0);

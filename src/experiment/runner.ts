@@ -21,6 +21,10 @@ import type { DecisionRecord } from '../offload/controller.js';
 import { flappingSummary } from '../metrics/flapping.js';
 import type { Scenario } from '../scenario/scenario.js';
 
+import { UserError } from '../util/errors.js';
+import { MAX_MAX_EVENTS } from '../util/limits.js';
+import { scenarioLabel } from './scenario-policy.js';
+
 export { loadScenario } from '../scenario/load.js';
 
 export const SPILLWAY_VERSION = '0.1.0';
@@ -108,6 +112,12 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
   }
 
   job.run();
+  if (job.overBudget) {
+    throw new UserError(
+      `${scenarioLabel(scenario)}: max_events: the run used up its budget of ${scenario.max_events} events at ${(job.calendar.now / 1000).toFixed(1)} s ` +
+        `of ${endMs / 1000} s simulated; shorten duration_s, lower the trace's rate, or raise max_events (up to ${MAX_MAX_EVENTS})`,
+    );
+  }
   const wallMs = performance.now() - t0;
   const summary = summarize(job, offload, rescaler, scenario, factory.name, params, seed, endMs);
   summary.flapping = flappingSummary(offload?.decisions ?? [], job.collector, offload?.points[0], endMs);
@@ -142,7 +152,11 @@ function summarize(
   const now = job.calendar.now;
   const arrived = job.seqCount;
   const missing = job.ledger.missing(arrived);
-  const inFlight = job.originsInFlight() + (offload?.originsInFlight() ?? 0);
+  let queued = 0;
+  for (const subs of job.subtasks) for (const s of subs) if (s.source) queued += s.source.pending;
+  const inJob = job.originsInFlight();
+  const inFunctions = offload?.originsInFlight() ?? 0;
+  const inFlight = inJob + inFunctions;
   const vertices: Record<string, VertexSummary> = {};
   const backpressured: Record<string, number> = {};
   for (const task of job.graph.tasks) {
@@ -194,6 +208,9 @@ function summarize(
       emitted: job.ledger.emitted + job.ledger.absorbed,
       filtered: job.ledger.filtered,
       in_flight: job.drained ? 0 : inFlight,
+      in_flight_at: job.drained
+        ? { external_queue: 0, buffers: 0, functions: 0 }
+        : { external_queue: queued, buffers: inJob - queued, functions: inFunctions },
       lost: Math.max(0, missing - (job.drained ? 0 : inFlight)),
       duplicated: job.ledger.duplicated,
       results: job.results(),

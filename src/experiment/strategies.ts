@@ -108,9 +108,9 @@ export function goal(runs: readonly StrategyRun[]): { met: boolean; text: string
 }
 
 /** The comparison table: one row per strategy. */
-export function strategyRows(runs: readonly StrategyRun[]): string[][] {
+export function strategyRows(runs: readonly StrategyRun[], drainS?: number): string[][] {
   const peak = runs.find((r) => r.label === 'provisioned-peak')?.result.summary ?? runs[0].result.summary;
-  const head = ['strategy', 'p50', 'p99', 'max pending', 'restarts', 'down s', 'functions $', 'cluster $', 'total $/h', 'verdict'];
+  const head = ['strategy', 'p50', 'p99', 'max pending', 'restarts', 'down s', 'functions $', 'cluster $', 'total $/h', 'drained', 'in flight', 'verdict'];
   const rows = runs.map(({ label, result, failed }) => {
     const s = result.summary;
     return [
@@ -123,6 +123,9 @@ export function strategyRows(runs: readonly StrategyRun[]): string[][] {
       s.cost_usd.functions.toFixed(4),
       s.cost_usd.cluster.toFixed(4),
       s.cost_usd.per_hour.toFixed(4),
+      // How the run ended (docs/INPUTS.md): drain_s 0 stops at the trace's end on purpose.
+      s.drained ? 'yes' : drainS === 0 ? 'no: drain_s 0' : 'NO',
+      String(s.records.in_flight),
       failed ? `RUN FAILED: ${failed}` : verdict(s, peak),
     ];
   });

@@ -50,6 +50,8 @@ export interface RunSummary {
     filtered: number;
     /** Records still inside the job or the offload path when the run ended (0 when drained). */
     in_flight: number;
+    /** Where the in-flight records were: not yet read from the external queue, inside the job, in functions (simulated runs). */
+    in_flight_at?: { external_queue: number; buffers: number; functions: number };
     lost: number;
     duplicated: number;
     /** Result records that left the sink (tokens, window results, ...). */

@@ -6,6 +6,7 @@ import { TIMESERIES_COLUMNS, VERTEX_COLUMNS } from '../metrics/summary.js';
 import { UserError, where } from '../util/errors.js';
 import { parseNumericCsv, readText, type NumericTable } from './csv.js';
 import { loadDecisions, type DecisionPoint } from './decisions.js';
+import { parseJsonFile } from '../util/json.js';
 
 export interface CdfPoint {
   /** 0..100 */
@@ -77,11 +78,7 @@ function describe(v: unknown): string {
 
 export function readJson(file: string): unknown {
   const text = readText(file);
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (err) {
-    throw new UserError(where(file, undefined, `not valid JSON: ${(err as Error).message}`));
-  }
+  return parseJsonFile(text, file);
 }
 
 function get(obj: Record<string, unknown>, path: string): unknown {

@@ -1,11 +1,13 @@
 /** Read a scenario file, check it against the schema and the rules a schema cannot say, apply defaults. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { checkCount, checkDistribution } from '../engine/distributions.js';
 import { UserError, where } from '../util/errors.js';
 import { lazyValidator } from '../util/schema-errors.js';
 import { NETWORK_DEFAULTS, type Scenario, type ScenarioSpec } from './scenario.js';
 import { scenarioSchema, schemaDependencies } from './schema.js';
+import { parseJsonFile } from '../util/json.js';
+import { DEFAULT_MAX_EVENTS } from '../util/limits.js';
 
 const validate = lazyValidator(scenarioSchema, [...schemaDependencies]);
 
@@ -17,13 +19,20 @@ export function loadScenario(path: string): Scenario {
   } catch {
     throw new UserError(`${path}: cannot read the scenario file`);
   }
-  let json: unknown;
+  const scenario = checkScenario(parseJsonFile(text, path), file, path);
+  // A missing model file is the scenario's mistake: name its field (the model file's own errors name that file).
+  scenario.offload?.forEach((o, i) => {
+    if (!isFile(o.platform)) throw new UserError(where(path, `offload[${i}].platform`, `no platform model file at ${o.platform}`));
+  });
+  return scenario;
+}
+
+function isFile(p: string): boolean {
   try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new UserError(`${path}: not valid JSON: ${(err as Error).message}`);
+    return statSync(p).isFile();
+  } catch {
+    return false;
   }
-  return checkScenario(json, file, path);
 }
 
 /** Validate an in-memory scenario; `file` anchors relative paths, `label` names it in messages. */
@@ -39,6 +48,7 @@ export function checkScenario(json: unknown, file: string, label = file): Scenar
     file,
     seed: spec.seed ?? 1,
     drain_s: spec.drain_s ?? 3600,
+    max_events: spec.max_events ?? DEFAULT_MAX_EVENTS,
     time_resolution_ms: spec.time_resolution_ms ?? 1,
     metrics_interval_ms: spec.metrics_interval_ms ?? 1000,
     chaining: spec.chaining ?? true,

@@ -108,6 +108,8 @@ export interface ScenarioSpec {
   duration_s?: number;
   /** After the replay, keep running until every record has left the sink, for at most this long, s. */
   drain_s?: number;
+  /** Events a run may process before it is stopped as too long (default 300,000,000; see docs/INPUTS.md). */
+  max_events?: number;
   /** Records arriving within this many ms travel as one run (0 = per-record simulation). */
   time_resolution_ms?: number;
   /** Length of a metrics interval (one row of timeseries.csv, one snapshot), ms. */
@@ -160,6 +162,7 @@ export interface Scenario extends ScenarioSpec {
   file: string;
   seed: number;
   drain_s: number;
+  max_events: number;
   time_resolution_ms: number;
   metrics_interval_ms: number;
   chaining: boolean;

@@ -7,6 +7,7 @@ import { checkDistribution, distributionSchema, type ShiftedSpec } from '../engi
 import { UserError, where } from '../util/errors.js';
 import { lazyValidator } from '../util/schema-errors.js';
 import { MODEL_FORMAT, type PlatformModel } from './model.js';
+import { parseJsonFile } from '../util/json.js';
 
 const dist = { $ref: 'spillway:distribution' } as const;
 const positive = { type: 'number', exclusiveMinimum: 0 } as const;
@@ -160,13 +161,7 @@ export function loadPlatformModel(path: string): PlatformModel {
   } catch {
     throw new UserError(`${path}: cannot read the platform model file`);
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(textContent);
-  } catch (err) {
-    throw new UserError(`${path}: not valid JSON: ${(err as Error).message}`);
-  }
-  return checkPlatformModel(json, path);
+  return checkPlatformModel(parseJsonFile(textContent, path), path);
 }
 
 /** Validate an in-memory model; `label` names it in messages. Returns the same object, typed. */

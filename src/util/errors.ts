@@ -15,3 +15,12 @@ export function where(file: string, lineOrField: number | string | undefined, wh
   if (lineOrField === undefined || lineOrField === '') return `${file}: ${what}`;
   return typeof lineOrField === 'number' ? `${file}:${lineOrField}: ${what}` : `${file}: ${lineOrField}: ${what}`;
 }
+
+/**
+ * A piece of the user's input fit to quote in a one-line message: control characters and undecodable bytes
+ * escaped (a garbage file must not put raw bytes on the terminal), long text cut.
+ */
+export function quoted(text: string, max = 40): string {
+  const cut = text.length > max ? `${text.slice(0, max)}…` : text;
+  return JSON.stringify(cut).replace(/[\u007f-\u009f\ufffd]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import type { EventTrace, RateTrace, Trace } from './types.js';
 import { UserError, where } from '../util/errors.js';
+import { MAX_SPAN_S, MAX_TRACE_RATE } from '../util/limits.js';
 
 export interface LoadTraceOptions {
   /** The scenario's duration, s: the trace ends here (rows at or after it are dropped). */
@@ -40,8 +41,8 @@ export function loadTrace(path: string, opts: LoadTraceOptions = {}): Trace {
 /** Parse trace text; `file` names it in messages. */
 export function parseTrace(text: string, file: string, opts: LoadTraceOptions = {}): Trace {
   const durationS = opts.durationS;
-  if (durationS !== undefined && !(Number.isFinite(durationS) && durationS > 0)) {
-    throw new UserError(where(file, undefined, `duration must be a positive number of seconds, got ${durationS}`));
+  if (durationS !== undefined && !(Number.isFinite(durationS) && durationS > 0 && durationS <= MAX_SPAN_S)) {
+    throw new UserError(where(file, undefined, `duration must be a positive number of seconds up to ${MAX_SPAN_S} (30 days), got ${durationS}`));
   }
   const b = new TraceBuilder(file, text.length);
   scanFields(text, file, (fields, line) => b.add(fields, line));
@@ -254,6 +255,8 @@ class TraceBuilder {
       }
       const t = rec.num(0, file, line, 't_s');
       const r = rec.num(1, file, line, 'rate');
+      if (t > MAX_SPAN_S) throw new UserError(where(file, line, `t_s ${rec.str(0)} is beyond the longest span, ${MAX_SPAN_S} s (30 days)`));
+      if (r > MAX_TRACE_RATE) throw new UserError(where(file, line, `rate ${rec.str(1)} is above the highest rate, ${MAX_TRACE_RATE} records/s`));
       if (n === 0 && t !== 0) {
         throw new UserError(where(file, line, `a rate trace must start at t_s = 0, first row has t_s = ${rec.str(0)}`));
       }
@@ -269,6 +272,7 @@ class TraceBuilder {
         throw new UserError(where(file, line, `expected ${layout.columns} columns as in the header, found ${rec.count}`));
       }
       const t = rec.num(0, file, line, 't_ms');
+      if (t > MAX_SPAN_S * 1000) throw new UserError(where(file, line, `t_ms ${rec.str(0)} is beyond the longest span, ${MAX_SPAN_S * 1000} ms (30 days)`));
       if (n > 0 && t < this.t[n - 1]) {
         throw new UserError(
           where(file, line, `t_ms must not decrease: ${rec.str(0)} after ${this.t[n - 1]} (line ${this.lastLine})`),

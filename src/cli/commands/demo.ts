@@ -13,6 +13,7 @@ import { getPolicyFactory } from '../../policy/registry.js';
 import { writeCompareReport } from '../../report/index.js';
 import { mkdirSync } from 'node:fs';
 import { checkOutputDir, writeFileAtomic, writeOutputDir } from '../../util/output.js';
+import { reportEndings } from '../summary-table.js';
 
 interface DemoArgs {
   scenario: string;
@@ -52,8 +53,12 @@ export const demoCommand: CommandModule<object, DemoArgs> = {
       if (args.report) await writeCompareReport(dir, { verdict });
     }, { defaultPath: args.out === undefined });
     process.stdout.write(`\n${scenario.name}: ${scenario.description ?? ''}\n\n`);
-    process.stdout.write(formatTable(strategyRows(runs)));
-    process.stdout.write(`\n${verdict}\nReport: ${join(outDir, 'report.html')}\n`);
+    process.stdout.write(formatTable(strategyRows(runs, scenario.drain_s)));
+    process.stdout.write(`
+${verdict}
+Report: ${join(outDir, 'report.html')}
+`);
+    process.exitCode = reportEndings(runs.map((r) => ({ label: r.label, summary: r.result.summary, drainS: scenario.drain_s })));
     const failed = runs.filter((r) => r.failed);
     if (failed.length > 0) {
       for (const f of failed) process.stderr.write(`spillway: RUN FAILED (${f.label}): ${f.failed}\n`);

@@ -3,11 +3,13 @@ import { resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { InvariantError, loadScenario, runScenario, type RunResult } from '../../experiment/runner.js';
 import { writeRunFiles } from '../../experiment/run-output.js';
-import { loadPolicyFactory, parseParamArgs } from '../../policy/registry.js';
+import { parseParamArgs } from '../../policy/registry.js';
+import { policyForScenario } from '../../experiment/scenario-policy.js';
 import { writeRunReport } from '../../report/index.js';
 import { UserError } from '../../util/errors.js';
+import { MAX_SEED, MAX_SPAN_S } from '../../util/limits.js';
 import { checkOutputDir, writeOutputDir } from '../../util/output.js';
-import { printSummaryTable } from '../summary-table.js';
+import { printSummaryTable, reportEndings } from '../summary-table.js';
 
 interface SimulateArgs {
   scenario: string;
@@ -38,12 +40,11 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
       .option('report', { type: 'boolean', default: true, describe: 'write charts and report.html (--no-report to skip)' })
       .option('png', { type: 'boolean', default: true, describe: 'also render PNG charts (--no-png to skip)' }) as unknown as Argv<SimulateArgs>,
   handler: async (args) => {
-    checkNumber('--seed', args.seed, (v) => Number.isInteger(v) && v >= 0, 'a whole number ≥ 0');
-    checkNumber('--duration', args.duration, (v) => v > 0, 'a positive number of seconds');
+    checkNumber('--seed', args.seed, (v) => Number.isInteger(v) && v >= 0 && v <= MAX_SEED, `a whole number from 0 to ${MAX_SEED}`);
+    checkNumber('--duration', args.duration, (v) => v > 0 && v <= MAX_SPAN_S, `a positive number of seconds up to ${MAX_SPAN_S} (30 days)`);
     const scenario = loadScenario(args.scenario);
-    const policyRef = args.policy ?? scenario.policy?.name ?? 'backpressure';
-    const factory = await loadPolicyFactory(policyRef);
     const params = parseParamArgs(args.param);
+    const factory = await policyForScenario(scenario, { cliPolicy: args.policy, fallback: 'backpressure', cliParams: params });
     const outPath = args.out ?? `out/${scenario.name}-${factory.name}`;
     const outDir = checkOutputDir(outPath, '--out', { defaultPath: args.out === undefined }).abs;
     let result: RunResult;
@@ -69,12 +70,14 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
       },
       { defaultPath: args.out === undefined },
     );
+    const run = { label: factory.name, summary: result.summary, drainS: scenario.drain_s };
     if (args.json) {
       process.stdout.write(JSON.stringify({ ...result.summary, wall_ms: Math.round(result.wallMs), out: outDir }, null, 2) + '\n');
     } else {
-      printSummaryTable([{ label: factory.name, summary: result.summary }]);
+      printSummaryTable([run]);
       process.stdout.write(`\n${result.summary.events_processed} events in ${Math.round(result.wallMs)} ms · wrote ${outDir}\n`);
     }
+    process.exitCode = reportEndings([run], args.json ? process.stderr : process.stdout);
     if (failure) {
       process.stderr.write(`spillway: RUN FAILED: ${failure.message} (outputs kept in ${outDir} for inspection)\n`);
       process.exitCode = 1;

@@ -11,6 +11,7 @@ import { getPolicyFactory, resolveParams } from '../../policy/registry.js';
 import { looksLikeModulePath } from '../../policy/loader.js';
 import { DEFAULT_METRICS, KNOWN_METRICS, isKnownMetric } from './metrics.js';
 import type { Bound, Objective, ParamValue, PolicyGrid, SweepSpec } from './types.js';
+import { parseJsonFile } from '../../util/json.js';
 
 
 /** The JSON schema of a sweep file (objective and seeds get their finer checks in code, for clearer messages). */
@@ -143,13 +144,7 @@ export function loadSweep(path: string): SweepSpec {
     const code = (err as NodeJS.ErrnoException).code;
     throw new UserError(`${path}: ${code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, expected a sweep file' : 'cannot read the sweep file'}`);
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new UserError(`${path}: not valid JSON: ${(err as Error).message}`);
-  }
-  return checkSweep(json, file, path);
+  return checkSweep(parseJsonFile(text, path), file, path);
 }
 
 interface RawSweep {
