@@ -569,7 +569,36 @@ export const countSchema = {
 } as const;
 
 /** Semantic checks a JSON schema cannot express; returns a problem description or undefined. */
+/** The fields each kind of distribution or count takes (beyond `type`): any other is a typo, not a comment. */
+const DIST_FIELDS: Record<string, readonly string[]> = {
+  deterministic: ['value'],
+  exponential: ['mean'],
+  lognormal: ['mu', 'sigma', 'median', 'mean', 'cv'],
+  gamma: ['shape', 'scale', 'mean'],
+  erlang: ['k', 'mean'],
+  weibull: ['shape', 'scale'],
+  uniform: ['min', 'max'],
+  normal: ['mean', 'sd'],
+  empirical: ['quantiles'],
+};
+const COUNT_FIELDS: Record<string, readonly string[]> = {
+  deterministic: ['value'],
+  bernoulli: ['p'],
+  poisson: ['mean'],
+  binomial: ['n', 'p'],
+  'uniform-int': ['min', 'max'],
+  'empirical-pmf': ['values', 'weights'],
+};
+
+function unknownField(spec: object, type: string, allowed: readonly string[] | undefined, extra: readonly string[]): string | undefined {
+  if (!allowed) return undefined;
+  const extraKey = Object.keys(spec).find((k) => k !== 'type' && !extra.includes(k) && !allowed.includes(k));
+  return extraKey === undefined ? undefined : `${extraKey} is not a field of a ${type} distribution (it takes ${[...allowed, ...extra].join(', ')})`;
+}
+
 export function checkDistribution(spec: DistributionSpec): string | undefined {
+  const unknown = unknownField(spec, spec.type, DIST_FIELDS[spec.type], ['shift']);
+  if (unknown) return unknown;
   if (spec.type === 'uniform' && spec.max < spec.min) return 'max must be >= min';
   if (spec.type === 'empirical') {
     const q = spec.quantiles;
@@ -583,6 +612,8 @@ export function checkDistribution(spec: DistributionSpec): string | undefined {
 }
 
 export function checkCount(spec: CountSpec): string | undefined {
+  const unknown = unknownField(spec, spec.type, COUNT_FIELDS[spec.type], []);
+  if (unknown) return unknown;
   if (spec.type === 'uniform-int' && spec.max < spec.min) return 'max must be >= min';
   if (spec.type === 'empirical-pmf') {
     if (spec.values.length !== spec.weights.length) return 'values and weights must have the same length';

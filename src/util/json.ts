@@ -47,7 +47,7 @@ export function findSyntaxError(s: string): { pos: number; what: string } {
   const literal = (): void => {
     for (const w of ['true', 'false', 'null']) if (s.startsWith(w, i)) return void (i += w.length);
     const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(s.slice(i, i + 400));
-    if (!m || m[0].length === 0 || m[0] === '-') fail(`unexpected ${shown()} where a value should be`);
+    if (!m || m[0].length === 0 || m[0] === '-') fail(`expected a value, found ${shown()}`);
     i += m![0].length;
   };
   const string = (): void => {
@@ -103,7 +103,7 @@ export function findSyntaxError(s: string): { pos: number; what: string } {
   try {
     value(0);
     ws();
-    if (i < s.length) fail(`unexpected ${shown()} after the end of the JSON value`);
+    if (i < s.length) fail(`expected the end of the file after the value, found ${shown()}`);
   } catch (e) {
     if (typeof e === 'object' && e !== null && 'pos' in e) return e as { pos: number; what: string };
     throw e;

@@ -40,7 +40,7 @@ describe('calibrate(): bad measurements', () => {
     [
       'a line that is not JSON',
       () => file('broken.jsonl', `${PROBE_LINES[0]}\n${PROBE_LINES[1]}\n{"kind":"warm",\n`),
-      `${join(dir, 'broken.jsonl')}:3: not valid JSON: `,
+      `${join(dir, 'broken.jsonl')}:3:16: not valid JSON: expected a double-quoted field name, found the end of the file`,
     ],
     [
       'a negative client_ms',
@@ -80,7 +80,7 @@ describe('calibrate(): bad measurements', () => {
     [
       'an unknown file format',
       () => file('other.csv', 'a,b\n1,2\n'),
-      `${join(dir, 'other.csv')}:2: not a measurement file spillway knows: expected probe lines (kind, client_ms, duration_ms, ...), Flink metric samples (vertex, busyTimeMsPerSecond, numRecordsInPerSecond) or per-record timings (service_ms or service_us); found fields a, b`,
+      `${join(dir, 'other.csv')}:2: not a measurement file spillway knows: expected probe lines (kind, client_ms, duration_ms, ...), Flink metric samples (vertex, busyTimeMsPerSecond, numRecordsInPerSecond) or per-record timings (service_ms or service_us); found fields "a", "b"`,
     ],
     [
       'a short CSV row',

@@ -131,6 +131,8 @@ describe('calibrate() a scenario from Flink metrics', () => {
     // work factor = b · min(1, 1024/1769) / mean service
     expect(r.scenario!.offload![0].work_factor).toBeCloseTo((r.batch!.b * (1024 / 1769)) / r.service!.mean_ms, 2);
     // The copy loads once the model exists.
+    mkdirSync(dirname(outModel), { recursive: true });
+    mkdirSync(dirname(outScen), { recursive: true });
     writeCalibration(r, { model: outModel, scenario: outScen });
     const loaded = loadScenario(outScen);
     expect(loaded.offload![0].platform).toBe(outModel);

@@ -51,7 +51,7 @@ describe('loadSweep', () => {
   });
 
   it.each([
-    ['not JSON', '{ "name": ', /^bad-sweep\.json: not valid JSON: /],
+    ['not JSON', '{ "name": ', /^bad-sweep\.json:1:11: not valid JSON: expected a value, found the end of the file$/],
   ])('%s', (_label, text, re) => {
     expect(messageFor(text)).toMatch(re);
   });

@@ -50,7 +50,7 @@ describe('bad input names the file and what is wrong', () => {
   it('summary.json that is not JSON', async () => {
     const dir = copyFixture('run');
     writeFileSync(join(dir, 'summary.json'), '{"scenario": ');
-    expect(await message(writeRunReport(dir))).toMatch(new RegExp(`^${join(dir, 'summary.json').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: not valid JSON: `));
+    expect(await message(writeRunReport(dir))).toMatch(new RegExp(`^${join(dir, 'summary.json').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:1:14: not valid JSON: expected a value, found the end of the file$`));
   });
 
   it('summary.json missing a field, or with a wrong type', async () => {

@@ -76,7 +76,7 @@ describe('validation messages', () => {
     const dir = mkdtempSync(join(tmpdir(), 'spillway-model-'));
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, '{ "format": ');
-    expect(() => loadPlatformModel(bad)).toThrow(new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: not valid JSON: `));
+    expect(() => loadPlatformModel(bad)).toThrow(new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:1:13: not valid JSON: expected a value, found the end of the file$`));
     const missing = join(dir, 'missing.json');
     expect(() => loadPlatformModel(missing)).toThrow(`${missing}: cannot read the platform model file`);
   });

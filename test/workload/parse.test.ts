@@ -117,7 +117,7 @@ describe('rate traces', () => {
 
   it('rejects a non-positive duration', () => {
     const err = errorOf(() => parseTrace('t_s,rate\n0,1\n', 'f.csv', { durationS: 0 }));
-    expect(err.message).toBe('f.csv: duration must be a positive number of seconds, got 0');
+    expect(err.message).toBe('f.csv: duration must be a positive number of seconds up to 2592000 (30 days), got 0');
   });
 });
 
@@ -136,9 +136,12 @@ describe('event traces', () => {
     const values = ['0', '1', '1.', '0.1', '0.3', '123.456', '999.999', '1e3', '2.5E-1', '+7', '00012.50', '9007199254740991',
       '9007199254740993', '12345678901234567890.5', '0.1234567890123456789012345', '1.7976931348623157'];
     const sorted = [...values].sort((a, b) => Number(a) - Number(b));
-    const t = parseTrace(`t_ms\n${sorted.join('\n')}\n`, 'e.csv');
+    // In the bytes column: t_ms is held to 30 days (MAX_SPAN_S), bytes to no bound but being finite.
+    const t = parseTrace(`t_ms,bytes\n${sorted.map((v, i) => `${i},${v}`).join('\n')}\n`, 'e.csv');
     if (t.kind !== 'event') throw new Error('kind');
-    expect(Array.from(t.tMs)).toEqual(sorted.map(Number));
+    expect(Array.from(t.bytes!)).toEqual(sorted.map(Number));
+    expect(() => parseTrace('t_ms\n0\n2592000001\n', 'e.csv')).toThrow('e.csv:3: t_ms 2592000001 is beyond the longest span, 2592000000 ms (30 days)');
+    expect(parseTrace('t_ms\n0\n2592000000\n', 'e.csv').endS).toBe(2592000);
     let x = 0.5;
     const rows: string[] = [];
     for (let i = 0; i < 2000; i++) {
