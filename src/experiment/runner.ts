@@ -8,6 +8,7 @@ import { Job } from '../dataflow/job.js';
 import { KeyModel } from '../dataflow/keys.js';
 import type { RunSummary, VertexSummary } from '../metrics/summary.js';
 import { round3 } from '../metrics/latency.js';
+import { faultFromEnv, injectLedgerFault, type LedgerFault } from '../metrics/ledger.js';
 import type { ParamValue, PolicyFactory } from '../policy/contract.js';
 import { getPolicyFactory, resolveParams } from '../policy/registry.js';
 import { loadTrace } from '../workload/parse.js';
@@ -20,8 +21,6 @@ import { Rescaler } from './rescaler.js';
 import type { DecisionRecord } from '../offload/controller.js';
 import { flappingSummary } from '../metrics/flapping.js';
 import type { Scenario } from '../scenario/scenario.js';
-
-import { UserError } from '../util/errors.js';
 import { MAX_MAX_EVENTS } from '../util/limits.js';
 import { scenarioLabel } from './scenario-policy.js';
 
@@ -40,6 +39,8 @@ export interface RunOptions {
   params?: Record<string, ParamValue>;
   /** An already parsed trace (sweeps reuse one parse across runs). */
   trace?: Trace;
+  /** Test hook: lose or duplicate one record on its way to the ledger (the run must then fail). */
+  fault?: LedgerFault;
 }
 
 /**
@@ -93,6 +94,8 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
   const streams = new RandomStreams(seed);
   const keys = new KeyModel(scenario.workload.keys?.count ?? 1000, scenario.workload.keys?.zipf_s ?? 0);
   const job = new Job(scenario, trace, streams, keys, { endMs, deadlineMs: endMs + scenario.drain_s * 1000 });
+  const fault = options.fault ?? faultFromEnv(process.env.SPILLWAY_TEST_FAULT);
+  if (fault) injectLedgerFault(job.ledger, fault);
 
   const policyRef = options.policy ?? scenario.policy?.name ?? 'backpressure';
   const factory = typeof policyRef === 'string' ? getPolicyFactory(policyRef) : policyRef;

@@ -98,3 +98,37 @@ function popcount(x: number): number {
   x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
   return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
+
+/** A deliberate fault for tests: the ledger never hears of one record, or hears of it twice. */
+export interface LedgerFault {
+  kind: 'drop' | 'repeat';
+  /** Sequence number of the record. */
+  seq: number;
+}
+
+/**
+ * Make `ledger` see `fault` (test hook: proves a run with a lost or duplicated record fails loudly end to end;
+ * set through RunOptions.fault or SPILLWAY_TEST_FAULT=drop:<seq> | repeat:<seq>).
+ */
+export function injectLedgerFault(ledger: Ledger, fault: LedgerFault): void {
+  const complete = ledger.complete.bind(ledger);
+  ledger.complete = (seq, n, how) => {
+    const hit = fault.seq >= seq && fault.seq < seq + n;
+    if (!hit) return complete(seq, n, how);
+    if (fault.kind === 'repeat') {
+      complete(seq, n, how);
+      complete(fault.seq, 1, how);
+      return;
+    }
+    complete(seq, fault.seq - seq, how);
+    complete(fault.seq + 1, seq + n - fault.seq - 1, how);
+  };
+}
+
+/** Parse SPILLWAY_TEST_FAULT (`drop:<seq>` or `repeat:<seq>`); undefined when unset. */
+export function faultFromEnv(value: string | undefined): LedgerFault | undefined {
+  if (!value) return undefined;
+  const m = /^(drop|repeat):(\d+)$/.exec(value);
+  if (!m) throw new Error(`SPILLWAY_TEST_FAULT=${value}: expected drop:<seq> or repeat:<seq>`);
+  return { kind: m[1] as LedgerFault['kind'], seq: Number(m[2]) };
+}
