@@ -48,7 +48,8 @@ def test_separator_class_equals_not_letter_or_number():
 
 
 def test_handler_tokenize_response_shape_and_cold_then_warm():
-    event = {"op": "tokenize", "work_us_per_record": 5,
+    # 1,000 us of emulated CPU per record, two records: duration_ms must count at least those 2 ms.
+    event = {"op": "tokenize", "work_us_per_record": 1000,
              "records": [{"seq": 1, "t": 1000, "text": "Hello, World"}, {"seq": 2, "t": 1001, "text": ""}]}
     first = h.handler(event, None)
     second = h.handler(event, None)
@@ -59,7 +60,7 @@ def test_handler_tokenize_response_shape_and_cold_then_warm():
     assert second["cold"] is False and "init_ms" not in second
     if first["cold"]:
         assert first["init_ms"] >= 0
-    assert second["duration_ms"] >= 0
+    assert first["duration_ms"] >= 2.0 and second["duration_ms"] >= 2.0
 
 
 def test_handler_window_count_response():

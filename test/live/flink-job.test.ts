@@ -19,10 +19,14 @@ describe('flink-job helpers', () => {
     expect(flinkJarPath(true, dir)).toBe(`${dir}/target/flink-validate-0.1.0-cluster.jar`);
   });
 
-  it('finds a free port', async () => {
+  it('finds a free port: one a server can then listen on, on 127.0.0.1', async () => {
     const p = await freePort();
-    expect(p).toBeGreaterThan(0);
-    expect(p).toBeLessThan(65536);
+    const { createServer } = await import('node:net');
+    const server = createServer();
+    await new Promise<void>((ok, fail) => server.once('error', fail).listen(p, '127.0.0.1', () => ok()));
+    const addr = server.address();
+    await new Promise<void>((ok) => server.close(() => ok()));
+    expect(typeof addr === 'object' && addr !== null ? addr.port : -1).toBe(p);
   });
 });
 
