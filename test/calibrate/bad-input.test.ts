@@ -8,10 +8,11 @@ import { describe, expect, it } from 'vitest';
 import { calibrate } from '../../src/calibrate/index.js';
 import { calibrateCommand } from '../../src/cli/commands/calibrate.js';
 import { UserError } from '../../src/util/errors.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const PROBE_LINES = readFileSync(join(here, 'fixtures', 'probe.jsonl'), 'utf8').trim().split('\n');
-const dir = mkdtempSync(join(tmpdir(), 'spillway-cal-bad-'));
+const dir = tempDir('spillway-cal-bad-');
 const FAST = { fit: { bootstrap: 19 }, date: '2026-11-20' };
 
 function file(name: string, text: string): string {

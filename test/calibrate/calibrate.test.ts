@@ -9,6 +9,7 @@ import { seededRng } from '../../src/engine/random.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { loadPlatformModel } from '../../src/serverless/model-file.js';
 import { metricsFixture, probeFixture, TRUTH } from './fixtures/make-fixtures.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const FIX = join(here, 'fixtures');
@@ -17,7 +18,7 @@ const METRICS = join(FIX, 'flink-metrics.csv');
 const FAST = { bootstrap: 49, seed: 'test' };
 
 function scratch(): string {
-  return mkdtempSync(join(tmpdir(), 'spillway-cal-'));
+  return tempDir('spillway-cal-');
 }
 
 describe('fixtures', () => {

@@ -7,6 +7,7 @@ import { InProcessExecutor, type RunFn } from '../../src/experiment/sweep/execut
 import { makeRunFn, type RunnerModule } from '../../src/experiment/sweep/runner-adapter.js';
 // @ts-expect-error plain JS fixture without types
 import * as fake from './sweep-fixtures/fake-runner.mjs';
+import { tempDir } from '../helpers/tmp.js';
 
 export const FIXTURES = fileURLToPath(new URL('./sweep-fixtures/', import.meta.url));
 export const FAKE_RUNNER_URL = new URL('./sweep-fixtures/fake-runner.mjs', import.meta.url).href;
@@ -23,7 +24,7 @@ export function fakeExecutor(runFn: RunFn = fakeRunFn()): InProcessExecutor {
 
 /** A fresh directory holding copies of the fixture files. */
 export function scratch(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'spillway-sweep-test-'));
+  const dir = tempDir('spillway-sweep-test-');
   for (const f of readdirSync(FIXTURES, { withFileTypes: true })) if (f.isFile()) cpSync(join(FIXTURES, f.name), join(dir, f.name));
   return dir;
 }

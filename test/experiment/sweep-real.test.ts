@@ -13,12 +13,13 @@ import { makeRunFn } from '../../src/experiment/sweep/runner-adapter.js';
 import { WorkerThreadExecutor } from '../../src/experiment/sweep/worker-executor.js';
 import { loadTrace } from '../../src/workload/parse.js';
 import { FIXTURES } from './sweep-helpers.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const SWEEP = join(FIXTURES, 'real', 'sweep.json');
 
 describe('sweep with the real runner', () => {
   it('runs, aggregates and ranks real simulations; threads give the same bytes as in-process', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'spillway-sweep-real-'));
+    const dir = tempDir('spillway-sweep-real-');
     const a = join(dir, 'in-process');
     const outcome = await runSweep(loadSweep(SWEEP), { out: a, executor: new InProcessExecutor(makeRunFn({ ...runner, loadTrace })), top: 1 });
     expect(outcome).toMatchObject({ complete: true, total: 4, ran: 4, failed: [] });
@@ -47,7 +48,7 @@ describe('sweep with the real runner', () => {
     expect(scenario.policy?.name).toBe(results.rows[0].policy);
 
     // Worker threads: bundle the worker entry and the runner (vitest runs TypeScript; threads need JavaScript).
-    const bundles = mkdtempSync(join(tmpdir(), 'spillway-sweep-real-bundle-'));
+    const bundles = tempDir('spillway-sweep-real-bundle-');
     await build({
       entryPoints: {
         worker: new URL('../../src/experiment/sweep/worker.ts', import.meta.url).pathname,

@@ -13,11 +13,12 @@ import { runSweep } from '../../src/experiment/sweep/run.js';
 import { WorkerThreadExecutor } from '../../src/experiment/sweep/worker-executor.js';
 import { expandRuns } from '../../src/experiment/sweep/expand.js';
 import { BASE_SWEEP, FAKE_RUNNER_URL, fakeExecutor, scratch, writeSweep } from './sweep-helpers.js';
+import { tempDir } from '../helpers/tmp.js';
 
 let workerFile: URL;
 
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'spillway-sweep-worker-'));
+  const dir = tempDir('spillway-sweep-worker-');
   const outfile = join(dir, 'worker.mjs');
   await build({
     entryPoints: [new URL('../../src/experiment/sweep/worker.ts', import.meta.url).pathname],

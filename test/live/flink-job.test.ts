@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { flinkJarPath, flinkValidateDir, freePort, parseMarkerLine } from '../../src/live/flink-job.js';
+import { tempDir } from '../helpers/tmp.js';
 
 describe('flink-job helpers', () => {
   it('parses the marker lines the Java job prints', () => {
@@ -39,7 +40,7 @@ describe.skipIf(!e2e)('flink-job end to end (local MiniCluster)', () => {
     const { join } = await import('node:path');
     const { startLocalJob } = await import('../../src/live/flink-job.js');
     const { findVertex, resolveMetricName } = await import('../../src/live/flink-rest.js');
-    const out = await mkdtemp(join(tmpdir(), 'flink-job-e2e-'));
+    const out = tempDir('flink-job-e2e-');
     const h = await startLocalJob({ duration_s: 4, trace: [[0, 1000]], output_dir: out, offload: { enabled: false }, linger_ms: 1500 });
     const job = await h.client.job(h.jobId);
     expect(job.state).toBe('RUNNING');
@@ -65,7 +66,7 @@ describe.skipIf(!e2e)('flink-job end to end (local MiniCluster)', () => {
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
     const { startLocalJob } = await import('../../src/live/flink-job.js');
-    const out = await mkdtemp(join(tmpdir(), 'flink-job-stop-'));
+    const out = tempDir('flink-job-stop-');
     const h = await startLocalJob({ duration_s: 600, trace: [[0, 100]], output_dir: out, offload: { enabled: false } });
     const r = await h.stop();
     expect(r.exitCode).toBe(2);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FlinkRestClient, FlinkRestError, findVertex, resolveMetricName } from '../../src/live/flink-rest.js';
+import { tempDir } from '../helpers/tmp.js';
 
 // Shapes captured from a Flink 2.3.0 MiniCluster running flink-validate.
 const JID = '1550af5070571216a5db54527269b2bb';
@@ -178,7 +179,7 @@ describe('FlinkRestClient', () => {
   });
 
   it('uploads a jar as multipart field "jarfile" and runs it', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'flink-rest-'));
+    const dir = tempDir('flink-rest-');
     const jar = join(dir, 'flink-validate-0.1.0-cluster.jar');
     await writeFile(jar, Buffer.from('PK\u0003\u0004fake-jar-bytes'));
     const c = new FlinkRestClient(base);

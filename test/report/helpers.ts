@@ -1,21 +1,14 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, writeFileSync } from 'node:fs';
 import { OUTPUT_MARKER } from '../../src/util/output.js';
-import { afterAll } from 'vitest';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tempDir } from '../helpers/tmp.js';
 
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
 
-const made: string[] = [];
-afterAll(() => {
-  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
 /** A private copy of a fixture directory (run, compare, sweep) to write a report into; removed after the file's tests. */
 export function copyFixture(name: 'run' | 'compare' | 'sweep'): string {
-  const parent = mkdtempSync(join(tmpdir(), 'spillway-report-'));
-  made.push(parent);
+  const parent = tempDir('spillway-report-');
   const dir = join(parent, name);
   cpSync(join(FIXTURES, name), dir, { recursive: true });
   // As if Spillway wrote it: `spillway report` writes only into its own folders.

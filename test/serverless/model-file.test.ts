@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { checkPlatformModel, loadPlatformModel } from '../../src/serverless/model-file.js';
 import { UserError } from '../../src/util/errors.js';
 import { MODELS_DIR } from './helpers.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const NAMES = ['aws-lambda-nodejs-1024', 'aws-lambda-nodejs-1769-arm64', 'aws-lambda-python-512', 'azure-functions-consumption'];
 const raw = (name: string) => JSON.parse(readFileSync(join(MODELS_DIR, `${name}.json`), 'utf8')) as Record<string, any>;
@@ -73,7 +74,7 @@ describe('validation messages', () => {
   });
 
   it('reports unreadable and malformed files', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'spillway-model-'));
+    const dir = tempDir('spillway-model-');
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, '{ "format": ');
     expect(() => loadPlatformModel(bad)).toThrow(new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:1:13: not valid JSON: expected a value, found the end of the file$`));

@@ -10,6 +10,7 @@ import { loadTrace } from '../../src/workload/parse.js';
 import { traceStats } from '../../src/workload/stats.js';
 import { UserError } from '../../src/util/errors.js';
 import { loadScenario } from '../../src/scenario/load.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../../', import.meta.url)));
 const BAD = join(ROOT, 'test/workload/bad-traces');
@@ -32,7 +33,7 @@ describe('spillway trace', () => {
   });
 
   it('gen writes a trace with provenance that inspect reads back', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'spillway-trace-'));
+    const dir = tempDir('spillway-trace-');
     expect(() => traceGen({ kind: 'spike', out: join(dir, 'sub', 'spike.csv') })).toThrow('the folder');
     const out = join(dir, 'spike.csv');
     const msg = traceGen({ kind: 'spike', param: ['peak=9000', 'duration_s=300', 'start_s=100'], seed: 3, out });
@@ -48,7 +49,7 @@ describe('spillway trace', () => {
   });
 
   it('gen refuses bad input as UserErrors', () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'spillway-trace-')), 'x.csv');
+    const out = join(tempDir('spillway-trace-'), 'x.csv');
     expect(() => traceGen({ kind: 'bogus', out })).toThrow(UserError);
     expect(() => traceGen({ kind: 'spike', param: ['peak'], out })).toThrow(UserError);
     expect(() => traceGen({ kind: 'spike', seed: 1.5, out })).toThrow(UserError);
@@ -71,7 +72,7 @@ describe('spillway trace', () => {
   });
 
   it('inspect --chart writes an SVG through src/report (the yargs command itself)', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'spillway-trace-')), 'spike.svg');
+    const out = join(tempDir('spillway-trace-'), 'spike.svg');
     const write = process.stdout.write;
     let printed = '';
     process.stdout.write = ((chunk: string) => {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadTrace, parseTrace } from '../../src/workload/parse.js';
 import { UserError } from '../../src/util/errors.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const BAD = fileURLToPath(new URL('./bad-traces/', import.meta.url));
 const HEADER_HELP = 'expected a header `t_s,rate` (rate trace) or `t_ms[,key][,bytes]` (event trace)';
@@ -164,7 +165,7 @@ describe('event traces', () => {
   });
 
   it('grows its arrays past the initial guess', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'spillway-trace-'));
+    const dir = tempDir('spillway-trace-');
     const path = join(dir, 'big.csv');
     const rows = ['t_ms,key'];
     for (let i = 0; i < 50_000; i++) rows.push(`${i * 2},k${i % 7}`);

@@ -10,6 +10,7 @@ import { generateTrace } from '../../src/workload/generate.js';
 import { writeTrace, formatTrace } from '../../src/workload/write.js';
 import { loadTrace } from '../../src/workload/parse.js';
 import type { EventTrace, RateTrace } from '../../src/workload/types.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
@@ -159,7 +160,7 @@ describe('NAB conversion', () => {
 
 describe('writeTrace', () => {
   it('round-trips through loadTrace with provenance comments', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'spillway-trace-'));
+    const dir = tempDir('spillway-trace-');
     const path = join(dir, 'spike.csv');
     const tr = generateTrace('spike', { step_s: 0.5 });
     writeTrace(tr, path, 'line one\n\nline three');
