@@ -10,10 +10,11 @@ import { MODEL_FORMAT, type PlatformModel } from './model.js';
 import { parseJsonFile } from '../util/json.js';
 
 const dist = { $ref: 'spillway:distribution' } as const;
-const positive = { type: 'number', exclusiveMinimum: 0 } as const;
-const nonNegative = { type: 'number', minimum: 0 } as const;
+// Upper bounds far beyond any platform, so that a typo (an exponent too many) is caught (docs/INPUTS.md).
+const positive = { type: 'number', exclusiveMinimum: 0, maximum: 1e12 } as const;
+const nonNegative = { type: 'number', minimum: 0, maximum: 1e12 } as const;
 const rate = { type: 'number', minimum: 0, maximum: 1 } as const;
-const posInt = { type: 'integer', minimum: 1 } as const;
+const posInt = { type: 'integer', minimum: 1, maximum: 1e9 } as const;
 const text = { type: 'string', minLength: 1 } as const;
 
 const provenanceKind = { enum: ['official', 'measured', 'assumption'] } as const;

@@ -12,6 +12,7 @@ import { looksLikeModulePath } from '../../policy/loader.js';
 import { DEFAULT_METRICS, KNOWN_METRICS, isKnownMetric } from './metrics.js';
 import type { Bound, Objective, ParamValue, PolicyGrid, SweepSpec } from './types.js';
 import { parseJsonFile } from '../../util/json.js';
+import { MAX_SPAN_S } from '../../util/limits.js';
 
 
 /** The JSON schema of a sweep file (objective and seeds get their finer checks in code, for clearer messages). */
@@ -30,7 +31,7 @@ export const sweepSchema = {
     mode: { enum: ['grid', 'random'] },
     samples: { type: 'integer', minimum: 1 },
     sample_seed: { type: 'integer' },
-    duration_s: { type: 'number', exclusiveMinimum: 0 },
+    duration_s: { type: 'number', exclusiveMinimum: 0, maximum: MAX_SPAN_S },
     policies: {
       type: 'array',
       minItems: 1,
