@@ -36,7 +36,7 @@ export function summaryRows(runs: LabelledSummary[]): string[][] {
       drainedCell(r),
       String(s.records.in_flight),
       // Losses are only known once every record has finished: an undrained run never shows "lost 0".
-      s.drained ? String(s.records.lost) : '–',
+      s.drained || s.records.lost > 0 ? String(s.records.lost) : '–',
       String(s.records.duplicated),
     ];
   });

@@ -16,7 +16,10 @@ export interface ZeroLoss {
 /** The zero-loss check of a run: every arrived record left the sink exactly once, and the run drained. */
 export function zeroLoss(s: RunSummary): ZeroLoss {
   const r = s.records;
-  const counts = `lost ${fmtInt(r.lost)}, duplicated ${fmtInt(r.duplicated)}, in flight at end ${fmtInt(r.in_flight)}`;
+  // Losses are known only once every record has finished: an undrained run never reads "lost 0" (a record
+  // neither finished nor in flight is lost all the same).
+  const lost = s.drained || r.lost > 0 ? fmtInt(r.lost) : '–';
+  const counts = `lost ${lost}, duplicated ${fmtInt(r.duplicated)}, in flight at end ${fmtInt(r.in_flight)}`;
   if (r.lost > 0 || r.duplicated > 0) return { status: 'fail', text: `FAIL: ${counts}` };
   if (!s.drained || r.in_flight > 0) return { status: 'warn', text: `NOT DRAINED: zero loss not established (${counts})` };
   return { status: 'pass', text: `PASS: every arrived record left the sink exactly once (${counts})` };
@@ -68,7 +71,7 @@ const SUMMARY_ROWS: Row[] = [
   { key: 'emitted (left the sink)', cell: (s) => t(fmtInt(s.records.emitted)) },
   { key: 'filtered on purpose', cell: (s) => t(fmtInt(s.records.filtered)) },
   { key: 'in flight at end', cell: (s) => t(fmtInt(s.records.in_flight), s.records.in_flight > 0 ? 'warn' : undefined) },
-  { key: 'lost', cell: (s) => t(fmtInt(s.records.lost), s.records.lost > 0 ? 'fail' : 'pass') },
+  { key: 'lost', cell: (s) => (s.drained || s.records.lost > 0 ? t(fmtInt(s.records.lost), s.records.lost > 0 ? 'fail' : 'pass') : t('– (not drained)', 'warn')) },
   { key: 'duplicated', cell: (s) => t(fmtInt(s.records.duplicated), s.records.duplicated > 0 ? 'fail' : 'pass') },
   { key: 'results', cell: (s) => t(fmtInt(s.records.results)) },
   { key: 'zero-loss check', cell: (s) => { const z = zeroLoss(s); return t(z.text.split(':')[0], z.status); } },
