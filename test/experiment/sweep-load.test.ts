@@ -99,7 +99,7 @@ describe('loadSweep', () => {
     [
       'an unknown objective metric',
       withField({ objective: { minimize: 'latency_p42_ms' } }),
-      'bad-sweep.json: objective.minimize: unknown metric "latency_p42_ms"; known metrics: latency_p50_ms, latency_p90_ms, latency_p99_ms, latency_p999_ms, latency_max_ms, latency_mean_ms, cost_usd, cost_usd_per_hour, max_pending_records, throughput_rps, offload_share, offloaded_records, fallbacks, cold_starts, throttles, max_concurrency, end_s, lost, duplicated, order_violations, functions_cost_usd, cluster_cost_usd, rescales, downtime_s, share_switches_per_min, share_variance, time_to_react_s',
+      'bad-sweep.json: objective.minimize: unknown metric "latency_p42_ms"; known metrics: latency_p50_ms, latency_p90_ms, latency_p99_ms, latency_p999_ms, latency_max_ms, latency_mean_ms, cost_usd, cost_usd_per_hour, max_pending_records, throughput_rps, offload_share, offloaded_records, fallbacks, cold_starts, throttles, max_concurrency, end_s, lost, in_flight_records, duplicated, order_violations, functions_cost_usd, cluster_cost_usd, rescales, downtime_s, share_switches_per_min, share_variance, time_to_react_s',
     ],
     ['two objectives', withField({ objective: { minimize: 'cost_usd', weighted: { cost_usd: 1 } } }), 'bad-sweep.json: objective: gives both "minimize" and "weighted"; give exactly one'],
     ['no objective kind', withField({ objective: { subject_to: {} } }), 'bad-sweep.json: objective: needs one of "minimize", "maximize" or "weighted"'],
@@ -117,7 +117,7 @@ describe('loadSweep', () => {
     [
       'an unknown aggregated metric',
       withField({ metrics: ['cold_starts', 'warmth'] }),
-      'bad-sweep.json: metrics[1]: unknown metric "warmth"; known metrics: latency_p50_ms, latency_p90_ms, latency_p99_ms, latency_p999_ms, latency_max_ms, latency_mean_ms, cost_usd, cost_usd_per_hour, max_pending_records, throughput_rps, offload_share, offloaded_records, fallbacks, cold_starts, throttles, max_concurrency, end_s, lost, duplicated, order_violations, functions_cost_usd, cluster_cost_usd, rescales, downtime_s, share_switches_per_min, share_variance, time_to_react_s',
+      'bad-sweep.json: metrics[1]: unknown metric "warmth"; known metrics: latency_p50_ms, latency_p90_ms, latency_p99_ms, latency_p999_ms, latency_max_ms, latency_mean_ms, cost_usd, cost_usd_per_hour, max_pending_records, throughput_rps, offload_share, offloaded_records, fallbacks, cold_starts, throttles, max_concurrency, end_s, lost, in_flight_records, duplicated, order_violations, functions_cost_usd, cluster_cost_usd, rescales, downtime_s, share_switches_per_min, share_variance, time_to_react_s',
     ],
     ['a non-positive duration', withField({ duration_s: 0 }), 'bad-sweep.json: duration_s: must be > 0, got 0'],
     ['a top-level array', [], 'bad-sweep.json: must be a JSON object, got an array'],

@@ -37,7 +37,9 @@ const EXTRACTORS: Record<string, Extractor> = {
   throttles: (s) => s.lambda.throttles,
   max_concurrency: (s) => s.lambda.max_concurrency,
   end_s: (s) => s.end_s,
-  lost: (s) => s.records.lost,
+  // Unknown (null) for a run that did not drain and lost nothing known: never averaged as "lost 0".
+  lost: (s) => (s.drained || s.records.lost > 0 ? s.records.lost : Number.NaN),
+  in_flight_records: (s) => s.records.in_flight,
   duplicated: (s) => s.records.duplicated,
   order_violations: (s) => s.order_violations,
   functions_cost_usd: (s) => s.cost_usd.functions ?? s.cost_usd.total,
