@@ -66,10 +66,10 @@ function checkPlace(path: string, flag: string, shown: string, opts: { defaultPa
 
 /** Spillway's own default paths live under ./out; create those folders (and only those) when missing. */
 function ensureDefaultParents(parent: string, cwd: string): void {
-  const rel = relative(cwd, parent);
-  if (rel.startsWith('..') || !rel.split(sep)[0] || rel.split(sep)[0] !== 'out') return;
+  const parts = relative(cwd, parent).split(sep);
+  if (parts[0] !== 'out') return;
   let at = cwd;
-  for (const part of rel.split(sep)) {
+  for (const part of parts) {
     at = join(at, part);
     if (existsSync(at)) continue;
     mkdirSync(at);

@@ -78,11 +78,10 @@ const TRACE_OK = join(ROOT, 'examples/queues/constant-800.csv');
 const PROBE = join(ROOT, 'test/calibrate/fixtures/probe.jsonl');
 for (const [what, out, names] of outCases.slice(0, 3).concat(outCases.slice(5, 10))) {
   cases.push({ name: `sweep --out ${what}`, argv: ['sweep', SWEEP, '--workers', '0', '--no-report', '--out', out], names });
-  const file = out === '/' || out === '.' ? out : out;
-  cases.push({ name: `trace gen --out ${what}`, argv: ['trace', 'gen', 'spike', '--out', file], names: names.slice(0, 1) });
-  cases.push({ name: `trace inspect --chart ${what}`, argv: ['trace', 'inspect', TRACE_OK, '--chart', file], names: ['--chart'] });
-  cases.push({ name: `lambda bundle --out ${what}`, argv: ['lambda', 'bundle', '--out', file], names: names.slice(0, 1) });
-  cases.push({ name: `calibrate --out ${what}`, argv: ['calibrate', PROBE, '--out', file.endsWith('.json') ? file : file], names: ['--out'] });
+  cases.push({ name: `trace gen --out ${what}`, argv: ['trace', 'gen', 'spike', '--out', out], names: names.slice(0, 1) });
+  cases.push({ name: `trace inspect --chart ${what}`, argv: ['trace', 'inspect', TRACE_OK, '--chart', out], names: ['--chart'] });
+  cases.push({ name: `lambda bundle --out ${what}`, argv: ['lambda', 'bundle', '--out', out], names: names.slice(0, 1) });
+  cases.push({ name: `calibrate --out ${what}`, argv: ['calibrate', PROBE, '--out', out], names: ['--out'] });
 }
 cases.push({ name: 'calibrate --report on an existing file', argv: ['calibrate', PROBE, '--out', join(ws, 'm.json'), '--report', join(ws, 'file.txt')], names: ['--report', 'file.txt'] });
 cases.push({ name: 'report into a folder Spillway did not write', argv: ['report', join(ws, 'user')], names: ['report', 'user', 'did not write'] });
