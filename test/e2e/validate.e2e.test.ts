@@ -17,8 +17,8 @@
  * Fault-free variants also check the defects issue 10 names: 0 function errors and 0 fallbacks, and the same number
  * of cold starts counted by the job and by the endpoint.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureFlinkJar } from '../../src/live/flink-job.js';
 import type { WorkMode } from '../../src/live/flink-job.js';
@@ -78,6 +78,8 @@ describe.each(wanted)('spillway validate, MiniCluster + local Lambda endpoint (%
       const v = VARIANTS[name];
       const TOLERANCES = tolerances(v.tolerances);
       const out = join(ROOT, 'out', 'e2e-validate', name);
+      // Spillway creates no missing parent folders for an explicit --out (docs/INPUTS.md): the test makes it.
+      mkdirSync(dirname(out), { recursive: true });
       const t = Date.now();
       const r = await runValidation({
         scenario: SCENARIO,
