@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCaptured, treeHash } from '../helpers/cli.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -228,6 +228,11 @@ function expectOneClearLine(r: { code: number; stdout: string; stderr: string },
 }
 
 describe('the bad-input corpus (issue 11)', () => {
+  // Per case the cheap digest (sizes, change times); over the whole corpus every byte as well.
+  let contents = '';
+  beforeAll(() => void (contents = treeHash(ws, true)));
+  afterAll(() => expect(treeHash(ws, true)).toBe(contents));
+
   it('holds at least 150 cases', () => {
     expect(cases.length + generated.length).toBeGreaterThanOrEqual(150);
   });

@@ -31,16 +31,19 @@ export async function runCaptured(argv: string[]): Promise<CliOutcome> {
   return { code, stdout: out.join(''), stderr: err.join('') };
 }
 
-/** A digest of a folder tree: every path, its kind and every file's bytes (to prove nothing changed). */
-export function treeHash(dir: string): string {
+/**
+ * A digest of a folder tree: every path, its kind and mode, and each file's size and change time in
+ * nanoseconds (any write, rename or chmod moves ctime), or with `contents`, every file's bytes.
+ */
+export function treeHash(dir: string, contents = false): string {
   const h = createHash('sha256');
   const walk = (d: string, rel: string): void => {
     for (const name of readdirSync(d).sort()) {
       const p = join(d, name);
-      const st = lstatSync(p);
-      h.update(`${rel}/${name}:${st.isDirectory() ? 'd' : st.isFile() ? 'f' : 'o'}:${st.mode}\n`);
+      const st = lstatSync(p, { bigint: true });
+      h.update(`${rel}/${name}:${st.isDirectory() ? 'd' : st.isFile() ? 'f' : 'o'}:${st.mode}:${st.size}:${st.ctimeNs}:${st.mtimeNs}\n`);
       if (st.isDirectory()) walk(p, `${rel}/${name}`);
-      else if (st.isFile()) h.update(readFileSync(p));
+      else if (contents && st.isFile()) h.update(readFileSync(p));
     }
   };
   walk(dir, '');
