@@ -109,12 +109,15 @@ export function checkOutputDir(path: string, flag = '--out', opts: { defaultPath
   refuse(flag, path, `is a folder Spillway did not write (no ${OUTPUT_MARKER} in it); choose a new or empty folder`);
 }
 
-/** A folder Spillway wrote (for commands that add to one, like `report`). */
+/**
+ * A folder Spillway wrote, or a run folder inside one (a comparison's or a validation's runs), for commands
+ * that add to it, like `report`.
+ */
 export function requireOwnDir(path: string, flag: string): string {
   const abs = resolve(path);
   const st = statOrNull(abs, flag, path);
   if (!st || !st.isDirectory()) refuse(flag, path, 'is not a folder');
-  if (!isOwnFolder(abs)) refuse(flag, path, `is a folder Spillway did not write (no ${OUTPUT_MARKER} in it); it writes only into its own folders`);
+  if (!isOwnFolder(abs) && !isOwnFolder(dirname(abs))) refuse(flag, path, `is a folder Spillway did not write (no ${OUTPUT_MARKER} in it); it writes only into its own folders`);
   return abs;
 }
 
