@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/util/errors.js';
-import { checkOutputFile, claimOutputDir, OUTPUT_MARKER, writeFileAtomic, writeOutputDir } from '../../src/util/output.js';
+import { checkOutputFile, claimOutputDir, OUTPUT_MARKER, requireOwnDir, writeFileAtomic, writeOutputDir } from '../../src/util/output.js';
 import { tempDir } from '../helpers/tmp.js';
 
 describe('writeOutputDir', () => {
@@ -74,5 +74,18 @@ describe('claimOutputDir and checkOutputFile', () => {
     expect(() => checkOutputFile(join(dir, 'theirs.csv'), '--out', { isOwn })).toThrow(`--out ${join(dir, 'theirs.csv')}: is an existing file Spillway did not write`);
     writeFileAtomic(mine, 'new');
     expect(readdirSync(dir).sort()).toEqual(['mine.csv', 'theirs.csv']);
+  });
+});
+
+describe('requireOwnDir (spillway report)', () => {
+  it('accepts a folder Spillway wrote and a run folder inside one; refuses any other', async () => {
+    const dir = tempDir('spillway-out-');
+    await writeOutputDir(join(dir, 'cmp'), (s) => mkdirSync(join(s, 'backpressure')));
+    expect(requireOwnDir(join(dir, 'cmp'), 'report')).toBe(join(dir, 'cmp'));
+    expect(requireOwnDir(join(dir, 'cmp', 'backpressure'), 'report')).toBe(join(dir, 'cmp', 'backpressure'));
+    mkdirSync(join(dir, 'cmp', 'backpressure', 'deeper'));
+    expect(() => requireOwnDir(join(dir, 'cmp', 'backpressure', 'deeper'), 'report')).toThrow('is a folder Spillway did not write');
+    mkdirSync(join(dir, 'theirs'));
+    expect(() => requireOwnDir(join(dir, 'theirs'), 'report')).toThrow(UserError);
   });
 });
