@@ -142,7 +142,7 @@ export const scenarioSchema = {
       required: ['model'],
       properties: {
         model: { type: 'string', minLength: 1 },
-        state_mb: { type: 'number', minimum: 0 },
+        state_mb: { type: 'number', minimum: 0, maximum: 1e9 },
       },
     },
     controller: {
