@@ -159,7 +159,7 @@ function mutate(base: Json, label: string, argv: (f: string) => string[], skip: 
 }
 const sim = (f: string): string[] => ['simulate', f, '--out', NEVER, '--no-report'];
 // Free text, and the policy's own parameters (typed by the policy, checked by hand-written cases above).
-const freeText = (p: string): boolean => /(^|\.)(name|description|\$schema)$|^policy\.params/.test(p) || p === 'workload.trace';
+const freeText = (p: string): boolean => /(^|\.)(name|description|\$schema)$|^policy\.params|^strategies\.(autoscaler|burst_autoscale)/.test(p) || p === 'workload.trace';
 mutate(mm1, 'mm1', sim, freeText);
 mutate(def, 'default', sim, (p) => freeText(p) || p.startsWith('offload[0].platform'));
 // A platform model: each field broken, loaded through a scenario that points at it.

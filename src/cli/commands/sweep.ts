@@ -41,10 +41,17 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
     if (!Number.isInteger(workers) || workers < 0) throw new UserError(`--workers: expected a whole number >= 0, got ${argv.workers}`);
     if (!Number.isInteger(argv.top) || argv.top < 0) throw new UserError(`--top: expected a whole number >= 0, got ${argv.top}`);
     const outPath = argv.out ?? join('out', 'sweeps', spec.name);
-    // --shard/--shards are checked before the folder is claimed (created and marked): a refusal writes nothing.
+    // The shard and executor options are checked before the folder is claimed (created and marked), and the
+    // folder before anything runs: a refusal writes nothing.
     const plan = shardPlan(argv, resolve(outPath));
-    const out = claimOutputDir(outPath, '--out', { defaultPath: argv.out === undefined });
     const executor = await makeExecutor(argv, spec, workers);
+    let out: string;
+    try {
+      out = claimOutputDir(outPath, '--out', { defaultPath: argv.out === undefined });
+    } catch (err) {
+      await executor.close();
+      throw err;
+    }
     const controller = new AbortController();
     let signals = 0;
     const onSignal = (name: NodeJS.Signals): void => {
