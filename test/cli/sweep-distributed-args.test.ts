@@ -3,10 +3,10 @@
  * the parsing itself is tested without processes in test/experiment/sweep-shard.test.ts.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/tmp.js';
 
 const SWEEP = 'test/experiment/sweep-fixtures/real/fanout.json';
 
@@ -20,7 +20,7 @@ const cases: [string, string[], Record<string, string>, RegExp][] = [
 describe('bad distributed options to `spillway sweep`', () => {
   for (const [what, args, env, message] of cases) {
     it(`${what}: one line, exit 2, nothing written`, () => {
-      const out = join(mkdtempSync(join(tmpdir(), 'spillway-bad-sweep-')), 'out');
+      const out = join(tempDir('spillway-bad-sweep-'), 'out');
       const r = spawnSync(process.execPath, ['dist/src/cli/main.js', 'sweep', SWEEP, ...args, '--out', out], {
         encoding: 'utf8',
         env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },

@@ -4,8 +4,7 @@
  * test/e2e/fanout.test.ts (npm run test:e2e:fanout).
  */
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as runner from '../../src/experiment/runner.js';
@@ -23,6 +22,7 @@ import { loadPlatformModel } from '../../src/serverless/model-file.js';
 import { UserError } from '../../src/util/errors.js';
 import { loadTrace } from '../../src/workload/parse.js';
 import { FIXTURES } from './sweep-helpers.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const SWEEP = join(FIXTURES, 'real', 'sweep.json');
 const MODEL = new URL('../../models/aws-lambda-nodejs-1024.json', import.meta.url).pathname;
@@ -68,7 +68,7 @@ function executor(client: LambdaClient, extra: Partial<LambdaExecutorOptions> = 
 }
 
 async function localResults(): Promise<string> {
-  const out = mkdtempSync(join(tmpdir(), 'spillway-lambda-local-'));
+  const out = tempDir('spillway-lambda-local-');
   await runSweep(loadSweep(SWEEP), { out, executor: new InProcessExecutor(makeRunFn({ ...runner, loadTrace })) });
   return readFileSync(join(out, 'results.json'), 'utf8');
 }
@@ -116,7 +116,7 @@ describe('LambdaExecutor', () => {
     // Calls 1 and 3 throttled (beyond the SDK's retries), call 2 a function error, the rest answer.
     const { client, calls } = fakeClient((n) => (n === 1 || n === 3 ? 'throttle' : n === 2 ? 'error' : 'ok'));
     const ex = executor(client);
-    const out = mkdtempSync(join(tmpdir(), 'spillway-lambda-'));
+    const out = tempDir('spillway-lambda-');
     const outcome = await runSweep(loadSweep(SWEEP), { out, executor: ex });
     expect(outcome).toMatchObject({ complete: true, ran: 4, failed: [] });
     expect(readFileSync(join(out, 'results.json'), 'utf8')).toBe(expected);
@@ -130,7 +130,7 @@ describe('LambdaExecutor', () => {
   });
 
   it('resumes: an interrupted fan-out keeps what it recorded, the rerun sends only the rest', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'spillway-lambda-'));
+    const out = tempDir('spillway-lambda-');
     const stop = new AbortController();
     const first = fakeClient(() => 'ok');
     const cut = await runSweep(loadSweep(SWEEP), { out, executor: executor(first.client), signal: stop.signal, onRecorded: (n) => n === 1 && stop.abort() });
@@ -148,7 +148,7 @@ describe('LambdaExecutor', () => {
   it('groups runs per invocation; a response that misses a run is retried whole, never half-recorded', async () => {
     const { client, calls } = fakeClient((n) => (n === 1 ? 'short' : 'ok'));
     const ex = executor(client, { groupSize: 3 });
-    const out = mkdtempSync(join(tmpdir(), 'spillway-lambda-'));
+    const out = tempDir('spillway-lambda-');
     const outcome = await runSweep(loadSweep(SWEEP), { out, executor: ex });
     expect(outcome).toMatchObject({ complete: true, ran: 4 });
     expect(calls()).toBe(3); // groups of 3 and 1, the short answer once more
@@ -157,7 +157,7 @@ describe('LambdaExecutor', () => {
 
   it('gives up on a group after its attempts: its runs fail (the next sweep retries them)', async () => {
     const { client } = fakeClient(() => 'error');
-    const out = mkdtempSync(join(tmpdir(), 'spillway-lambda-'));
+    const out = tempDir('spillway-lambda-');
     const outcome = await runSweep(loadSweep(SWEEP), { out, executor: executor(client, { attempts: 3 }), log: () => undefined });
     expect(outcome.complete).toBe(false);
     expect(outcome.failed).toHaveLength(4);
@@ -166,7 +166,7 @@ describe('LambdaExecutor', () => {
 
   it('stops the sweep with one line when the function does not exist', async () => {
     const { client } = fakeClient(() => 'missing');
-    const out = mkdtempSync(join(tmpdir(), 'spillway-lambda-'));
+    const out = tempDir('spillway-lambda-');
     const attempt = runSweep(loadSweep(SWEEP), { out, executor: executor(client) });
     await expect(attempt).rejects.toThrow(UserError);
     await expect(attempt).rejects.toThrow(/invoking sim: ResourceNotFoundException: Function not found/);
@@ -192,7 +192,7 @@ describe('LambdaExecutor', () => {
     expect(summaries(JSON.parse(objects.get(`b/${spilled.s3!.key}`)!.toString()).outcomes)).toEqual(summaries(inline.outcomes as never));
     // And the executor reads it back: same results as the local sweep.
     const { client } = fakeClient(() => 'ok');
-    const out = mkdtempSync(join(tmpdir(), 'spillway-lambda-'));
+    const out = tempDir('spillway-lambda-');
     await runSweep(spec, { out, executor: executor(client, { s3: { store, bucket: 'b', prefix: 'p' } }) });
     expect([...objects.keys()].some((k) => k.startsWith('b/p/outputs/'))).toBe(false); // small: inline
     expect(readFileSync(join(out, 'results.json'), 'utf8')).toBe(await localResults());
