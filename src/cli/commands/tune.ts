@@ -16,7 +16,7 @@ import { runTune, type TuneResult } from '../../experiment/tune/run.js';
 import { defaultSpace, parseDimension, sampleCandidates } from '../../experiment/tune/space.js';
 import { getPolicyFactory } from '../../policy/registry.js';
 import { UserError } from '../../util/errors.js';
-import { writeFileAtomic } from '../../util/fsx.js';
+import { claimOutputDir, writeFileAtomic } from '../../util/output.js';
 
 interface TuneArgs {
   scenario: string;
@@ -97,8 +97,9 @@ export const tuneCommand: CommandModule<object, TuneArgs> = {
     const space = argv.space.length > 0 ? argv.space.map((s) => parseDimension(factory, s)) : defaultSpace(factory);
     const candidates = sampleCandidates(space, wholeNumber('candidates', argv.candidates, 1), argv.seed);
     const workers = wholeNumber('workers', argv.workers ?? availableParallelism(), 0);
+    // Its sweeps resume inside it: claimed (checked, created, marked) like a sweep's folder, before anything runs.
+    const out = claimOutputDir(argv.out ?? join('out', 'tune', `${basename(argv.scenario, '.json')}-${factory.name}`), '--out', { defaultPath: argv.out === undefined });
     const executor: Executor = workers === 0 ? new InProcessExecutor(makeRunFn(await importRunner())) : new WorkerThreadExecutor({ workers });
-    const out = resolve(argv.out ?? join('out', 'tune', `${basename(argv.scenario, '.json')}-${factory.name}`));
     let result: TuneResult;
     try {
       result = await runTune({
