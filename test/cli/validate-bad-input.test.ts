@@ -3,14 +3,14 @@
  * anything starts or is written. Runs the built CLI (`npm test` builds first).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/tmp.js';
 
 const CLI = 'dist/src/cli/main.js';
 const SCENARIO = 'test/e2e/validate-spike.json';
-const dir = mkdtempSync(join(tmpdir(), 'spillway-validate-bad-'));
+const dir = tempDir('spillway-validate-bad-');
 const badTol = join(dir, 'tol.json');
 writeFileSync(badTol, '[{"key":"latency_p99_ms","kind":"relative","tolerance":0}]');
 

@@ -2,8 +2,7 @@
  * Tolerances, floored errors and the verdict (src/live/validate/tolerances.ts); the spreads of --repeat
  * (repeat-stats.ts); the one rule for scenario params against a chosen policy (scenarioPolicyParams).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenario, scenarioPolicyParams } from '../../src/experiment/runner.js';
@@ -13,6 +12,7 @@ import { checkRepeat } from '../../src/live/validate/repeat.js';
 import { meanRows, spread, spreadRows } from '../../src/live/validate/repeat-stats.js';
 import { verdictSection, spreadSection } from '../../src/live/validate/report-sections.js';
 import { DEFAULT_TOLERANCES, flooredError, headline, judge, loadTolerances, overall, verdictSentence } from '../../src/live/validate/tolerances.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const ROOT = resolve(__dirname, '../..');
 const tol = (key: string) => DEFAULT_TOLERANCES.find((t) => t.key === key)!;
@@ -68,7 +68,7 @@ describe('the verdict', () => {
 });
 
 describe('tolerances files', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'spillway-tol-'));
+  const dir = tempDir('spillway-tol-');
   const file = (name: string, body: string) => {
     const p = join(dir, name);
     writeFileSync(p, body);
