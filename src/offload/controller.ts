@@ -1,42 +1,61 @@
 /**
- * The controller: every controller interval it takes the metrics snapshot of the interval just closed,
- * hands it to the policy after the reporting delay (Flink's REST fetcher lag), and applies the decision to
- * the offload points. It sees only what a controller polling Flink's REST API would see.
+ * The simulator's driver of the control loop (src/control/loop.ts): every controller interval it takes the metrics
+ * snapshot of the interval just closed (the collector is the snapshot source), hands it to the loop after the
+ * reporting delay (Flink's REST fetcher lag), and the loop applies the decision to the offload points and the
+ * rescaler (the decision sink). It sees only what a controller polling Flink's REST API would see.
  */
+import { ControlLoop, type DecisionRecord, type DecisionSink } from '../control/loop.js';
 import type { EventCalendar, EventHandler } from '../engine/calendar.js';
 import type { MetricsCollector } from '../metrics/collector.js';
-import type { MetricsSnapshot, Policy } from '../policy/contract.js';
+import type { MetricsSnapshot, Policy, PointDecision } from '../policy/contract.js';
 import type { OffloadPoint } from './point.js';
 
-export interface DecisionRecord {
-  tMs: number;
-  point: string;
-  share: number;
-  batchRecords: number;
-  maxWaitMs: number;
-  maxInFlight: number;
-  prewarm: number;
-  note: string;
-}
+export type { DecisionRecord } from '../control/loop.js';
 
 const EV_DELIVER = 0;
+
+/** The simulator's decision sink: the offload points, and a rescaler for parallelism requests (if any). */
+class SimulatedSink implements DecisionSink {
+  onParallelism: ((parallelism: Record<string, number>, now: number) => void) | null = null;
+
+  constructor(private readonly points: ReadonlyMap<string, OffloadPoint>) {}
+
+  applyPoint(pointId: string, decision: PointDecision, atMs: number): void {
+    this.points.get(pointId)!.setDecision(decision, atMs);
+  }
+
+  applyParallelism(parallelism: Record<string, number>, atMs: number): void {
+    this.onParallelism?.(parallelism, atMs);
+  }
+}
 
 export class Controller implements EventHandler {
   private readonly target: number;
   private readonly pending: MetricsSnapshot[] = [];
-  readonly log: DecisionRecord[] = [];
-  /** Where a policy's per-vertex parallelism request goes (a rescaler); null: requests are ignored. */
-  onParallelism: ((parallelism: Record<string, number>, now: number) => void) | null = null;
+  private readonly sink: SimulatedSink;
+  private readonly loop: ControlLoop;
 
   constructor(
     private readonly calendar: EventCalendar,
     private readonly collector: MetricsCollector,
-    private readonly policy: Policy,
-    private readonly points: OffloadPoint[],
+    policy: Policy,
+    points: OffloadPoint[],
     private readonly intervalMs: number,
     private readonly delayMs: number,
   ) {
     this.target = calendar.register(this);
+    this.sink = new SimulatedSink(new Map(points.map((p) => [p.id, p])));
+    this.loop = new ControlLoop(policy, points.map((p) => p.id), this.sink);
+  }
+
+  /** The decisions applied so far, one record per point per step. */
+  get log(): DecisionRecord[] {
+    return this.loop.log;
+  }
+
+  /** Where a policy's per-vertex parallelism request goes (a rescaler); unset: requests are ignored. */
+  set onParallelism(fn: ((parallelism: Record<string, number>, now: number) => void) | null) {
+    this.sink.onParallelism = fn;
   }
 
   /** Called at every metrics tick; acts on the controller's own interval. */
@@ -44,7 +63,7 @@ export class Controller implements EventHandler {
     if (Math.round(now) % this.intervalMs !== 0) return;
     const snap = this.collector.snapshot(now, now + this.delayMs);
     if (this.delayMs <= 0) {
-      this.decide(snap, now);
+      this.loop.step(snap, now);
       return;
     }
     this.pending.push(snap);
@@ -53,26 +72,6 @@ export class Controller implements EventHandler {
 
   onEvent(_kind: number, _arg: number, now: number): void {
     const snap = this.pending.shift();
-    if (snap) this.decide(snap, now);
-  }
-
-  private decide(snap: MetricsSnapshot, now: number): void {
-    const decision = this.policy.decide(snap);
-    if (decision.parallelism) this.onParallelism?.(decision.parallelism, now);
-    for (const p of this.points) {
-      const d = decision.points[p.id];
-      if (!d) continue;
-      p.setDecision(d, now);
-      this.log.push({
-        tMs: now,
-        point: p.id,
-        share: d.share,
-        batchRecords: d.batchRecords,
-        maxWaitMs: d.maxWaitMs,
-        maxInFlight: d.maxInFlight,
-        prewarm: d.prewarm ?? 0,
-        note: decision.note ?? '',
-      });
-    }
+    if (snap) this.loop.step(snap, now);
   }
 }

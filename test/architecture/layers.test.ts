@@ -18,6 +18,7 @@ export const LAYERS: Record<string, number> = {
   scenario: 2,
   serverless: 2,
   workload: 2,
+  control: 3,
   endpoint: 3,
   metrics: 3,
   dataflow: 4,

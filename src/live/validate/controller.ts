@@ -22,6 +22,7 @@
  * (it routes inside the offloaded task, at no cost); the router vertex only mirrors the job's extra network hop.
  */
 import type { Aggregate, Decision, MetricsSnapshot, OffloadPointSnapshot, Policy, PolicyContext, PointDecision, VertexSnapshot } from '../../policy/contract.js';
+import { ControlLoop, type DecisionRecord, type DecisionSink } from '../../control/loop.js';
 import type { FlinkDecision } from '../flink-job.js';
 
 /** One metric aggregated over a vertex's subtasks as Flink's REST API answers it (missing aggregates absent). */
@@ -141,17 +142,8 @@ export interface LiveControllerOptions {
   cost?: CostModel | null;
 }
 
-/** A decision record, as decisions.csv has them (same fields as the simulator's). */
-export interface LiveDecisionRecord {
-  tMs: number;
-  point: string;
-  share: number;
-  batchRecords: number;
-  maxWaitMs: number;
-  maxInFlight: number;
-  prewarm: number;
-  note: string;
-}
+/** A decision record, as decisions.csv has them: the control loop's own (src/control/loop.ts). */
+export type LiveDecisionRecord = DecisionRecord;
 
 /** Everything one poll produced, kept for the real run's time series and for calibration. */
 export interface LiveSample {
@@ -246,22 +238,29 @@ export class LiveController {
   /** Vertices whose time gauges have shown a real measurement (not Flink's pre-measurement 1000/0/0). */
   private readonly measured = new Set<string>();
   private lastSuccessful = 0;
-  private version = 0;
-  private current: FlinkDecision;
-  private share = 0;
-  readonly decisions: LiveDecisionRecord[] = [];
+  private readonly sink: JobDecisionSink;
+  private readonly loop: ControlLoop;
   readonly samples: LiveSample[] = [];
-  /** Things a policy asked for that the job cannot do (reported once each). */
-  readonly notes = new Set<string>();
 
   constructor(
-    private readonly policy: Policy,
+    policy: Policy,
     private readonly opts: LiveControllerOptions,
   ) {
     this.origin = opts.originEpochMs;
     this.timerWindowMs = opts.timerWindowMs ?? 5000;
     this.asyncCapacity = opts.asyncCapacity ?? 64;
-    this.current = { version: 0, share: 0, batchRecords: 100, maxWaitMs: 50, maxInFlight: 1 };
+    this.sink = new JobDecisionSink(this.asyncCapacity);
+    this.loop = new ControlLoop(policy, opts.offloadPoint ? [opts.offloadPoint.id] : [], this.sink);
+  }
+
+  /** The decisions applied so far (decisions.csv). */
+  get decisions(): LiveDecisionRecord[] {
+    return this.loop.log;
+  }
+
+  /** Things a policy asked for that the job cannot do (reported once each). */
+  get notes(): Set<string> {
+    return this.sink.notes;
   }
 
   /** The policy context matching the simulator's for the same scenario. */
@@ -279,7 +278,7 @@ export class LiveController {
 
   /** The decision the job should see now. */
   get decision(): FlinkDecision {
-    return this.current;
+    return this.sink.current;
   }
 
   /** Builds the snapshot for one reading (and remembers per-vertex measurement state). */
@@ -387,37 +386,40 @@ export class LiveController {
     return { snapshot, counters, offload: off };
   }
 
-  /** One controller interval: snapshot → policy → the decision to publish. */
+  /** One controller interval: snapshot → the control loop (policy, then the job's sink) → the decision to publish. */
   step(reading: LiveReading): StepResult {
     const { snapshot, counters, offload } = this.buildSnapshot(reading);
-    const decision = this.policy.decide(snapshot);
-    if (decision.parallelism) this.notes.add('the policy asked for a new parallelism, which the live job does not do (no stop-with-savepoint and restart yet): ignored');
-    let published: FlinkDecision | null = null;
-    const point = this.opts.offloadPoint;
-    const d = point ? decision.points[point.id] : undefined;
-    if (point && d) {
-      if (d.maxRateRps !== undefined) this.notes.add('the policy asked for a rate cap (maxRateRps), which the job does not implement: ignored');
-      if (d.prewarm) this.notes.add('the policy asked for pre-warming (prewarm), which the job does not implement: ignored');
-      if (d.batchBytes !== undefined) this.notes.add('the policy asked for a batch byte limit (batchBytes), which the job does not implement: ignored');
-      const next = toFlinkDecision(d, this.version + 1, this.asyncCapacity);
-      if (!sameDecision(next, this.current)) {
-        this.version++;
-        this.current = next;
-        published = next;
-      }
-      this.share = this.current.share;
-      this.decisions.push({
-        tMs: snapshot.tMs,
-        point: point.id,
-        share: d.share,
-        batchRecords: d.batchRecords,
-        maxWaitMs: d.maxWaitMs,
-        maxInFlight: d.maxInFlight,
-        prewarm: d.prewarm ?? 0,
-        note: decision.note ?? '',
-      });
+    this.sink.published = null;
+    const decision = this.loop.step(snapshot, snapshot.tMs);
+    this.samples.push({ epochMs: reading.epochMs, tMs: snapshot.tMs, snapshot, counters, offload, share: this.sink.current.share });
+    return { snapshot, decision, published: this.sink.published };
+  }
+}
+
+/**
+ * The live decision sink: the decision the job polls, in its control format, with a new version only when it
+ * changed. What the job cannot do is noted once, not applied.
+ */
+class JobDecisionSink implements DecisionSink {
+  current: FlinkDecision = { version: 0, share: 0, batchRecords: 100, maxWaitMs: 50, maxInFlight: 1 };
+  /** The decision to publish after this step, or null when unchanged. */
+  published: FlinkDecision | null = null;
+  readonly notes = new Set<string>();
+
+  constructor(private readonly asyncCapacity: number) {}
+
+  applyParallelism(): void {
+    this.notes.add('the policy asked for a new parallelism, which the live job does not do (no stop-with-savepoint and restart yet): ignored');
+  }
+
+  applyPoint(_pointId: string, d: PointDecision): void {
+    if (d.maxRateRps !== undefined) this.notes.add('the policy asked for a rate cap (maxRateRps), which the job does not implement: ignored');
+    if (d.prewarm) this.notes.add('the policy asked for pre-warming (prewarm), which the job does not implement: ignored');
+    if (d.batchBytes !== undefined) this.notes.add('the policy asked for a batch byte limit (batchBytes), which the job does not implement: ignored');
+    const next = toFlinkDecision(d, this.current.version + 1, this.asyncCapacity);
+    if (!sameDecision(next, this.current)) {
+      this.current = next;
+      this.published = next;
     }
-    this.samples.push({ epochMs: reading.epochMs, tMs: snapshot.tMs, snapshot, counters, offload, share: this.share });
-    return { snapshot, decision, published };
   }
 }
