@@ -20,7 +20,7 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const EXPECTED: Record<string, string[]> = {
   run: ['rates', 'pending', 'latency', 'functions', 'cost', 'latency_cdf', 'vertices'],
-  compare: ['rates', 'pending', 'latency', 'functions', 'cost', 'latency_cdf', 'vertices'],
+  compare: ['rates', 'pending', 'latency', 'functions', 'cost', 'latency_cdf', 'vertices', 'cost_p99'],
   sweep: ['pareto', 'latency_cdf'],
 };
 
