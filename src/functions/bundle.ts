@@ -2,10 +2,11 @@
  * Build the deployable zip of the offload function: the Node handler bundled by esbuild into one ESM file
  * (`index.mjs`, handler `index.handler`), or the Python handler as is (`handler.py`, handler `handler.handler`).
  * Entries carry a fixed timestamp so the same sources give a byte-identical zip (and the same CodeSha256).
+ * esbuild and yazl are dev dependencies, imported only here when a bundle is built, so the CLI still starts
+ * from a production install (`npm ci --omit=dev`).
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import yazl from 'yazl';
 import { UserError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/output.js';
 import { lambdaPaths } from './paths.js';
@@ -57,7 +58,13 @@ export async function bundleNodeEntry(entry: string, opts: { cjsRequire?: boolea
   return file.text;
 }
 
-export function zipFiles(files: Record<string, Buffer>): Promise<Buffer> {
+export async function zipFiles(files: Record<string, Buffer>): Promise<Buffer> {
+  let yazl: typeof import('yazl');
+  try {
+    yazl = (await import('yazl')).default;
+  } catch {
+    throw new UserError('building a Lambda zip needs yazl (a dev dependency): run npm install');
+  }
   return new Promise((resolve, reject) => {
     const zip = new yazl.ZipFile();
     for (const name of Object.keys(files).sort()) {

@@ -106,3 +106,22 @@ describe('import layering (docs/ARCHITECTURE.md)', () => {
     expect(out).toEqual([]);
   });
 });
+
+describe('the CLI starts from a production install (npm ci --omit=dev)', () => {
+  it('src/ imports packages statically only from dependencies; dev dependencies only by import() where they are used', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const packageOf = (spec: string): string => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
+    const staticPackages = files.flatMap((file) => {
+      const text = readFileSync(join(ROOT, file), 'utf8');
+      return [STATIC, SIDE_EFFECT]
+        .flatMap((rx) => [...text.matchAll(rx)].map((m) => m[1]!))
+        .filter((s) => !s.startsWith('.') && !s.startsWith('node:'))
+        .map((s) => `${file}: ${packageOf(s)}`);
+    });
+    const typeOnly = (entry: string): boolean => {
+      const [file, name] = entry.split(': ') as [string, string];
+      return new RegExp(`import\\s+type\\s[^;]*?from\\s*['"]${name}['"]`).test(readFileSync(join(ROOT, file), 'utf8'));
+    };
+    expect(staticPackages.filter((e) => !(e.split(': ')[1]! in pkg.dependencies) && !typeOnly(e))).toEqual([]);
+  });
+});
