@@ -28,11 +28,39 @@ describe('which shard this process runs', () => {
     // Slurm: --array=1-6 gives ids 1..6; the shard index is the id minus the first one, the count Slurm's own.
     expect(resolveShard(undefined, undefined, { SLURM_ARRAY_TASK_ID: '6', SLURM_ARRAY_TASK_MIN: '1', SLURM_ARRAY_TASK_COUNT: '6' })).toEqual({ index: 5, count: 6 });
     expect(resolveShard(undefined, undefined, { JOB_COMPLETION_INDEX: '2' })).toBeUndefined(); // no count: not sharded
+    expect(() => resolveShard(undefined, undefined, { SLURM_ARRAY_TASK_ID: '0', SLURM_ARRAY_TASK_MIN: '1', SLURM_ARRAY_TASK_COUNT: '6' })).toThrow(
+      /^SLURM_ARRAY_TASK_ID 0: not on the array's range from 1 in steps of 1;/,
+    );
     expect(resolveShard('1/2', undefined, { JOB_COMPLETION_INDEX: '0' })).toEqual({ index: 1, count: 2 });
     expect(() => resolveShard(undefined, 4, {})).toThrow(/no shard index: set JOB_COMPLETION_INDEX/);
     expect(() => resolveShard(undefined, 4, { JOB_COMPLETION_INDEX: '4' })).toThrow(/JOB_COMPLETION_INDEX with --shards 4: shard index 4 is not below/);
     expect(() => resolveShard(undefined, 4, { JOB_COMPLETION_INDEX: 'x' })).toThrow(/JOB_COMPLETION_INDEX: expected a whole number/);
     expect(() => resolveShard('0/2', 2, {})).toThrow(/give one of them/);
+  });
+
+  it('Slurm arrays with a step (--array=0-10:2, 3-15:4): index = (ID - MIN) / STEP, one shard per task', () => {
+    const slurm = (id: number, min: number, max: number, step: number, count: number): NodeJS.ProcessEnv => ({
+      SLURM_ARRAY_TASK_ID: String(id), SLURM_ARRAY_TASK_MIN: String(min), SLURM_ARRAY_TASK_MAX: String(max),
+      SLURM_ARRAY_TASK_STEP: String(step), SLURM_ARRAY_TASK_COUNT: String(count),
+    });
+    // --array=0-10:2: tasks 0, 2, 4, 6, 8, 10 are shards 0..5 of 6.
+    expect([0, 2, 4, 6, 8, 10].map((id) => resolveShard(undefined, undefined, slurm(id, 0, 10, 2, 6)))).toEqual(
+      [0, 1, 2, 3, 4, 5].map((index) => ({ index, count: 6 })),
+    );
+    expect(resolveShard(undefined, undefined, slurm(11, 3, 15, 4, 4))).toEqual({ index: 2, count: 4 });
+    expect(resolveShard(undefined, 4, { SLURM_ARRAY_TASK_ID: '9', SLURM_ARRAY_TASK_MIN: '3', SLURM_ARRAY_TASK_STEP: '2' })).toEqual({ index: 3, count: 4 });
+    // Property: for any range and step, the tasks Slurm starts are exactly shards 0..count-1.
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 1, max: 30 }), fc.integer({ min: 1, max: 7 }), (min, count, step) => {
+        const max = min + (count - 1) * step;
+        const got = Array.from({ length: count }, (_, k) => resolveShard(undefined, undefined, slurm(min + k * step, min, max, step, count))!.index);
+        expect(got).toEqual(Array.from({ length: count }, (_, k) => k));
+      }),
+    );
+    // An id off the progression, or a list that is no single progression (--array=1,3,7), is refused in one line.
+    expect(() => resolveShard(undefined, undefined, slurm(3, 0, 10, 2, 6))).toThrow(/^SLURM_ARRAY_TASK_ID 3: not on the array's range from 0 in steps of 2; submit/);
+    expect(() => resolveShard(undefined, undefined, slurm(3, 1, 7, 1, 3))).toThrow(/^SLURM_ARRAY_TASK_ID 3: the array \(3 tasks from 1 to 7, step 1\) is not one evenly stepped range;/);
+    expect(() => resolveShard(undefined, undefined, slurm(2, 0, 10, 0, 6))).toThrow(/SLURM_ARRAY_TASK_STEP is 0/);
   });
 
   it('the N shards partition the runs: every run in exactly one shard, sizes within one of each other', () => {

@@ -54,16 +54,40 @@ export function parseShard(text: string): ShardSpec {
   return checked(Number(m[1]), Number(m[2]), '--shard');
 }
 
-/** The index an array job gives this task, 0-based, or undefined outside one. Slurm's is offset by its first index. */
+/** The index an array job gives this task, 0-based, or undefined outside one. */
 export function indexFromEnv(env: NodeJS.ProcessEnv): { index: number; variable: string } | undefined {
   for (const name of INDEX_VARIABLES) {
     const raw = env[name];
     if (raw === undefined || raw === '') continue;
-    let index = wholeNumber(raw, name);
-    if (name === 'SLURM_ARRAY_TASK_ID' && env.SLURM_ARRAY_TASK_MIN) index -= wholeNumber(env.SLURM_ARRAY_TASK_MIN, 'SLURM_ARRAY_TASK_MIN');
-    return { index, variable: name };
+    const id = wholeNumber(raw, name);
+    return { index: name === 'SLURM_ARRAY_TASK_ID' ? slurmIndex(id, env) : id, variable: name };
   }
   return undefined;
+}
+
+function optionalWhole(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = env[name];
+  return raw === undefined || raw === '' ? undefined : wholeNumber(raw, name);
+}
+
+/**
+ * Slurm numbers an array's tasks as written: `--array=1-8` gives 1..8, `--array=0-10:2` gives 0, 2, …, 10. The
+ * shard index is the task's position, (ID − MIN) / STEP. A list that is no single progression (`--array=1,3,7`)
+ * has no such position: refused in one line rather than guessed.
+ */
+function slurmIndex(id: number, env: NodeJS.ProcessEnv): number {
+  const min = optionalWhole(env, 'SLURM_ARRAY_TASK_MIN') ?? 0;
+  const step = optionalWhole(env, 'SLURM_ARRAY_TASK_STEP') ?? 1;
+  const max = optionalWhole(env, 'SLURM_ARRAY_TASK_MAX');
+  const count = optionalWhole(env, 'SLURM_ARRAY_TASK_COUNT');
+  const unusable = (why: string): UserError =>
+    new UserError(`SLURM_ARRAY_TASK_ID ${id}: ${why}; submit the array as a range, e.g. --array=0-7 or --array=0-14:2, or pass --shard I/N`);
+  if (step < 1) throw unusable(`SLURM_ARRAY_TASK_STEP is ${step}`);
+  if (id < min || (id - min) % step !== 0) throw unusable(`not on the array's range from ${min} in steps of ${step}`);
+  if (max !== undefined && count !== undefined && (max - min) / step + 1 !== count) {
+    throw unusable(`the array (${count} tasks from ${min} to ${max}, step ${step}) is not one evenly stepped range`);
+  }
+  return (id - min) / step;
 }
 
 /**
