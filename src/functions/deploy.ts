@@ -43,6 +43,8 @@ export interface DeployOptions {
   /** Deploy this zip (e.g. the sweep's simulator function) instead of the offload handler. */
   bundle?: LambdaBundle;
   description?: string;
+  /** The function's environment variables (replacing any it had); undefined leaves them as they are. */
+  environment?: Record<string, string>;
 }
 
 export interface DeployResult {
@@ -110,6 +112,7 @@ export async function deployLambda(o: DeployOptions): Promise<DeployResult> {
             Timeout: v.timeoutS,
             Architectures: [v.architecture as Architecture],
             Description: o.description ?? 'Spillway offload function',
+            ...(o.environment ? { Environment: { Variables: o.environment } } : {}),
           }),
         ),
       );
@@ -139,6 +142,7 @@ export async function deployLambda(o: DeployOptions): Promise<DeployResult> {
             MemorySize: v.memoryMb,
             Timeout: v.timeoutS,
             ...(o.role ? { Role: o.role } : {}),
+            ...(o.environment ? { Environment: { Variables: o.environment } } : {}),
           }),
         ),
       );

@@ -14,6 +14,11 @@ const cases: [string, string[], Record<string, string>, RegExp][] = [
   ['shard index out of range', ['--shard', '3/3'], {}, /^spillway: --shard: shard index 3 is not below the count 3 \(indices run from 0 to 2\)$/],
   ['lambda without a function', ['--executor', 'lambda'], {}, /^spillway: --executor lambda needs --function NAME/],
   ['lambda option on threads', ['--concurrency', '4'], {}, /^spillway: --concurrency applies to --executor lambda only$/],
+  ['S3 threshold on threads', ['--s3-above', '1'], {}, /^spillway: --s3-above applies to --executor lambda only$/],
+  ['S3 threshold without --s3', ['--executor', 'lambda', '--function', 'f', '--s3-above', '1'], {}, /^spillway: --s3-above applies with --s3 only$/],
+  ['S3 threshold of 0', ['--executor', 'lambda', '--function', 'f', '--s3', 's3://bucket-x/p', '--s3-above', '0'], {}, /^spillway: --s3-above: expected a whole number >= 1, got 0$/],
+  ['Slurm task off its array\'s step', ['--workers', '0'], { SLURM_ARRAY_TASK_ID: '3', SLURM_ARRAY_TASK_MIN: '0', SLURM_ARRAY_TASK_MAX: '10', SLURM_ARRAY_TASK_STEP: '2', SLURM_ARRAY_TASK_COUNT: '6' },
+    /^spillway: SLURM_ARRAY_TASK_ID 3: not on the array's range from 0 in steps of 2; submit the array as a range/],
   ['endpoint not running', ['--executor', 'lambda', '--function', 'f', '--endpoint', 'http://127.0.0.1:9'], {}, /^spillway: sweep --executor lambda: function f: cannot reach http:\/\/127\.0\.0\.1:9 \(ECONNREFUSED\)/],
 ];
 

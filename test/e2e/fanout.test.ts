@@ -2,6 +2,8 @@
  * Sweeps beyond one machine, end to end (npm run test:e2e:fanout, after npm run build):
  * - the simulator function deployed to the local Lambda endpoint (real Invoke API, real SDK) with throttles and
  *   function errors injected; the sweep through it at concurrency 2 (in-process) and 4 (the CLI);
+ * - the same through the CLI with `--s3` against a real S3 protocol server (moto_server on 127.0.0.1) and a spill
+ *   threshold of 1 byte, so the input set and every response travel through the bucket;
  * - three shards as separate processes, then `sweep merge`; and a missing shard.
  * Each must record every run exactly once and write a results.json byte-identical to the local sweep's.
  */
@@ -9,6 +11,7 @@ import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInvokeServer, type InvokeServer } from '../../src/endpoint/index.js';
 import * as runner from '../../src/experiment/runner.js';
@@ -16,7 +19,8 @@ import { InProcessExecutor } from '../../src/experiment/sweep/executor.js';
 import { LambdaBill } from '../../src/experiment/sweep/lambda/bill.js';
 import { buildSimulatorBundle } from '../../src/experiment/sweep/lambda/bundle.js';
 import { LambdaExecutor } from '../../src/experiment/sweep/lambda/executor.js';
-import { inputFiles } from '../../src/experiment/sweep/lambda/payload.js';
+import { inputFiles, packInputs } from '../../src/experiment/sweep/lambda/payload.js';
+import { expandRuns } from '../../src/experiment/sweep/expand.js';
 import { loadSweep } from '../../src/experiment/sweep/load.js';
 import { runSweep } from '../../src/experiment/sweep/run.js';
 import { makeRunFn } from '../../src/experiment/sweep/runner-adapter.js';
@@ -24,6 +28,7 @@ import { makeLambdaClient } from '../../src/functions/client.js';
 import { deployLambda } from '../../src/functions/deploy.js';
 import { loadPlatformModel } from '../../src/serverless/model-file.js';
 import { loadTrace } from '../../src/workload/parse.js';
+import { startS3Server, type S3Server } from '../helpers/s3-server.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const SWEEP = join(ROOT, 'test/experiment/sweep-fixtures/real/fanout.json');
@@ -104,6 +109,61 @@ describe('Lambda fan-out through the local endpoint, with throttles and function
     expect(new Set(recordedIds(out)).size).toBe(8);
     expect(recordedIds(out)).toHaveLength(8);
     expect(server.stats().maxConcurrency).toBeLessThanOrEqual(4);
+  });
+});
+
+describe('Lambda fan-out with the input set and the responses through S3 (moto_server, the S3 protocol)', () => {
+  // Fake static credentials for the local server only, through the standard variables; never printed.
+  const FAKE = { AWS_ACCESS_KEY_ID: 'spillway-local-key', AWS_SECRET_ACCESS_KEY: 'spillway-local-secret' };
+  const BUCKET = 'spillway-sweeps';
+  const PREFIX = 'fanout/run-1';
+  let s3: S3Server;
+  let client: S3Client;
+
+  beforeAll(async () => {
+    s3 = await startS3Server();
+    client = new S3Client({ endpoint: s3.url, forcePathStyle: true, region: 'us-east-1', credentials: { accessKeyId: FAKE.AWS_ACCESS_KEY_ID, secretAccessKey: FAKE.AWS_SECRET_ACCESS_KEY } });
+    await client.send(new CreateBucketCommand({ Bucket: BUCKET }));
+    const environment = { ...FAKE, SPILLWAY_S3_ENDPOINT: s3.url };
+    await deployLambda({ functionName: `${FUNCTION}-s3`, endpoint: server.url, bundle: await buildSimulatorBundle(), timeoutS: 300, environment });
+  });
+
+  afterAll(async () => {
+    client?.destroy();
+    await s3?.stop();
+  });
+
+  it('--s3 with --s3-above 1: results.json identical; the input set and one response per run are objects in the bucket', async () => {
+    const out = join(scratch, 'lambda-s3');
+    const env = { ...FAKE, SPILLWAY_S3_ENDPOINT: s3.url, AWS_REGION: '', AWS_DEFAULT_REGION: '', AWS_PROFILE: '', AWS_SESSION_TOKEN: '' };
+    const r = await cli(
+      ['sweep', SWEEP, '--executor', 'lambda', '--function', `${FUNCTION}-s3`, '--endpoint', server.url, '--concurrency', '4', '--out', out, '--no-report',
+        '--s3', `s3://${BUCKET}/${PREFIX}`, '--s3-above', '1'],
+      env,
+    );
+    expect(r.stderr).not.toMatch(/failed/);
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(out, 'results.json'), 'utf8')).toBe(expected);
+    const ids = recordedIds(out);
+    expect(ids).toHaveLength(8);
+    expect(new Set(ids).size).toBe(8);
+
+    const keys = ((await client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `${PREFIX}/` }))).Contents ?? []).map((o) => o.Key!).sort();
+    const inputs = keys.filter((k) => k.startsWith(`${PREFIX}/inputs/`));
+    expect(inputs).toHaveLength(1);
+    const hash = /inputs\/([0-9a-f]+)\.json$/.exec(inputs[0]!)![1]!;
+    const set = JSON.parse(Buffer.from(await (await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: inputs[0]! }))).Body!.transformToByteArray()).toString('utf8'));
+    const spec = loadSweep(SWEEP);
+    const packed = packInputs(inputFiles(spec, expandRuns(spec)));
+    expect(hash).toBe(packed.set.hash);
+    expect(Object.keys(set).sort()).toEqual(Object.keys(packed.set.files!).sort());
+    // One response object per run (groups of 1), each holding that run's outcome; a retried group overwrote its own.
+    const outputs = keys.filter((k) => k.startsWith(`${PREFIX}/outputs/`));
+    expect(outputs).toEqual(ids.map((id) => `${PREFIX}/outputs/${hash}/${id}-1.json`).sort());
+    expect(keys).toHaveLength(9);
+    const one = JSON.parse(Buffer.from(await (await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: outputs[0]! }))).Body!.transformToByteArray()).toString('utf8'));
+    expect(one.outcomes.map((o: { id: string; ok: boolean }) => [outputs[0]!.endsWith(`/${o.id}-1.json`), o.ok])).toEqual([[true, true]]);
+    expect(`${r.stdout}${r.stderr}`).not.toContain(FAKE.AWS_SECRET_ACCESS_KEY);
   });
 });
 

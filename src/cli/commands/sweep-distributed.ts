@@ -28,6 +28,7 @@ export interface DistributedArgs {
   endpoint?: string;
   region?: string;
   s3?: string;
+  s3Above?: number;
   pricing?: string;
   shard?: string;
   shards?: number;
@@ -42,6 +43,7 @@ export function withDistributedOptions<T>(y: Argv<T>): Argv<T & DistributedArgs>
     .option('endpoint', { type: 'string', describe: 'lambda: local endpoint URL (spillway lambda serve); omit for AWS' })
     .option('region', { type: 'string', describe: 'lambda: AWS region (default: AWS_REGION)' })
     .option('s3', { type: 'string', describe: 'lambda: s3://bucket/prefix for inputs and outputs too large for a request' })
+    .option('s3-above', { type: 'number', describe: 'lambda, with --s3: send inputs and responses over this many bytes through S3 (default 4 MB in, 5 MB out)' })
     .option('pricing', { type: 'string', describe: 'lambda: platform model whose billing prices the bill (default models/aws-lambda-nodejs-1024.json)' })
     .option('shard', { type: 'string', describe: "run shard I of N only (I from 0), e.g. 3/8, into <out>/shards/; then 'sweep merge'" })
     .option('shards', { type: 'number', describe: 'shard count; the index comes from JOB_COMPLETION_INDEX, AWS_BATCH_JOB_ARRAY_INDEX or SLURM_ARRAY_TASK_ID' }) as Argv<
@@ -68,7 +70,10 @@ async function lambdaExecutor(a: DistributedArgs, spec: SweepSpec): Promise<Lamb
     } catch (err) {
       throw new UserError((err as Error).message);
     }
-    s3 = { store: await s3ObjectStore({ region: a.region, endpoint: process.env.SPILLWAY_S3_ENDPOINT || undefined }), ...where };
+    const above = a.s3Above === undefined ? {} : { aboveBytes: positiveInt('s3-above', a.s3Above) };
+    s3 = { store: await s3ObjectStore({ region: a.region, endpoint: process.env.SPILLWAY_S3_ENDPOINT || undefined }), ...where, ...above };
+  } else if (a.s3Above !== undefined) {
+    throw new UserError('--s3-above applies with --s3 only');
   }
   const client = makeLambdaClient({ endpoint: a.endpoint, region: a.region, maxAttempts: 5, maxSockets: concurrency, requestTimeoutMs: 16 * 60_000 });
   const probe = new LambdaExecutor({ client, functionName: a.function, concurrency, inputFiles: () => [], ...(a.endpoint !== undefined ? { endpoint: a.endpoint } : {}) });
@@ -87,8 +92,8 @@ async function lambdaExecutor(a: DistributedArgs, spec: SweepSpec): Promise<Lamb
 
 export async function makeExecutor(a: DistributedArgs, spec: SweepSpec, workers: number): Promise<Executor> {
   if (a.executor === 'lambda') return lambdaExecutor(a, spec);
-  for (const flag of ['function', 'concurrency', 'endpoint', 's3', 'pricing'] as const) {
-    if (a[flag] !== undefined) throw new UserError(`--${flag} applies to --executor lambda only`);
+  for (const flag of ['function', 'concurrency', 'endpoint', 's3', 's3Above', 'pricing'] as const) {
+    if (a[flag] !== undefined) throw new UserError(`--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} applies to --executor lambda only`);
   }
   return workers === 0 ? new InProcessExecutor(makeRunFn(await importRunner())) : new WorkerThreadExecutor({ workers });
 }

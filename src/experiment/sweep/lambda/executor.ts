@@ -29,8 +29,11 @@ export interface LambdaExecutorOptions {
   attempts?: number;
   /** Pricing of what ran. */
   bill?: LambdaBill;
-  /** S3 for inputs too large for a request and outputs too large for a response; with its bucket and prefix. */
-  s3?: { store: ObjectStore; bucket: string; prefix: string };
+  /**
+   * S3 for inputs too large for a request and outputs too large for a response; with its bucket and prefix, and
+   * optionally the size above which both go there (default: inputs over 4 MB packed, responses over 5 MB).
+   */
+  s3?: { store: ObjectStore; bucket: string; prefix: string; aboveBytes?: number };
   /** Endpoint shown in messages (local endpoint URL, or undefined for AWS). */
   endpoint?: string;
   /** Delay before executor-level retry n (default: exponential with full jitter, 0.2 s doubling to 10 s). */
@@ -104,9 +107,10 @@ export class LambdaExecutor implements Executor {
 
   /** The input set itself, or (too large for a request) its S3 location, uploaded once per content hash. */
   private async placeInputs(packed: PackedInputs): Promise<InputSet> {
-    if (packed.bytes <= INLINE_INPUTS_LIMIT) return packed.set;
     const s3 = this.o.s3;
-    if (!s3) throw new UserError(`sweep --executor lambda: the sweep's input files are ${packed.bytes} bytes packed, over ${INLINE_INPUTS_LIMIT}: pass --s3 s3://bucket/prefix`);
+    const limit = s3?.aboveBytes ?? INLINE_INPUTS_LIMIT;
+    if (packed.bytes <= limit) return packed.set;
+    if (!s3) throw new UserError(`sweep --executor lambda: the sweep's input files are ${packed.bytes} bytes packed, over ${limit}: pass --s3 s3://bucket/prefix`);
     const loc = { bucket: s3.bucket, key: s3Key(s3.prefix, `inputs/${packed.set.hash}.json`) };
     if (!(await s3.store.exists(loc))) await s3.store.put(loc, Buffer.from(JSON.stringify(packed.set.files)));
     return { hash: packed.set.hash, s3: loc };
@@ -114,7 +118,8 @@ export class LambdaExecutor implements Executor {
 
   private request(group: readonly RunSpec[], packed: PackedInputs, inputs: InputSet): Buffer {
     const req: SweepRequest = { format: REQUEST_FORMAT, inputs, runs: group.map((r) => toRemote(r, packed.root)) };
-    if (this.o.s3) req.output = { s3: { bucket: this.o.s3.bucket, prefix: this.o.s3.prefix } };
+    const s3 = this.o.s3;
+    if (s3) req.output = { s3: { bucket: s3.bucket, prefix: s3.prefix }, ...(s3.aboveBytes !== undefined ? { inlineLimitBytes: s3.aboveBytes } : {}) };
     return Buffer.from(JSON.stringify(req));
   }
 

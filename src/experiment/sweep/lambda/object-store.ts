@@ -24,14 +24,17 @@ export function s3Key(prefix: string, name: string): string {
 
 export interface S3StoreOptions {
   region?: string;
-  /** An S3-compatible endpoint (e.g. MinIO); path-style addressing is used with it. */
+  /** An S3-compatible endpoint (e.g. MinIO, moto); path-style addressing is used with it. */
   endpoint?: string;
 }
 
 export async function s3ObjectStore(o: S3StoreOptions = {}): Promise<ObjectStore> {
   const s3 = await import('@aws-sdk/client-s3');
+  // The SDK refuses to sign without a region even for a custom endpoint, where the region means nothing to the
+  // server: there it falls back to us-east-1 (what MinIO and moto expect by default) unless one is configured.
+  const region = o.region ?? (o.endpoint ? process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || 'us-east-1' : undefined);
   const client = new s3.S3Client({
-    ...(o.region ? { region: o.region } : {}),
+    ...(region ? { region } : {}),
     ...(o.endpoint ? { endpoint: o.endpoint, forcePathStyle: true } : {}),
   });
   return {
