@@ -78,6 +78,17 @@ export function validateDeployOptions(o: DeployOptions): Required<Pick<DeployOpt
   return { memoryMb, architecture, runtime, timeoutS };
 }
 
+/** `--env KEY=VALUE …` → the function's environment variables; one line naming the bad pair otherwise. */
+export function parseEnvironment(pairs: readonly string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const pair of pairs) {
+    const m = /^([A-Za-z][A-Za-z0-9_]*)=(.*)$/s.exec(pair);
+    if (!m) throw new UserError(`--env: expected KEY=VALUE (KEY of letters, digits and _), got ${JSON.stringify(pair.split('=')[0])}`);
+    env[m[1]!] = m[2]!;
+  }
+  return env;
+}
+
 export async function deployLambda(o: DeployOptions): Promise<DeployResult> {
   const v = validateDeployOptions(o);
   const log = o.log ?? (() => undefined);

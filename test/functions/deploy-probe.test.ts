@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { startInvokeServer, type InvokeServer } from '../../src/endpoint/index.js';
-import { deployLambda } from '../../src/functions/deploy.js';
+import { deployLambda, parseEnvironment } from '../../src/functions/deploy.js';
 import { probeLambda, type ProbeSample } from '../../src/functions/probe.js';
 import { parseReport } from '../../src/functions/report-line.js';
 import { UserError } from '../../src/util/errors.js';
@@ -52,6 +52,15 @@ describe('lambda deploy', () => {
     expect(py).toMatchObject({ action: 'updated', codeUpdated: true, version: '3', runtime: 'python3.12' });
     const out = await lambda.send(new InvokeCommand({ FunctionName: 'offload-a', Payload: JSON.stringify({ op: 'tokenize', records: [{ seq: 1, t: 0, text: 'Py Thon' }] }) }));
     expect(JSON.parse(Buffer.from(out.Payload!).toString()).records[0].tokens).toEqual(['py', 'thon']);
+    // --env sets the function's environment (e.g. SPILLWAY_S3_ENDPOINT for an S3-compatible store); without it, kept.
+    const environment = parseEnvironment(['SPILLWAY_S3_ENDPOINT=http://127.0.0.1:9000', 'EMPTY=', 'EQ=a=b']);
+    expect(environment).toEqual({ SPILLWAY_S3_ENDPOINT: 'http://127.0.0.1:9000', EMPTY: '', EQ: 'a=b' });
+    await deployLambda({ functionName: 'offload-a', endpoint: s.url, runtime: 'python3.12', memoryMb: 2048, architecture: 'arm64', environment });
+    await deployLambda({ functionName: 'offload-a', endpoint: s.url, runtime: 'python3.12', memoryMb: 2048, architecture: 'arm64' });
+    const cfg = (await lambda.send(new GetFunctionCommand({ FunctionName: 'offload-a' }))).Configuration;
+    expect(cfg?.Environment?.Variables).toEqual(environment);
+    expect(() => parseEnvironment(['1BAD=x'])).toThrow(/^--env: expected KEY=VALUE \(KEY of letters, digits and _\), got "1BAD"$/);
+    expect(() => parseEnvironment(['NOVALUE'])).toThrow(UserError);
   });
 
   it('reports user mistakes as UserError', async () => {

@@ -7,7 +7,7 @@ import { UserError } from '../../util/errors.js';
 import { checkOutputFile } from '../../util/output.js';
 import { startInvokeServer } from '../../endpoint/index.js';
 import { writeLambdaBundle, type BundleRuntime } from '../../functions/bundle.js';
-import { deployLambda, DEPLOY_RUNTIMES, type DeployRuntime } from '../../functions/deploy.js';
+import { deployLambda, DEPLOY_RUNTIMES, parseEnvironment, type DeployRuntime } from '../../functions/deploy.js';
 import { probeLambda } from '../../functions/probe.js';
 import { buildSimulatorBundle } from '../../experiment/sweep/lambda/bundle.js';
 
@@ -110,6 +110,7 @@ interface DeployArgs {
   region?: string;
   json: boolean;
   simulator: boolean;
+  env?: string[];
 }
 
 const deployCommand: CommandModule<object, DeployArgs> = {
@@ -127,9 +128,12 @@ const deployCommand: CommandModule<object, DeployArgs> = {
       .option('endpoint', { type: 'string', describe: 'local endpoint URL (spillway lambda serve); omit for AWS' })
       .option('region', { type: 'string', describe: 'AWS region (default: AWS_REGION; us-east-1 locally)' })
       .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' })
-      .option('simulator', { type: 'boolean', default: false, describe: 'deploy the sweep simulator function (spillway sweep --executor lambda)' }),
+      .option('simulator', { type: 'boolean', default: false, describe: 'deploy the sweep simulator function (spillway sweep --executor lambda)' })
+      .option('env', { type: 'string', array: true, describe: 'KEY=VALUE: the function\'s environment variables (replacing its own), e.g. SPILLWAY_S3_ENDPOINT=URL' }),
   handler: async (a) => {
+    const environment = a.env === undefined ? undefined : parseEnvironment(a.env);
     const result = await deployLambda({
+      ...(environment ? { environment } : {}),
       ...(a.simulator ? { bundle: await buildSimulatorBundle(), description: 'Spillway sweep simulator function' } : {}),
       functionName: a['function-name'],
       role: a.role,
