@@ -119,12 +119,16 @@ describe('Lambda fan-out with the input set and the responses through S3 (moto_s
   const PREFIX = 'fanout/run-1';
   let s3: S3Server;
   let client: S3Client;
+  let endpoint: string;
 
   beforeAll(async () => {
     s3 = await startS3Server();
     client = new S3Client({ endpoint: s3.url, forcePathStyle: true, region: 'us-east-1', credentials: { accessKeyId: FAKE.AWS_ACCESS_KEY_ID, secretAccessKey: FAKE.AWS_SECRET_ACCESS_KEY } });
     await client.send(new CreateBucketCommand({ Bucket: BUCKET }));
-    const environment = { ...FAKE, SPILLWAY_S3_ENDPOINT: s3.url };
+    // The store is named by host name: for an IP address the SDK picks path-style addressing by itself, so only a
+    // name (virtual-hosted style would ask for <bucket>.localhost) shows that the code asks for path-style.
+    endpoint = s3.url.replace('127.0.0.1', 'localhost');
+    const environment = { ...FAKE, SPILLWAY_S3_ENDPOINT: endpoint };
     await deployLambda({ functionName: `${FUNCTION}-s3`, endpoint: server.url, bundle: await buildSimulatorBundle(), timeoutS: 300, environment });
   });
 
@@ -135,7 +139,7 @@ describe('Lambda fan-out with the input set and the responses through S3 (moto_s
 
   it('--s3 with --s3-above 1: results.json identical; the input set and one response per run are objects in the bucket', async () => {
     const out = join(scratch, 'lambda-s3');
-    const env = { ...FAKE, SPILLWAY_S3_ENDPOINT: s3.url, AWS_REGION: '', AWS_DEFAULT_REGION: '', AWS_PROFILE: '', AWS_SESSION_TOKEN: '' };
+    const env = { ...FAKE, SPILLWAY_S3_ENDPOINT: endpoint, AWS_REGION: '', AWS_DEFAULT_REGION: '', AWS_PROFILE: '', AWS_SESSION_TOKEN: '' };
     const r = await cli(
       ['sweep', SWEEP, '--executor', 'lambda', '--function', `${FUNCTION}-s3`, '--endpoint', server.url, '--concurrency', '4', '--out', out, '--no-report',
         '--s3', `s3://${BUCKET}/${PREFIX}`, '--s3-above', '1'],
