@@ -169,6 +169,19 @@ describe('Lambda fan-out with the input set and the responses through S3 (moto_s
     expect(one.outcomes.map((o: { id: string; ok: boolean }) => [outputs[0]!.endsWith(`/${o.id}-1.json`), o.ok])).toEqual([[true, true]]);
     expect(`${r.stdout}${r.stderr}`).not.toContain(FAKE.AWS_SECRET_ACCESS_KEY);
   });
+
+  it('a bucket that does not exist: one line naming it, exit 2', async () => {
+    const r = await cli(
+      ['sweep', SWEEP, '--executor', 'lambda', '--function', `${FUNCTION}-s3`, '--endpoint', server.url, '--out', join(scratch, 'lambda-s3-nobucket'), '--no-report',
+        '--s3', 's3://no-such-bucket/p', '--s3-above', '1'],
+      { ...FAKE, SPILLWAY_S3_ENDPOINT: endpoint, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    );
+    expect(r.code).toBe(2);
+    // stderr: the progress line ("sweep fanout: 8 runs"), then the one line; no stack trace.
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines.filter((l) => l.startsWith('spillway:') || /^\s+at /.test(l))).toEqual([lines.at(-1)]);
+    expect(lines.at(-1)).toMatch(/^spillway: sweep --executor lambda: --s3 s3:\/\/no-such-bucket\/p\/inputs\/[0-9a-f]+\.json: NoSuchBucket: .+$/);
+  });
 });
 
 describe('index-sharded sweeps as separate processes', () => {

@@ -13,7 +13,7 @@ import { UserError } from '../../../util/errors.js';
 import { Channel, errorOutcome, type Executor } from '../executor.js';
 import type { RunOutcome, RunSpec } from '../types.js';
 import type { LambdaBill } from './bill.js';
-import { s3Key, type ObjectStore } from './object-store.js';
+import { s3Key, s3UserError, type ObjectStore } from './object-store.js';
 import { REQUEST_FORMAT, packInputs, toRemote, type InputSet, type PackedInputs, type SweepRequest, type SweepResponse } from './payload.js';
 
 export interface LambdaExecutorOptions {
@@ -112,7 +112,11 @@ export class LambdaExecutor implements Executor {
     if (packed.bytes <= limit) return packed.set;
     if (!s3) throw new UserError(`sweep --executor lambda: the sweep's input files are ${packed.bytes} bytes packed, over ${limit}: pass --s3 s3://bucket/prefix`);
     const loc = { bucket: s3.bucket, key: s3Key(s3.prefix, `inputs/${packed.set.hash}.json`) };
-    if (!(await s3.store.exists(loc))) await s3.store.put(loc, Buffer.from(JSON.stringify(packed.set.files)));
+    try {
+      if (!(await s3.store.exists(loc))) await s3.store.put(loc, Buffer.from(JSON.stringify(packed.set.files)));
+    } catch (err) {
+      throw s3UserError(err, `sweep --executor lambda: --s3 s3://${loc.bucket}/${loc.key}`);
+    }
     return { hash: packed.set.hash, s3: loc };
   }
 

@@ -3,6 +3,7 @@
  * @aws-sdk/client-s3 (loaded only when S3 is used). Credentials come from the SDK's default chain (in the function:
  * its execution role), never from here. Tests substitute an in-memory store with the same three methods.
  */
+import { UserError } from '../../../util/errors.js';
 import type { S3Location } from './payload.js';
 
 export interface ObjectStore {
@@ -20,6 +21,20 @@ export function parseS3Url(url: string, what: string): { bucket: string; prefix:
 
 export function s3Key(prefix: string, name: string): string {
   return prefix === '' ? name : `${prefix}/${name}`;
+}
+
+/** S3's answers no retry can fix (a missing bucket, refused or unsigned credentials, no network path). */
+const S3_USER_FAULTS = new Set(['NoSuchBucket', 'AccessDenied', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'PermanentRedirect',
+  'AuthorizationHeaderMalformed', 'InvalidBucketName', 'CredentialsProviderError']);
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH']);
+
+/** One line for an S3 failure a user must fix (`what` names the bucket); anything else unchanged. */
+export function s3UserError(err: unknown, what: string): unknown {
+  if (!(err instanceof Error)) return err;
+  const code = (err as { code?: string }).code ?? ((err as Error).cause as { code?: string } | undefined)?.code;
+  if (UNREACHABLE.has(code ?? '')) return new UserError(`${what}: cannot reach the S3 endpoint (${code})`);
+  if (S3_USER_FAULTS.has(err.name)) return new UserError(`${what}: ${err.name}: ${err.message.split('\n')[0]}`);
+  return err;
 }
 
 export interface S3StoreOptions {
