@@ -8,7 +8,7 @@
  * Each must record every run exactly once and write a results.json byte-identical to the local sweep's.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
@@ -170,7 +170,7 @@ describe('Lambda fan-out with the input set and the responses through S3 (moto_s
     expect(`${r.stdout}${r.stderr}`).not.toContain(FAKE.AWS_SECRET_ACCESS_KEY);
   });
 
-  it('a bucket that does not exist: one line naming it, exit 2', async () => {
+  it('a bucket that does not exist: one line naming it, exit 2, nothing written', async () => {
     const r = await cli(
       ['sweep', SWEEP, '--executor', 'lambda', '--function', `${FUNCTION}-s3`, '--endpoint', server.url, '--out', join(scratch, 'lambda-s3-nobucket'), '--no-report',
         '--s3', 's3://no-such-bucket/p', '--s3-above', '1'],
@@ -180,7 +180,8 @@ describe('Lambda fan-out with the input set and the responses through S3 (moto_s
     // stderr: the progress line ("sweep fanout: 8 runs"), then the one line; no stack trace.
     const lines = r.stderr.trimEnd().split('\n');
     expect(lines.filter((l) => l.startsWith('spillway:') || /^\s+at /.test(l))).toEqual([lines.at(-1)]);
-    expect(lines.at(-1)).toMatch(/^spillway: sweep --executor lambda: --s3 s3:\/\/no-such-bucket\/p\/inputs\/[0-9a-f]+\.json: NoSuchBucket: .+$/);
+    expect(lines.at(-1)).toMatch(/^spillway: --s3 s3:\/\/no-such-bucket: NoSuchBucket: the bucket does not exist$/);
+    expect(existsSync(join(scratch, 'lambda-s3-nobucket'))).toBe(false);
   });
 });
 

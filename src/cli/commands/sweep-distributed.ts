@@ -71,7 +71,14 @@ async function lambdaExecutor(a: DistributedArgs, spec: SweepSpec): Promise<Lamb
       throw new UserError((err as Error).message);
     }
     const above = a.s3Above === undefined ? {} : { aboveBytes: positiveInt('s3-above', a.s3Above) };
-    s3 = { store: await s3ObjectStore({ region: a.region, endpoint: process.env.SPILLWAY_S3_ENDPOINT || undefined }), ...where, ...above };
+    const store = await s3ObjectStore({ region: a.region, endpoint: process.env.SPILLWAY_S3_ENDPOINT || undefined });
+    // Before the output folder is claimed: a missing bucket must not leave a half-made sweep behind.
+    try {
+      await store.checkBucket?.(where.bucket);
+    } catch (err) {
+      throw err instanceof UserError ? new UserError(`--s3 ${err.message}`) : err;
+    }
+    s3 = { store, ...where, ...above };
   } else if (a.s3Above !== undefined) {
     throw new UserError('--s3-above applies with --s3 only');
   }

@@ -10,6 +10,8 @@ export interface ObjectStore {
   put(loc: S3Location, body: Buffer): Promise<void>;
   get(loc: S3Location): Promise<Buffer>;
   exists(loc: S3Location): Promise<boolean>;
+  /** Throws a one-line UserError when the bucket is missing or refused (checked before a sweep writes anything). */
+  checkBucket?(bucket: string): Promise<void>;
 }
 
 /** `s3://bucket/some/prefix` → bucket and prefix (no leading or trailing slash). */
@@ -60,6 +62,17 @@ export async function s3ObjectStore(o: S3StoreOptions = {}): Promise<ObjectStore
       const out = await client.send(new s3.GetObjectCommand({ Bucket: loc.bucket, Key: loc.key }));
       if (!out.Body) throw new Error(`s3://${loc.bucket}/${loc.key}: empty object`);
       return Buffer.from(await out.Body.transformToByteArray());
+    },
+    async checkBucket(bucket) {
+      try {
+        await client.send(new s3.HeadBucketCommand({ Bucket: bucket }));
+      } catch (err) {
+        // HEAD answers have no body, so S3 gives only the status: 404 no such bucket, 403 not yours.
+        const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+        if (status === 404) throw new UserError(`s3://${bucket}: NoSuchBucket: the bucket does not exist`);
+        if (status === 403) throw new UserError(`s3://${bucket}: AccessDenied: the credentials may not use this bucket`);
+        throw s3UserError(err, `s3://${bucket}`);
+      }
     },
     async exists(loc) {
       try {
