@@ -27,7 +27,7 @@ describe('runSweep with the in-process executor and the fake runner', () => {
     expect(results.objective).toEqual(BASE_SWEEP.objective);
     expect(results.rows).toHaveLength(14);
     const first = results.rows[0];
-    expect(Object.keys(first)).toEqual(['id', 'policy', 'params', 'trace', 'n', 'metrics', 'rank', 'pareto', 'feasible', 'score']);
+    expect(Object.keys(first)).toEqual(['id', 'policy', 'params', 'trace', 'n', 'metrics', 'endings', 'rank', 'pareto', 'feasible', 'score']);
     expect(Object.keys(first.metrics)).toEqual([
       'latency_p99_ms',
       'latency_p50_ms',
@@ -252,8 +252,8 @@ describe('sweep outputs, details', () => {
       executor: fakeExecutor(),
     });
     const text = formatTopRows(outcome.results!, 2).split('\n');
-    expect(text[0]).toMatch(/^rank\s+id\s+policy\s+params\s+p99 ms\s+cost \$\/h\s+n\s+feasible\s+pareto$/);
-    expect(text[1]).toMatch(/^1\s+r\d+\s+static\s+share=0.5 threshold=\d+\s+[\d.]+\s+[\d.]+\s+1\s+yes/);
+    expect(text[0]).toMatch(/^rank\s+id\s+policy\s+params\s+p99 ms\s+cost \$\/h\s+n\s+drained\s+in flight\s+lost\s+feasible\s+pareto$/);
+    expect(text[1]).toMatch(/^1\s+r\d+\s+static\s+share=0.5 threshold=\d+\s+[\d.]+\s+[\d.]+\s+1\s+1\/1\s+0\s+0\s+yes/);
     expect(text).toHaveLength(4);
   });
 });

@@ -1,5 +1,5 @@
 /** A short text table of the best rows, for the terminal. */
-import type { MetricStat, SweepResults } from './types.js';
+import type { MetricStat, ResultRow, SweepResults } from './types.js';
 
 function num(v: number | null | undefined, digits = 3): string {
   if (v === null || v === undefined) return '-';
@@ -13,8 +13,15 @@ function stat(s: MetricStat | undefined): string {
   return s.ci95 === null ? num(s.mean) : `${num(s.mean)} ±${num(s.ci95, 2)}`;
 }
 
+/** "3/3", or "1/3 NO" when a run did not drain; '-' for a row without endings. */
+function drainedCell(r: ResultRow): string {
+  const e = r.endings;
+  if (!e) return '-';
+  return e.drained === r.n ? `${e.drained}/${r.n}` : `${e.drained}/${r.n} NO`;
+}
+
 export function formatTopRows(results: SweepResults, k: number): string {
-  const header = ['rank', 'id', 'policy', 'params', 'p99 ms', 'cost $/h', 'n', 'feasible', 'pareto'];
+  const header = ['rank', 'id', 'policy', 'params', 'p99 ms', 'cost $/h', 'n', 'drained', 'in flight', 'lost', 'feasible', 'pareto'];
   const rows = results.rows.slice(0, k).map((r) => [
     String(r.rank),
     r.id,
@@ -25,6 +32,10 @@ export function formatTopRows(results: SweepResults, k: number): string {
     stat(r.metrics.latency_p99_ms),
     stat(r.metrics.cost_usd_per_hour),
     String(r.n),
+    drainedCell(r),
+    r.endings ? String(r.endings.in_flight_max) : '-',
+    // Never "lost 0" for a row with an undrained run: its losses are unknown.
+    r.endings ? (r.endings.lost === null ? '–' : String(r.endings.lost)) : '-',
     r.feasible ? 'yes' : 'no',
     r.pareto ? 'yes' : '',
   ]);

@@ -117,6 +117,16 @@ export interface MetricStat {
   ci95: number | null;
 }
 
+/** How a configuration's runs ended, over its replications. */
+export interface RowEndings {
+  /** Runs that drained (every record finished), of `n`. */
+  drained: number;
+  /** The most records still in flight at the end of any of its runs. */
+  in_flight_max: number;
+  /** Records lost over its runs; null when a run did not drain and lost nothing known (losses unknown). */
+  lost: number | null;
+}
+
 /** One row of results.json. */
 export interface ResultRow {
   id: string;
@@ -125,6 +135,8 @@ export interface ResultRow {
   trace: string;
   n: number;
   metrics: Record<string, MetricStat>;
+  /** How the row's runs ended (absent in rows built by hand): an undrained run never reads as "lost 0". */
+  endings?: RowEndings;
   rank: number;
   pareto: boolean;
   feasible: boolean;
