@@ -101,3 +101,32 @@ describe('comparison maths', () => {
     expect(table).toMatch(/mean \|rel\. error\|/);
   });
 });
+
+describe('how each run ended, in the printed table', () => {
+  const undrained = (s: RunSummary, inFlight: number, lost: number): RunSummary => ({ ...s, drained: false, records: { ...s.records, in_flight: inFlight, lost } });
+
+  it('shows drained, in flight and lost under the metrics, never "lost 0" for a run that did not drain', () => {
+    const real = summary({});
+    const sim = undrained(summary({}), 124619, 0);
+    const table = formatComparisonTable(compareSummaries(real, sim), { real, simulated: sim }).split('\n');
+    expect(table.slice(-5)).toEqual([
+      '--------------------------------------------------  -----  ---------  ----------',
+      'drained                                               yes         NO',
+      'in flight (records)                                     0    124,619',
+      'lost (records)                                          0          –',
+      '',
+    ]);
+  });
+
+  it('shows a loss of an undrained run, and n/a for a column without its run', () => {
+    const real = undrained(summary({}), 0, 3);
+    const sim = summary({});
+    const rows = compareSummaries(real, sim, sim);
+    const table = formatComparisonTable(rows, { real, simulated: sim, calibrated: null }).split('\n');
+    expect(table.slice(-4, -1)).toEqual([
+      'drained                                                NO        yes                     n/a',
+      'in flight (records)                                     0          0                     n/a',
+      'lost (records)                                          3          0                     n/a',
+    ]);
+  });
+});

@@ -133,8 +133,34 @@ function fmtErr(x: number | null | undefined): string {
   return `${pct >= 0 ? '+' : ''}${Math.abs(pct) >= 100 ? Math.round(pct) : pct.toFixed(1)}%`;
 }
 
-/** The comparison as a plain-text table (what `spillway validate` prints). */
-export function formatComparisonTable(rows: readonly ComparisonRow[]): string {
+/** The runs behind the columns, for how each ended (drained, in flight, lost); not judged, only shown. */
+export interface ComparedRuns {
+  real: RunSummary;
+  simulated: RunSummary;
+  published?: RunSummary | null;
+  calibrated?: RunSummary | null;
+}
+
+const endingCells: { label: string; of: (s: RunSummary) => string }[] = [
+  { label: 'drained', of: (s) => (s.drained ? 'yes' : 'NO') },
+  { label: 'in flight (records)', of: (s) => s.records.in_flight.toLocaleString('en-US') },
+  // Losses are only known once every record has finished: an undrained run never shows "lost 0".
+  { label: 'lost (records)', of: (s) => (s.drained || s.records.lost > 0 ? s.records.lost.toLocaleString('en-US') : '–') },
+];
+
+/** One row per ending, in the table's column layout (errors left blank). */
+function endingRows(runs: ComparedRuns, withPub: boolean, withCal: boolean): string[][] {
+  return endingCells.map(({ label, of }) => {
+    const cells = [label, of(runs.real)];
+    if (withPub) cells.push(runs.published ? of(runs.published) : 'n/a', '');
+    cells.push(of(runs.simulated), '');
+    if (withCal) cells.push(runs.calibrated ? of(runs.calibrated) : 'n/a', '');
+    return cells;
+  });
+}
+
+/** The comparison as a plain-text table (what `spillway validate` prints); with `runs`, how each run ended. */
+export function formatComparisonTable(rows: readonly ComparisonRow[], runs?: ComparedRuns): string {
   const withCal = rows.some((r) => r.calibrated !== undefined);
   const withPub = rows.some((r) => r.published !== undefined);
   const head = ['metric', 'real', ...(withPub ? ['published', 'rel. error'] : []), 'simulated', 'rel. error', ...(withCal ? ['calibrated', 'rel. error'] : [])];
@@ -150,9 +176,11 @@ export function formatComparisonTable(rows: readonly ComparisonRow[]): string {
   if (withPub) mae.push('', fmtErr(meanAbsError(rows, 'rel_error_published')));
   mae.push('', fmtErr(meanAbsError(rows)));
   if (withCal) mae.push('', fmtErr(meanAbsError(rows, 'rel_error_calibrated')));
-  const all = [head, ...body, mae];
+  const endings = runs ? endingRows(runs, withPub, withCal) : [];
+  const all = [head, ...body, mae, ...endings];
   const widths = head.map((_, i) => Math.max(...all.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
   const sep = widths.map((w) => '-'.repeat(w)).join('  ');
-  return [line(head), sep, ...body.map(line), sep, line(mae)].join('\n') + '\n';
+  const tail = endings.length > 0 ? [sep, ...endings.map(line)] : [];
+  return [line(head), sep, ...body.map(line), sep, line(mae), ...tail].join('\n') + '\n';
 }

@@ -54,6 +54,6 @@ export function comparePhase(p: Prepared, real: RealOutcome, sims: SimulatedCopi
     headline: headline(judgements),
     signals,
     signalDefs: defs,
-    table: `${formatComparisonTable(rows)}\n${formatVerdictTable(judgements)}\n${sentence}\n`,
+    table: `${formatComparisonTable(rows, { real: real.real.summary, simulated: sims.simulated.result.summary, published: published?.summary, calibrated })}\n${formatVerdictTable(judgements)}\n${sentence}\n`,
   };
 }
