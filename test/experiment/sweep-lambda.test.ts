@@ -6,7 +6,7 @@
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import * as runner from '../../src/experiment/runner.js';
 import { InProcessExecutor } from '../../src/experiment/sweep/executor.js';
 import { expandRuns } from '../../src/experiment/sweep/expand.js';
@@ -25,6 +25,13 @@ import { FIXTURES } from './sweep-helpers.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const SWEEP = join(FIXTURES, 'real', 'sweep.json');
+
+// The handler caches its input sets under <tmpdir>/spillway-inputs, as a warm Lambda environment would: here that
+// tmpdir is a test-owned folder (removed after the file), so npm test leaves no cache behind.
+beforeAll(() => {
+  vi.stubEnv('TMPDIR', tempDir('spillway-lambda-tmpdir-'));
+  return () => vi.unstubAllEnvs();
+});
 const MODEL = new URL('../../models/aws-lambda-nodejs-1024.json', import.meta.url).pathname;
 const billing = loadPlatformModel(MODEL).billing;
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
