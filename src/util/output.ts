@@ -158,6 +158,7 @@ export async function writeOutputDir<T>(
   const release = removeOnSignal(staging);
   try {
     const result = await build(staging);
+    await letSignalsIn();
     swapInto(staging, abs, state);
     return { abs, result };
   } finally {
@@ -195,6 +196,15 @@ function processAlive(pid: number): boolean {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/**
+ * Two turns of the event loop, so at least one I/O poll: a Ctrl-C that arrived while a build kept the loop busy
+ * (report rendering is mostly synchronous) reaches its handler now. Without this the handler is released first
+ * and Node drops the pending signal: the Ctrl-C is ignored and the run completes with exit 0.
+ */
+async function letSignalsIn(): Promise<void> {
+  for (let i = 0; i < 2; i++) await new Promise<void>((r) => setImmediate(r));
 }
 
 /** On Ctrl-C or SIGTERM while staging: delete the staging copy, then exit as the signal would have (130/143). */
@@ -269,6 +279,7 @@ export async function replaceSubdir<T>(finalDir: string, build: (stagingDir: str
   const release = removeOnSignal(staging);
   try {
     const result = await build(staging);
+    await letSignalsIn();
     swapInto(staging, finalDir, existsSync(finalDir) ? 'own' : 'none');
     return result;
   } finally {
