@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { endingsOf } from '../../src/experiment/sweep/aggregate.js';
+import { endingsOf } from '../../src/metrics/endings.js';
 import { formatTopRows } from '../../src/experiment/sweep/summary-text.js';
-import type { ResultRow, RunRecord, SweepResults } from '../../src/experiment/sweep/types.js';
+import type { ResultRow, SweepResults } from '../../src/experiment/sweep/types.js';
 
-const ended = (drained: boolean, inFlight: number, lost: number): RunRecord =>
-  ({ summary: { drained, records: { in_flight: inFlight, lost } } }) as unknown as RunRecord;
+const ended = (drained: boolean, inFlight: number, lost: number) => ({ drained, records: { in_flight: inFlight, lost } }) as Parameters<typeof endingsOf>[0][number];
 
 const row = (id: string, rank: number, n: number, endings: ResultRow['endings']): ResultRow => ({
   id,
@@ -20,7 +19,7 @@ const row = (id: string, rank: number, n: number, endings: ResultRow['endings'])
   score: rank,
 });
 
-describe('how a configuration\'s runs ended', () => {
+describe('how a set of runs ended', () => {
   it('counts drained runs, keeps the worst in-flight count, and sums losses only when they are known', () => {
     expect(endingsOf([ended(true, 0, 0), ended(true, 0, 0)])).toEqual({ drained: 2, in_flight_max: 0, lost: 0 });
     expect(endingsOf([ended(true, 0, 0), ended(false, 7, 0), ended(false, 3, 0)])).toEqual({ drained: 1, in_flight_max: 7, lost: null });

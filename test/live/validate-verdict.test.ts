@@ -9,7 +9,7 @@ import { loadScenario, scenarioPolicyParams } from '../../src/experiment/runner.
 import { getPolicyFactory } from '../../src/policy/registry.js';
 import { UserError } from '../../src/util/errors.js';
 import { checkRepeat } from '../../src/live/validate/repeat.js';
-import { meanRows, spread, spreadRows } from '../../src/live/validate/repeat-stats.js';
+import { formatSpreadTable, meanRows, spread, spreadRows } from '../../src/live/validate/repeat-stats.js';
 import { verdictSection, spreadSection } from '../../src/live/validate/report-sections.js';
 import { DEFAULT_TOLERANCES, flooredError, headline, judge, loadTolerances, overall, verdictSentence } from '../../src/live/validate/tolerances.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -154,5 +154,30 @@ describe('work mode defaults', () => {
     expect(defaultWorkMode('local', 'http://jm:8081')).toBe('cpu');
     expect(localEndpointModelPath('wait')).toBe(join(ROOT, 'models', 'local-endpoint-wait.json'));
     expect(localEndpointModelPath('cpu')).toBe(join(ROOT, 'models', 'local-endpoint.json'));
+  });
+});
+
+describe('how the repetitions ended, in the spread table', () => {
+  const ended = (drained: boolean, inFlight: number, lost: number) =>
+    ({ drained, records: { in_flight: inFlight, lost } }) as unknown as import('../../src/metrics/summary.js').RunSummary;
+
+  it('shows drained of N, the most in flight and lost; "–", never "lost 0", when a repetition did not drain', () => {
+    const rows = spreadRows([[{ key: 'latency_p99_ms', label: 'latency p99', unit: 'ms', real: 200, simulated: 210, rel_error: 0.05 }]]);
+    const table = formatSpreadTable(rows, [
+      { real: ended(true, 0, 0), simulated: ended(true, 0, 0) },
+      { real: ended(true, 0, 0), simulated: ended(false, 4210, 0) },
+    ]);
+    expect(table).toBe(
+      [
+        'metric                    real min / mean / max  simulated min / mean / max',
+        '------------------------  ---------------------  --------------------------',
+        'latency p99 (ms)                200 / 200 / 200             210 / 210 / 210',
+        '------------------------  ---------------------  --------------------------',
+        'drained                                     2/2                      1/2 NO',
+        'in flight (records, max)                      0                        4210',
+        'lost (records)                                0                           –',
+        '',
+      ].join('\n'),
+    );
   });
 });

@@ -5,10 +5,11 @@
  * Only the recorded runs matter, never the order they finished in: a configuration's runs are taken in
  * ascending seed order, so a resumed sweep and an uninterrupted one produce byte-identical tables.
  */
+import { endingsOf } from '../../metrics/endings.js';
 import { extractMetrics } from './metrics.js';
 import { paretoFront, rank } from './rank.js';
 import { meanCi95 } from './stats.js';
-import type { ConfigSpec, MetricStat, ResultRow, RowEndings, RunRecord, RunSpec, SweepResults, SweepSpec } from './types.js';
+import type { ConfigSpec, MetricStat, ResultRow, RunRecord, RunSpec, SweepResults, SweepSpec } from './types.js';
 
 /** The Pareto front is of these two means, both minimised. */
 export const PARETO_X = 'cost_usd_per_hour';
@@ -23,20 +24,6 @@ export function recordsOf(config: ConfigSpec, runs: readonly RunSpec[], records:
     if (rec) out.push(rec);
   }
   return out.sort((a, b) => a.seed - b.seed);
-}
-
-/** Drained count, worst in-flight count and losses of a configuration's runs. */
-export function endingsOf(recs: readonly RunRecord[]): RowEndings {
-  let drained = 0;
-  let inFlight = 0;
-  let lost = 0;
-  for (const { summary: s } of recs) {
-    if (s.drained) drained++;
-    inFlight = Math.max(inFlight, s.records.in_flight);
-    lost += s.records.lost;
-  }
-  // Losses are only known once every record has finished.
-  return { drained, in_flight_max: inFlight, lost: drained === recs.length || lost > 0 ? lost : null };
 }
 
 export function aggregate(spec: SweepSpec, configs: readonly ConfigSpec[], runs: readonly RunSpec[], records: ReadonlyMap<string, RunRecord>): SweepResults {
@@ -59,7 +46,7 @@ export function aggregate(spec: SweepSpec, configs: readonly ConfigSpec[], runs:
       metrics[m] = meanCi95(values);
       means[m] = metrics[m].mean;
     }
-    return { config: c, n: recs.length, metrics, means, endings: endingsOf(recs) };
+    return { config: c, n: recs.length, metrics, means, endings: endingsOf(recs.map((r) => r.summary)) };
   });
   const ranked = rank(spec.objective, partial);
   const front = paretoFront(partial.map((p) => ({ x: p.means[PARETO_X] ?? null, y: p.means[PARETO_Y] ?? null })));

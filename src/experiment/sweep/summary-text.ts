@@ -1,5 +1,6 @@
 /** A short text table of the best rows, for the terminal. */
-import type { MetricStat, ResultRow, SweepResults } from './types.js';
+import { endingCells } from '../../metrics/endings.js';
+import type { MetricStat, SweepResults } from './types.js';
 
 function num(v: number | null | undefined, digits = 3): string {
   if (v === null || v === undefined) return '-';
@@ -11,13 +12,6 @@ function num(v: number | null | undefined, digits = 3): string {
 function stat(s: MetricStat | undefined): string {
   if (!s || s.mean === null) return '-';
   return s.ci95 === null ? num(s.mean) : `${num(s.mean)} ±${num(s.ci95, 2)}`;
-}
-
-/** "3/3", or "1/3 NO" when a run did not drain; '-' for a row without endings. */
-function drainedCell(r: ResultRow): string {
-  const e = r.endings;
-  if (!e) return '-';
-  return e.drained === r.n ? `${e.drained}/${r.n}` : `${e.drained}/${r.n} NO`;
 }
 
 export function formatTopRows(results: SweepResults, k: number): string {
@@ -32,10 +26,7 @@ export function formatTopRows(results: SweepResults, k: number): string {
     stat(r.metrics.latency_p99_ms),
     stat(r.metrics.cost_usd_per_hour),
     String(r.n),
-    drainedCell(r),
-    r.endings ? String(r.endings.in_flight_max) : '-',
-    // Never "lost 0" for a row with an undrained run: its losses are unknown.
-    r.endings ? (r.endings.lost === null ? '–' : String(r.endings.lost)) : '-',
+    ...(r.endings ? endingCells(r.endings, r.n) : ['-', '-', '-']),
     r.feasible ? 'yes' : 'no',
     r.pareto ? 'yes' : '',
   ]);

@@ -2,6 +2,7 @@
  * Types shared by the sweep modules: the sweep file as validated, the run specs it expands into, what a run
  * returns, the records kept in runs.jsonl and the aggregated rows of results.json.
  */
+import type { Endings } from '../../metrics/endings.js';
 import type { RunSummary } from '../../metrics/summary.js';
 
 export type ParamValue = number | string | boolean;
@@ -117,16 +118,6 @@ export interface MetricStat {
   ci95: number | null;
 }
 
-/** How a configuration's runs ended, over its replications. */
-export interface RowEndings {
-  /** Runs that drained (every record finished), of `n`. */
-  drained: number;
-  /** The most records still in flight at the end of any of its runs. */
-  in_flight_max: number;
-  /** Records lost over its runs; null when a run did not drain and lost nothing known (losses unknown). */
-  lost: number | null;
-}
-
 /** One row of results.json. */
 export interface ResultRow {
   id: string;
@@ -136,7 +127,7 @@ export interface ResultRow {
   n: number;
   metrics: Record<string, MetricStat>;
   /** How the row's runs ended (absent in rows built by hand): an undrained run never reads as "lost 0". */
-  endings?: RowEndings;
+  endings?: Endings;
   rank: number;
   pareto: boolean;
   feasible: boolean;

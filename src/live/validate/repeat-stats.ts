@@ -2,6 +2,8 @@
  * `validate --repeat N`: the spread of each comparison metric over N repetitions (real runs, and the simulator over N
  * seeds), and the rows whose means the verdict judges.
  */
+import { endingCells, endingsOf } from '../../metrics/endings.js';
+import type { RunSummary } from '../../metrics/summary.js';
 import type { ComparisonRow } from './compare.js';
 
 export interface Spread {
@@ -46,14 +48,23 @@ export function meanRows(rows: readonly SpreadRow[]): { key: string; real: numbe
   return rows.map((r) => ({ key: r.key, real: r.real.mean, simulated: r.simulated.mean }));
 }
 
-/** The spreads as a plain-text table (printed by validate --repeat). */
-export function formatSpreadTable(rows: readonly SpreadRow[]): string {
+/** Drained, in flight (the most of any repetition) and lost, real and simulated, in the table's columns. */
+function endingRows(runs: readonly { real: RunSummary; simulated: RunSummary }[]): string[][] {
+  const real = endingCells(endingsOf(runs.map((r) => r.real)), runs.length);
+  const sim = endingCells(endingsOf(runs.map((r) => r.simulated)), runs.length);
+  return ['drained', 'in flight (records, max)', 'lost (records)'].map((label, i) => [label, real[i], sim[i]]);
+}
+
+/** The spreads as a plain-text table (printed by validate --repeat); with `runs`, how the repetitions ended. */
+export function formatSpreadTable(rows: readonly SpreadRow[], runs?: readonly { real: RunSummary; simulated: RunSummary }[]): string {
   const f = (x: number | null) => (x === null ? 'n/a' : Math.abs(x) >= 100 ? String(Math.round(x)) : x !== 0 && Math.abs(x) < 0.01 ? x.toPrecision(3) : String(Math.round(x * 1000) / 1000));
   const s = (x: Spread) => `${f(x.min)} / ${f(x.mean)} / ${f(x.max)}`;
   const head = ['metric', 'real min / mean / max', 'simulated min / mean / max'];
   const body = rows.map((r) => [r.unit ? `${r.label} (${r.unit})` : r.label, s(r.real), s(r.simulated)]);
-  const all = [head, ...body];
+  const endings = runs ? endingRows(runs) : [];
+  const all = [head, ...body, ...endings];
   const w = head.map((_, i) => Math.max(...all.map((r) => r[i].length)));
   const line = (c: string[]) => c.map((x, i) => (i === 0 ? x.padEnd(w[i]) : x.padStart(w[i]))).join('  ');
-  return [line(head), w.map((n) => '-'.repeat(n)).join('  '), ...body.map(line)].join('\n') + '\n';
+  const sep = w.map((n) => '-'.repeat(n)).join('  ');
+  return [line(head), sep, ...body.map(line), ...(endings.length > 0 ? [sep, ...endings.map(line)] : [])].join('\n') + '\n';
 }

@@ -67,7 +67,7 @@ export async function runRepeated(o: ValidateOptions, n: number): Promise<Repeat
     headline: headline(judgements),
     zeroLoss: repeats.every((r) => r.zeroLoss),
     simulatedOk: repeats.every((r) => r.simulatedOk),
-    table: `${formatSpreadTable(spreads)}\n${formatVerdictTable(judgements)}\n${sentence}\n`,
+    table: `${formatSpreadTable(spreads, repeats)}\n${formatVerdictTable(judgements)}\n${sentence}\n`,
   };
   writeOutputs(result, scenario.name, o);
   await writeCompareReport(dir, { verdict: sentence, sections: [spreadSection(spreads, judgements), verdictSection(judgements, repeats[0].rows)], perRun: false });
