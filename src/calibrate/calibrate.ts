@@ -433,6 +433,7 @@ export function calibrate(inputs: readonly string[] | Measurements, options: Cal
     const originalPlatform = new Map((scenarioJson.offload ?? []).map((o) => [o.id, o.platform]));
     scenarioJson.workload.trace = posixRel(outDir, resolve(srcDir, scenarioJson.workload.trace));
     for (const o of scenarioJson.offload ?? []) o.platform = posixRel(outDir, resolve(srcDir, o.platform));
+    if (scenarioJson.cluster) scenarioJson.cluster.model = posixRel(outDir, resolve(srcDir, scenarioJson.cluster.model));
     const v = scenarioJson.vertices.find((x) => x.id === scenarioVertex)!;
     if (service?.after) {
       changes.push({ field: `scenario.vertices[${v.id}].service_ms`, before: v.service_ms, after: service.after });

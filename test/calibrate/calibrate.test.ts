@@ -1,6 +1,6 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { calibrate, fitLinear, writeCalibration } from '../../src/calibrate/index.js';
@@ -112,11 +112,15 @@ describe('calibrate() from the probe fixture', () => {
 describe('calibrate() a scenario from Flink metrics', () => {
   it('rescales the tokenizer service time to Σbusy/Σrecords, keeps its shape, and points the offload at the new model', () => {
     const dir = scratch();
-    const scen = join(dir, 'in', 'scenario.json');
+    const scen = join(dir, 'in', 'deeper', 'scenario.json');
     const src = JSON.parse(readFileSync(join(here, '../../examples/default.json'), 'utf8'));
     src.workload.trace = join(here, '../../examples/queues/constant-800.csv');
     src.offload[0].platform = join(here, '../../models/aws-lambda-nodejs-1024.json');
+    // A path relative to the scenario's folder must move with the copy (out/ is elsewhere).
+    const cluster = join(dirname(scen), 'cluster.json');
+    src.cluster.model = 'cluster.json';
     mkdirSync(dirname(scen), { recursive: true });
+    writeFileSync(cluster, readFileSync(join(here, '../../models/cluster-eks-m6i-large.json')));
     writeFileSync(scen, JSON.stringify(src));
     const outScen = join(dir, 'out', 'calibrated.json');
     const outModel = join(dir, 'models', 'cal.json');
@@ -137,5 +141,6 @@ describe('calibrate() a scenario from Flink metrics', () => {
     writeCalibration(r, { model: outModel, scenario: outScen });
     const loaded = loadScenario(outScen);
     expect(loaded.offload![0].platform).toBe(outModel);
+    expect(loaded.cluster!.model).toBe(resolve(cluster));
   });
 });

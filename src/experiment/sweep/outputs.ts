@@ -84,6 +84,8 @@ export function scenarioForRow(spec: SweepSpec, config: ConfigSpec, row: ResultR
       if (typeof o.platform === 'string') o.platform = relPath(targetDir, resolve(scenarioDir, o.platform));
     }
   }
+  const cluster = scenario.cluster as Record<string, unknown> | undefined;
+  if (cluster && typeof cluster.model === 'string') cluster.model = relPath(targetDir, resolve(scenarioDir, cluster.model));
   const policy = looksLikeModulePath(config.policy) ? relPath(targetDir, resolve(spec.dir, config.policy)) : config.policy;
   scenario.policy = { name: policy, params: { ...config.params } };
   return scenario;

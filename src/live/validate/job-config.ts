@@ -263,6 +263,7 @@ export function mirrorJobShape(
     edges: Record<string, unknown>[];
     workload: Record<string, unknown>;
     offload?: Record<string, unknown>[];
+    cluster?: Record<string, unknown>;
     description?: string;
   } & Record<string, unknown>;
   const ids = new Set(s.vertices.map((v) => String(v.id)));
@@ -282,6 +283,7 @@ export function mirrorJobShape(
   if (taskManagers !== undefined && network.task_managers === undefined) s.network = { ...network, task_managers: taskManagers };
   s.workload = { ...s.workload, trace: abs(s.workload.trace) };
   if (s.offload) s.offload = s.offload.map((o) => ({ ...o, platform: abs(o.platform), async_capacity: o.async_capacity ?? JOB_ASYNC_CAPACITY }));
+  if (s.cluster) s.cluster = { ...s.cluster, model: abs(s.cluster.model) };
   // What the policy reads of busy/idle/backpressured time is Flink's TimerGauge over its window, on both sides.
   s.controller = { ...((s.controller ?? {}) as Record<string, unknown>), timer_window_ms: timerWindowMs };
   s.description = `${s.description ?? ''} [validate: + router hop "${routerId}" mirroring flink-validate's unchained router]`.trim();
