@@ -9,7 +9,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { loadScenario } from '../../experiment/runner.js';
 import { writeRunFiles } from '../../experiment/run-output.js';
 import { formatTable, goal, runStrategies, strategyRows } from '../../experiment/strategies.js';
-import { getPolicyFactory } from '../../policy/registry.js';
+import { policyForScenario } from '../../experiment/scenario-policy.js';
 import { writeCompareReport } from '../../report/index.js';
 import { mkdirSync } from 'node:fs';
 import { checkOutputDir, writeFileAtomic, writeOutputDir } from '../../util/output.js';
@@ -38,7 +38,9 @@ export const demoCommand: CommandModule<object, DemoArgs> = {
   handler: async (args) => {
     const scenario = loadScenario(args.scenario);
     const own = scenario.policy?.name;
-    const burst = getPolicyFactory(args.policy ?? (own && !NOT_BURST.has(own) ? own : 'target-lag')).name;
+    // The scenario's policy bursts unless it is not a burst policy; a bad name or parameter names its origin.
+    const fromScenario = args.policy === undefined && own !== undefined && !NOT_BURST.has(own);
+    const burst = (await policyForScenario(scenario, { cliPolicy: fromScenario ? undefined : (args.policy ?? 'target-lag'), fallback: 'target-lag' })).name;
     const outPath = args.out ?? join('out', scenario.name);
     const outDir = checkOutputDir(outPath, '--out', { defaultPath: args.out === undefined }).abs;
     const runs = runStrategies(scenario, burst, (label) => process.stderr.write(`simulating ${scenario.name} under ${label} ...\n`));
