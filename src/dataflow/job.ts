@@ -28,6 +28,11 @@ export interface JobOptions {
   deadlineMs: number;
 }
 
+/** Told of every metrics tick, after the row is written. */
+export interface TickListener {
+  onMetricsTick(now: number): void;
+}
+
 export class Job implements JobContext, EventHandler, SeqAllocator {
   readonly calendar = new EventCalendar(4096);
   readonly buffers = new BufferPool();
@@ -58,8 +63,8 @@ export class Job implements JobContext, EventHandler, SeqAllocator {
   epoch = 0;
   /** Set when the run stopped because it used up scenario.max_events (checked once per metrics tick). */
   overBudget = false;
-  /** Called on every metrics tick after the row is written (the controller hooks in here). */
-  onTick: ((now: number) => void) | null = null;
+  /** Called on every metrics tick after the row is written (the controller; see listenTicks). */
+  private tickListener: TickListener | null = null;
   /** Called when a stop-with-savepoint has completed (every record read before the barrier has left the job). */
   onStopped: ((now: number) => void) | null = null;
   /** Called for each task's new subtasks after a restart (the offload layer gives them lanes). */
@@ -105,7 +110,16 @@ export class Job implements JobContext, EventHandler, SeqAllocator {
       intervalMs: scenario.metrics_interval_ms,
       timerWindowMs: scenario.controller.timer_window_ms,
       meterWindowMs: scenario.controller.meter_window_ms,
-    }, null, () => this.status);
+    }, () => this.status);
+  }
+
+  /**
+   * Give the job its metrics-tick listener (the controller), once, before run(). A wiring step rather than a
+   * constructor argument: the controller reads the job's calendar and collector, which the job creates.
+   */
+  listenTicks(listener: TickListener): void {
+    if (this.tickListener) throw new Error('the job already has a tick listener');
+    this.tickListener = listener;
   }
 
   allocate(n: number): number {
@@ -266,7 +280,7 @@ export class Job implements JobContext, EventHandler, SeqAllocator {
         return;
       }
       this.collector.tick(now);
-      this.onTick?.(now);
+      this.tickListener?.onMetricsTick(now);
       this.calendar.schedule(now + this.scenario.metrics_interval_ms, this.target, EV_TICK, 0);
     } else if (kind === EV_DEADLINE) {
       this.calendar.stop();

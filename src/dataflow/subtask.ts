@@ -89,7 +89,8 @@ export class Subtask implements EventHandler, WriterOwner {
    * together in one service, in input order, tagged OUT_EMIT, OUT_SINK or OUT_FILTERED; released at its end.
    */
   private readonly batch = new RunList(16);
-  hook: OffloadHook | null = null;
+  /** Set once through attachHook() before the run; read directly on the hot path (a plain field, one shape). */
+  private hook: OffloadHook | null = null;
   windows: WindowState | null = null;
 
   // The run in service and its pending output.
@@ -148,6 +149,15 @@ export class Subtask implements EventHandler, WriterOwner {
 
   // ----------------------------------------------------------------------------------------------------
   // Wiring (done by the job before the run starts)
+
+  /**
+   * Give this subtask its offload hook, once. A wiring step rather than a constructor argument: the hook (a lane)
+   * is built for this subtask (it needs its mailbox), and the job builds subtasks before the offload layer exists.
+   */
+  attachHook(hook: OffloadHook): void {
+    if (this.hook) throw new Error(`vertex ${this.task.id} has two offload points; one per task is supported`);
+    this.hook = hook;
+  }
 
   addOutputEdge(partitioning: OutEdge['partitioning'], poolSize: number, weights: Float64Array | null): number {
     return this.output.addEdge(partitioning, poolSize, weights);

@@ -14,11 +14,10 @@ import { getPolicyFactory, resolveParams } from '../policy/registry.js';
 import { loadTrace } from '../workload/parse.js';
 import type { Trace } from '../workload/types.js';
 import { attachController, attachOffload, type OffloadRuntime } from '../offload/attach.js';
-import type { Controller } from '../offload/controller.js';
+import type { DecisionRecord, ParallelismSink } from '../offload/controller.js';
 import { loadClusterModel } from '../cluster/model.js';
 import { UserError } from '../util/errors.js';
 import { Rescaler } from './rescaler.js';
-import type { DecisionRecord } from '../offload/controller.js';
 import { flappingSummary } from '../metrics/flapping.js';
 import type { Scenario } from '../scenario/scenario.js';
 import { MAX_MAX_EVENTS } from '../util/limits.js';
@@ -100,19 +99,17 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
   const policyRef = options.policy ?? scenario.policy?.name ?? 'backpressure';
   const factory = typeof policyRef === 'string' ? getPolicyFactory(policyRef) : policyRef;
   const params = scenarioPolicyParams(scenario, factory, options.params);
-  const offload: OffloadRuntime | null = attachOffload(job, scenario, factory, params, streams);
-  // Without offload points a policy can still rescale (an autoscaler); backpressure needs no controller.
-  const controller: Controller | null = offload?.controller ?? (factory.name === 'backpressure' ? null : attachController(job, scenario, factory, params, []));
   const rescaler = scenario.cluster
     ? new Rescaler(job, job.calendar, loadClusterModel(scenario.cluster.model), streams, scenario.cluster.state_mb ?? 0, endMs)
     : null;
-  if (controller) {
-    controller.onParallelism = rescaler
-      ? (p, now) => rescaler.request(p, now)
-      : () => {
-          throw new UserError(`policy "${factory.name}" asks for a new parallelism, but scenario "${scenario.name}" has no cluster model (add "cluster": { "model": ... })`);
-        };
-  }
+  const onParallelism: ParallelismSink = rescaler
+    ? (p, now) => rescaler.request(p, now)
+    : () => {
+        throw new UserError(`policy "${factory.name}" asks for a new parallelism, but scenario "${scenario.name}" has no cluster model (add "cluster": { "model": ... })`);
+      };
+  const offload: OffloadRuntime | null = attachOffload(job, scenario, factory, params, streams, onParallelism);
+  // Without offload points a policy can still rescale (an autoscaler); backpressure needs no controller.
+  if (!offload && factory.name !== 'backpressure') attachController(job, scenario, factory, params, [], onParallelism);
 
   job.run();
   if (job.overBudget) {

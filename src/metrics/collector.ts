@@ -69,6 +69,8 @@ export class MetricsCollector {
    */
   private gauges: { t: number; perVertex: GaugeCells[] }[] = [];
   private gaugeBase = 0;
+  /** The offload layer's counters (see attachOffload); null: no offload, zeros. */
+  private offload: OffloadView | null = null;
   /** Running counter totals per vertex and subtask (records in/out, busy/backpressured/idle ms). */
   private readonly totals: Float64Array[][];
 
@@ -78,12 +80,20 @@ export class MetricsCollector {
     private readonly latency: LatencyRecorder,
     private readonly results: () => number,
     private readonly opts: CollectorOptions,
-    public offload: OffloadView | null = null,
     private readonly jobStatus: () => 'RUNNING' | 'RESTARTING' = () => 'RUNNING',
   ) {
     this.columns = [...TIMESERIES_COLUMNS];
     for (const v of vertices) for (const m of VERTEX_COLUMNS) this.columns.push(`${v.id}.${m}`);
     this.totals = vertices.map((v) => COUNTERS.map(() => new Float64Array(v.subtasks.length)));
+  }
+
+  /**
+   * Give the collector the offload layer's view, once, before the run. A wiring step rather than a constructor
+   * argument: the job creates its collector, and the offload points are built on the job afterwards.
+   */
+  attachOffload(view: OffloadView): void {
+    if (this.offload) throw new Error('the collector already has an offload view');
+    this.offload = view;
   }
 
   /** Close the interval ending at `t` (ms): settle gauges and append one row. */

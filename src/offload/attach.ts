@@ -13,7 +13,7 @@ import { createPolicy } from '../policy/registry.js';
 import { loadPlatformModel } from '../serverless/model-file.js';
 import { Platform } from '../serverless/platform.js';
 import { SdkClient } from '../serverless/sdk-client.js';
-import { Controller, type DecisionRecord } from './controller.js';
+import { Controller, type DecisionRecord, type ParallelismSink } from './controller.js';
 import { OffloadLane } from './lane.js';
 import { OffloadPoint } from './point.js';
 
@@ -31,7 +31,14 @@ export interface OffloadRuntime {
 }
 
 /** The controller running the policy every controller interval (also without offload points: an autoscaler). */
-export function attachController(job: Job, scenario: Scenario, factory: PolicyFactory, params: Record<string, ParamValue>, points: OffloadPoint[]): Controller {
+export function attachController(
+  job: Job,
+  scenario: Scenario,
+  factory: PolicyFactory,
+  params: Record<string, ParamValue>,
+  points: OffloadPoint[],
+  onParallelism: ParallelismSink,
+): Controller {
   const policy = createPolicy(factory, params, {
     offloadPoints: points.map((p) => ({ id: p.id, vertex: p.vertex })),
     vertices: job.graph.tasks.map((t) => ({
@@ -43,8 +50,9 @@ export function attachController(job: Job, scenario: Scenario, factory: PolicyFa
     })),
     controllerIntervalMs: scenario.controller.interval_ms,
   });
-  const controller = new Controller(job.calendar, job.collector, policy, points, scenario.controller.interval_ms, scenario.controller.reporting_delay_ms);
-  job.onTick = (now) => controller.onMetricsTick(now);
+  const { interval_ms, reporting_delay_ms } = scenario.controller;
+  const controller = new Controller(job.calendar, job.collector, policy, points, interval_ms, reporting_delay_ms, onParallelism);
+  job.listenTicks(controller);
   return controller;
 }
 
@@ -54,6 +62,7 @@ export function attachOffload(
   factory: PolicyFactory,
   params: Record<string, ParamValue>,
   streams: RandomStreams,
+  onParallelism: ParallelismSink,
 ): OffloadRuntime | null {
   const specs = scenario.offload ?? [];
   if (specs.length === 0) return null;
@@ -73,7 +82,6 @@ export function attachOffload(
     });
     const point = new OffloadPoint(spec.id, task.id, job.calendar, platform, spec.work_factor ?? 1, spec.async_capacity ?? null);
     const addLane = (sub: Subtask) => {
-      if (sub.hook) throw new Error(`vertex ${task.id} has two offload points; one per task is supported`);
       const name = job.epoch === 0 ? `offload:${spec.id}:${sub.index}` : `offload:${spec.id}:${sub.index}@${job.epoch}`;
       const client = new SdkClient(job.calendar, streams, platform, name, {
         maxAttempts: spec.max_attempts ?? 3,
@@ -93,7 +101,7 @@ export function attachOffload(
         spec.merge === 'ordered',
       );
       lane.target = job.calendar.register(lane);
-      sub.hook = lane;
+      sub.attachHook(lane);
       point.lanes.push(lane);
     };
     for (const sub of job.subtasks[taskIndex]) addLane(sub);
@@ -104,8 +112,8 @@ export function attachOffload(
     points.push(point);
   }
 
-  const controller = attachController(job, scenario, factory, params, points);
-  job.collector.offload = {
+  const controller = attachController(job, scenario, factory, params, points, onParallelism);
+  job.collector.attachOffload({
     snapshots: () => points.map((p) => p.snapshot()),
     totals: () => {
       let routed = 0;
@@ -126,7 +134,7 @@ export function attachOffload(
       }
       return { routed, inFlight, concurrency, coldStarts, throttles, costUsd, share: points[0].decision.share };
     },
-  };
+  });
 
   return {
     points,

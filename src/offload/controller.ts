@@ -14,25 +14,28 @@ export type { DecisionRecord } from '../control/loop.js';
 
 const EV_DELIVER = 0;
 
-/** The simulator's decision sink: the offload points, and a rescaler for parallelism requests (if any). */
-class SimulatedSink implements DecisionSink {
-  onParallelism: ((parallelism: Record<string, number>, now: number) => void) | null = null;
+/** Where a policy's per-vertex parallelism request goes (a rescaler). */
+export type ParallelismSink = (parallelism: Record<string, number>, now: number) => void;
 
-  constructor(private readonly points: ReadonlyMap<string, OffloadPoint>) {}
+/** The simulator's decision sink: the offload points, and a rescaler for parallelism requests. */
+class SimulatedSink implements DecisionSink {
+  constructor(
+    private readonly points: ReadonlyMap<string, OffloadPoint>,
+    private readonly onParallelism: ParallelismSink,
+  ) {}
 
   applyPoint(pointId: string, decision: PointDecision, atMs: number): void {
     this.points.get(pointId)!.setDecision(decision, atMs);
   }
 
   applyParallelism(parallelism: Record<string, number>, atMs: number): void {
-    this.onParallelism?.(parallelism, atMs);
+    this.onParallelism(parallelism, atMs);
   }
 }
 
 export class Controller implements EventHandler {
   private readonly target: number;
   private readonly pending: MetricsSnapshot[] = [];
-  private readonly sink: SimulatedSink;
   private readonly loop: ControlLoop;
 
   constructor(
@@ -42,20 +45,16 @@ export class Controller implements EventHandler {
     points: OffloadPoint[],
     private readonly intervalMs: number,
     private readonly delayMs: number,
+    onParallelism: ParallelismSink,
   ) {
     this.target = calendar.register(this);
-    this.sink = new SimulatedSink(new Map(points.map((p) => [p.id, p])));
-    this.loop = new ControlLoop(policy, points.map((p) => p.id), this.sink);
+    const sink = new SimulatedSink(new Map(points.map((p) => [p.id, p])), onParallelism);
+    this.loop = new ControlLoop(policy, points.map((p) => p.id), sink);
   }
 
   /** The decisions applied so far, one record per point per step. */
   get log(): DecisionRecord[] {
     return this.loop.log;
-  }
-
-  /** Where a policy's per-vertex parallelism request goes (a rescaler); unset: requests are ignored. */
-  set onParallelism(fn: ((parallelism: Record<string, number>, now: number) => void) | null) {
-    this.sink.onParallelism = fn;
   }
 
   /** Called at every metrics tick; acts on the controller's own interval. */

@@ -121,3 +121,12 @@ describe('offload', () => {
     expect(runScenario(sc).summary.params.share).toBe(0.5);
   });
 });
+
+describe('offload wiring', () => {
+  it('a task takes one offload hook: a second point on the same vertex is refused before the run', () => {
+    const spec = tokenizerSpec();
+    const first = spec.offload![0];
+    spec.offload = [first, { ...first, id: 'second' }];
+    expect(() => runScenario(scenario(spec))).toThrow('vertex tokenizer has two offload points; one per task is supported');
+  });
+});
