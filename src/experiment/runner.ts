@@ -13,7 +13,7 @@ import type { ParamValue, PolicyFactory } from '../policy/contract.js';
 import { getPolicyFactory, resolveParams } from '../policy/registry.js';
 import { loadTrace } from '../workload/parse.js';
 import type { Trace } from '../workload/types.js';
-import { attachController, attachOffload, type OffloadRuntime } from '../offload/attach.js';
+import { attachController, attachOffload, createJobPolicy, type OffloadRuntime } from '../offload/attach.js';
 import type { DecisionRecord, ParallelismSink } from '../offload/controller.js';
 import { loadClusterModel } from '../cluster/model.js';
 import { UserError } from '../util/errors.js';
@@ -99,6 +99,11 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
   const policyRef = options.policy ?? scenario.policy?.name ?? 'backpressure';
   const factory = typeof policyRef === 'string' ? getPolicyFactory(policyRef) : policyRef;
   const params = scenarioPolicyParams(scenario, factory, options.params);
+  // Built in this order so that of several bad inputs the same one is reported: platform models, policy, cluster.
+  const offload: OffloadRuntime | null = attachOffload(job, scenario, streams);
+  const points = offload?.points ?? [];
+  // Without offload points a policy can still rescale (an autoscaler); backpressure needs no controller.
+  const policy = offload || factory.name !== 'backpressure' ? createJobPolicy(job, scenario, factory, params, points) : null;
   const rescaler = scenario.cluster
     ? new Rescaler(job, job.calendar, loadClusterModel(scenario.cluster.model), streams, scenario.cluster.state_mb ?? 0, endMs)
     : null;
@@ -107,9 +112,8 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
     : () => {
         throw new UserError(`policy "${factory.name}" asks for a new parallelism, but scenario "${scenario.name}" has no cluster model (add "cluster": { "model": ... })`);
       };
-  const offload: OffloadRuntime | null = attachOffload(job, scenario, factory, params, streams, onParallelism);
-  // Without offload points a policy can still rescale (an autoscaler); backpressure needs no controller.
-  if (!offload && factory.name !== 'backpressure') attachController(job, scenario, factory, params, [], onParallelism);
+  const controller = policy ? attachController(job, scenario, policy, points, onParallelism) : null;
+  const decisions: DecisionRecord[] = offload && controller ? controller.log : [];
 
   job.run();
   if (job.overBudget) {
@@ -120,7 +124,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
   }
   const wallMs = performance.now() - t0;
   const summary = summarize(job, offload, rescaler, scenario, factory.name, params, seed, endMs);
-  summary.flapping = flappingSummary(offload?.decisions ?? [], job.collector, offload?.points[0], endMs);
+  summary.flapping = flappingSummary(decisions, job.collector, offload?.points[0], endMs);
   const result: RunResult = {
     summary,
     timeseries: { columns: job.collector.columns, rows: job.collector.rows },
@@ -129,7 +133,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
     wallMs,
     eventsPerSecond: job.calendar.eventsProcessed / (wallMs / 1000),
     windows: job.windowTotals(),
-    decisions: offload?.decisions ?? [],
+    decisions,
   };
   job.latency.destroy();
   const r = summary.records;

@@ -8,19 +8,17 @@ import type { Job } from '../dataflow/job.js';
 import type { Subtask } from '../dataflow/subtask.js';
 import type { Scenario } from '../scenario/scenario.js';
 import type { RunSummary } from '../metrics/summary.js';
-import type { ParamValue, PolicyFactory } from '../policy/contract.js';
+import type { ParamValue, Policy, PolicyFactory } from '../policy/contract.js';
 import { createPolicy } from '../policy/registry.js';
 import { loadPlatformModel } from '../serverless/model-file.js';
 import { Platform } from '../serverless/platform.js';
 import { SdkClient } from '../serverless/sdk-client.js';
-import { Controller, type DecisionRecord, type ParallelismSink } from './controller.js';
+import { Controller, type ParallelismSink } from './controller.js';
 import { OffloadLane } from './lane.js';
 import { OffloadPoint } from './point.js';
 
 export interface OffloadRuntime {
   readonly points: OffloadPoint[];
-  readonly controller: Controller;
-  readonly decisions: DecisionRecord[];
   originsInFlight(): number;
   summary(): {
     cost: Pick<RunSummary['cost_usd'], 'total' | 'requests' | 'duration' | 'provisioned'>;
@@ -30,16 +28,9 @@ export interface OffloadRuntime {
   };
 }
 
-/** The controller running the policy every controller interval (also without offload points: an autoscaler). */
-export function attachController(
-  job: Job,
-  scenario: Scenario,
-  factory: PolicyFactory,
-  params: Record<string, ParamValue>,
-  points: OffloadPoint[],
-  onParallelism: ParallelismSink,
-): Controller {
-  const policy = createPolicy(factory, params, {
+/** The policy the controller runs, told the job's vertices and offload points. */
+export function createJobPolicy(job: Job, scenario: Scenario, factory: PolicyFactory, params: Record<string, ParamValue>, points: OffloadPoint[]): Policy {
+  return createPolicy(factory, params, {
     offloadPoints: points.map((p) => ({ id: p.id, vertex: p.vertex })),
     vertices: job.graph.tasks.map((t) => ({
       id: t.id,
@@ -50,20 +41,18 @@ export function attachController(
     })),
     controllerIntervalMs: scenario.controller.interval_ms,
   });
+}
+
+/** The controller running the policy every controller interval (also without offload points: an autoscaler). */
+export function attachController(job: Job, scenario: Scenario, policy: Policy, points: OffloadPoint[], onParallelism: ParallelismSink): Controller {
   const { interval_ms, reporting_delay_ms } = scenario.controller;
   const controller = new Controller(job.calendar, job.collector, policy, points, interval_ms, reporting_delay_ms, onParallelism);
   job.listenTicks(controller);
   return controller;
 }
 
-export function attachOffload(
-  job: Job,
-  scenario: Scenario,
-  factory: PolicyFactory,
-  params: Record<string, ParamValue>,
-  streams: RandomStreams,
-  onParallelism: ParallelismSink,
-): OffloadRuntime | null {
+/** The offload points and their lanes, wired into the job and its collector (null: the scenario has none). */
+export function attachOffload(job: Job, scenario: Scenario, streams: RandomStreams): OffloadRuntime | null {
   const specs = scenario.offload ?? [];
   if (specs.length === 0) return null;
   const points: OffloadPoint[] = [];
@@ -112,7 +101,6 @@ export function attachOffload(
     points.push(point);
   }
 
-  const controller = attachController(job, scenario, factory, params, points, onParallelism);
   job.collector.attachOffload({
     snapshots: () => points.map((p) => p.snapshot()),
     totals: () => {
@@ -138,8 +126,6 @@ export function attachOffload(
 
   return {
     points,
-    controller,
-    decisions: controller.log,
     originsInFlight: () => points.reduce((s, p) => s + p.originsInFlight(), 0),
     summary: () => {
       const cost = { total: 0, requests: 0, duration: 0, provisioned: 0 };
