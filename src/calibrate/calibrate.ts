@@ -20,6 +20,7 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { specMean, type ShiftedSpec } from '../engine/distributions.js';
 import { checkScenario } from '../scenario/load.js';
+import { withScenarioPaths } from '../scenario/paths.js';
 import type { ScenarioSpec } from '../scenario/scenario.js';
 import { checkPlatformModel, loadPlatformModel } from '../serverless/model-file.js';
 import { environmentVcpus, type ParameterProvenance, type PlatformModel } from '../serverless/model.js';
@@ -431,9 +432,7 @@ export function calibrate(inputs: readonly string[] | Measurements, options: Cal
     const srcDir = dirname(scenarioAbs);
     // Relative paths move with the copy.
     const originalPlatform = new Map((scenarioJson.offload ?? []).map((o) => [o.id, o.platform]));
-    scenarioJson.workload.trace = posixRel(outDir, resolve(srcDir, scenarioJson.workload.trace));
-    for (const o of scenarioJson.offload ?? []) o.platform = posixRel(outDir, resolve(srcDir, o.platform));
-    if (scenarioJson.cluster) scenarioJson.cluster.model = posixRel(outDir, resolve(srcDir, scenarioJson.cluster.model));
+    Object.assign(scenarioJson, withScenarioPaths(scenarioJson, (p) => posixRel(outDir, resolve(srcDir, p))));
     const v = scenarioJson.vertices.find((x) => x.id === scenarioVertex)!;
     if (service?.after) {
       changes.push({ field: `scenario.vertices[${v.id}].service_ms`, before: v.service_ms, after: service.after });

@@ -5,6 +5,7 @@ import { checkCount, checkDistribution } from '../engine/distributions.js';
 import { UserError, where } from '../util/errors.js';
 import { lazyValidator } from '../util/schema-errors.js';
 import { NETWORK_DEFAULTS, type Scenario, type ScenarioSpec } from './scenario.js';
+import { withScenarioPaths } from './paths.js';
 import { scenarioSchema, schemaDependencies } from './schema.js';
 import { parseJsonFile } from '../util/json.js';
 import { DEFAULT_MAX_EVENTS } from '../util/limits.js';
@@ -42,9 +43,9 @@ export function checkScenario(json: unknown, file: string, label = file): Scenar
   const spec = json as unknown as ScenarioSpec;
   semanticChecks(spec, label);
   const dir = dirname(file);
-  const abs = (p: string) => resolve(dir, p);
+  const resolved = withScenarioPaths(spec, (p) => resolve(dir, p));
   return {
-    ...spec,
+    ...resolved,
     file,
     seed: spec.seed ?? 1,
     drain_s: spec.drain_s ?? 3600,
@@ -52,10 +53,9 @@ export function checkScenario(json: unknown, file: string, label = file): Scenar
     time_resolution_ms: spec.time_resolution_ms ?? 1,
     metrics_interval_ms: spec.metrics_interval_ms ?? 1000,
     chaining: spec.chaining ?? true,
-    workload: { ...spec.workload, trace: abs(spec.workload.trace) },
+    workload: resolved.workload,
     network: { ...NETWORK_DEFAULTS, ...spec.network },
-    offload: (spec.offload ?? []).map((o) => ({ ...o, platform: abs(o.platform) })),
-    ...(spec.cluster ? { cluster: { ...spec.cluster, model: abs(spec.cluster.model) } } : {}),
+    offload: resolved.offload ?? [],
     controller: {
       interval_ms: spec.controller?.interval_ms ?? 1000,
       reporting_delay_ms: spec.controller?.reporting_delay_ms ?? 0,

@@ -7,6 +7,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../../util/output.js';
 import { looksLikeModulePath } from '../../policy/loader.js';
+import { withScenarioPaths } from '../../scenario/paths.js';
 import { recordsOf } from './aggregate.js';
 import { readScenarioRefs, relPath } from './inputs.js';
 import type { ConfigSpec, ResultRow, RunRecord, RunSpec, SweepResults, SweepSpec } from './types.js';
@@ -68,7 +69,8 @@ export function writeCdfs(outDir: string, configs: readonly ConfigSpec[], runs: 
  */
 export function scenarioForRow(spec: SweepSpec, config: ConfigSpec, row: ResultRow, targetDir: string): Record<string, unknown> {
   const refs = readScenarioRefs(spec.scenario);
-  const scenario = JSON.parse(JSON.stringify(refs.raw)) as Record<string, unknown>;
+  const scenarioDir = resolve(spec.scenario, '..');
+  const scenario = withScenarioPaths(JSON.parse(JSON.stringify(refs.raw)) as Record<string, unknown>, (p) => relPath(targetDir, resolve(scenarioDir, p)));
   const baseName = typeof scenario.name === 'string' ? scenario.name : 'scenario';
   scenario.name = `${baseName}-${spec.name}-${row.id}`;
   scenario.description = `Rank ${row.rank} of sweep "${spec.name}": policy ${row.policy} ${JSON.stringify(row.params)}, trace ${row.trace}` +
@@ -78,14 +80,6 @@ export function scenarioForRow(spec: SweepSpec, config: ConfigSpec, row: ResultR
   if (traceAbs && typeof scenario.workload === 'object' && scenario.workload !== null) {
     (scenario.workload as Record<string, unknown>).trace = relPath(targetDir, traceAbs);
   }
-  const scenarioDir = resolve(spec.scenario, '..');
-  if (Array.isArray(scenario.offload)) {
-    for (const o of scenario.offload as Record<string, unknown>[]) {
-      if (typeof o.platform === 'string') o.platform = relPath(targetDir, resolve(scenarioDir, o.platform));
-    }
-  }
-  const cluster = scenario.cluster as Record<string, unknown> | undefined;
-  if (cluster && typeof cluster.model === 'string') cluster.model = relPath(targetDir, resolve(scenarioDir, cluster.model));
   const policy = looksLikeModulePath(config.policy) ? relPath(targetDir, resolve(spec.dir, config.policy)) : config.policy;
   scenario.policy = { name: policy, params: { ...config.params } };
   return scenario;

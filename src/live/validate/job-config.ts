@@ -11,6 +11,7 @@
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { makeCountSampler, specMean } from '../../engine/distributions.js';
 import { buildJobGraph } from '../../dataflow/graph.js';
+import { withScenarioPaths } from '../../scenario/paths.js';
 import type { OffloadSpec, Scenario, VertexSpec } from '../../scenario/scenario.js';
 import { UserError } from '../../util/errors.js';
 import { loadTrace } from '../../workload/parse.js';
@@ -278,12 +279,10 @@ export function mirrorJobShape(
   const ei = s.edges.findIndex((e) => e.from === shape.source.id && e.to === shape.tokenizer.id);
   const edge = s.edges[ei];
   s.edges.splice(ei, 1, { ...edge, from: shape.source.id, to: routerId, partitioning: 'rebalance' }, { ...edge, from: routerId, to: shape.tokenizer.id, partitioning: 'rebalance' });
-  const abs = (p: unknown) => (typeof p === 'string' && !isAbsolute(p) ? resolvePath(baseDir, p) : p);
   const network = (s.network ?? {}) as Record<string, unknown>;
   if (taskManagers !== undefined && network.task_managers === undefined) s.network = { ...network, task_managers: taskManagers };
-  s.workload = { ...s.workload, trace: abs(s.workload.trace) };
-  if (s.offload) s.offload = s.offload.map((o) => ({ ...o, platform: abs(o.platform), async_capacity: o.async_capacity ?? JOB_ASYNC_CAPACITY }));
-  if (s.cluster) s.cluster = { ...s.cluster, model: abs(s.cluster.model) };
+  Object.assign(s, withScenarioPaths(s, (p) => (isAbsolute(p) ? p : resolvePath(baseDir, p))));
+  if (s.offload) s.offload = s.offload.map((o) => ({ ...o, async_capacity: o.async_capacity ?? JOB_ASYNC_CAPACITY }));
   // What the policy reads of busy/idle/backpressured time is Flink's TimerGauge over its window, on both sides.
   s.controller = { ...((s.controller ?? {}) as Record<string, unknown>), timer_window_ms: timerWindowMs };
   s.description = `${s.description ?? ''} [validate: + router hop "${routerId}" mirroring flink-validate's unchained router]`.trim();
