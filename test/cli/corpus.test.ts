@@ -113,6 +113,9 @@ simulate('an out-of-range policy parameter in the scenario', scenarioFile({ ...d
 simulate('an unknown policy parameter in the scenario', scenarioFile({ ...def, policy: { name: 'static', params: { colour: 1 } } }), ['scenario.json', 'policy.params', 'colour']);
 cases.push({ name: 'demo: an unknown policy in the scenario', argv: ['demo', scenarioFile({ ...def, policy: { name: 'nosuch' } }), '--no-report', '--out', join(ws, 'demo-new')], names: ['scenario.json', 'policy.name', 'nosuch'] });
 cases.push({ name: 'demo: an out-of-range policy parameter in the scenario', argv: ['demo', scenarioFile({ ...def, policy: { name: 'static', params: { share: 5 } } }), '--no-report', '--out', join(ws, 'demo-new')], names: ['scenario.json', 'policy.params', 'share'] });
+cases.push({ name: 'tune --policy unknown', argv: ['tune', MM1, '--policy', 'nosuch', '--out', join(ws, 'tune-new')], names: ['--policy', 'nosuch'] });
+cases.push({ name: 'tune --train a missing trace', argv: ['tune', MM1, '--policy', 'static', '--train', join(ws, 'no.csv'), '--out', join(ws, 'tune-new')], names: ['--train', 'no.csv'] });
+cases.push({ name: 'tune --holdout a folder', argv: ['tune', MM1, '--policy', 'static', '--holdout', join(ws, 'user'), '--out', join(ws, 'tune-new')], names: ['--holdout', 'user'] });
 simulate('a missing platform model', scenarioFile({ ...def, offload: [{ ...(def.offload as Json[])[0], platform: 'nowhere.json' }] }), ['scenario.json', 'offload[0].platform', 'nowhere.json']);
 simulate('a missing trace', scenarioFile({ ...mm1, workload: { ...(mm1.workload as Json), trace: join(ws, 'no.csv') } }), ['no.csv', 'cannot read trace']);
 simulate('a cycle', scenarioFile({ ...mm1, edges: [...(mm1.edges as Json[]), { from: 'server', to: 'server', partitioning: 'forward' }] }), ['scenario.json', 'edges[2]']);

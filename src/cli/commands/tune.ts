@@ -2,6 +2,7 @@
  * `spillway tune <scenario> --policy P`: search a policy's parameters by successive halving over sweep runs on
  * training traces, then report the winner against the defaults on held-out traces (docs/SWEEPS.md, "Tuning").
  */
+import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
@@ -14,7 +15,7 @@ import type { Bound, Objective } from '../../experiment/sweep/types.js';
 import { WorkerThreadExecutor } from '../../experiment/sweep/worker-executor.js';
 import { runTune, type TuneResult } from '../../experiment/tune/run.js';
 import { defaultSpace, parseDimension, sampleCandidates } from '../../experiment/tune/space.js';
-import { getPolicyFactory } from '../../policy/registry.js';
+import { policyForScenario } from '../../experiment/scenario-policy.js';
 import { UserError } from '../../util/errors.js';
 import { claimOutputDir, writeFileAtomic } from '../../util/output.js';
 
@@ -92,8 +93,11 @@ export const tuneCommand: CommandModule<object, TuneArgs> = {
       .option('workers', { type: 'number', describe: 'worker threads (default: available cores; 0 = this thread)' })
       .option('out', { type: 'string', describe: 'tune directory (default out/tune/<scenario>-<policy>); rerun into it to resume' }),
   handler: async (argv) => {
-    const factory = getPolicyFactory(argv.policy);
     const scenario = loadScenario(argv.scenario);
+    const factory = await policyForScenario(scenario, { cliPolicy: argv.policy, fallback: argv.policy });
+    // Checked before the output folder is claimed, so a wrong path leaves nothing behind.
+    const train = argv.train.length > 0 ? traceFiles('train', argv.train) : [scenario.workload.trace];
+    const holdout = traceFiles('holdout', argv.holdout);
     const space = argv.space.length > 0 ? argv.space.map((s) => parseDimension(factory, s)) : defaultSpace(factory);
     const candidates = sampleCandidates(space, wholeNumber('candidates', argv.candidates, 1), argv.seed);
     const workers = wholeNumber('workers', argv.workers ?? availableParallelism(), 0);
@@ -104,8 +108,8 @@ export const tuneCommand: CommandModule<object, TuneArgs> = {
     try {
       result = await runTune({
         scenario: resolve(argv.scenario),
-        train: argv.train.length > 0 ? argv.train.map((t) => resolve(t)) : [scenario.workload.trace],
-        holdout: argv.holdout.map((t) => resolve(t)),
+        train,
+        holdout,
         policy: factory.name,
         candidates,
         eta: wholeNumber('eta', argv.eta, 2),
@@ -124,3 +128,12 @@ export const tuneCommand: CommandModule<object, TuneArgs> = {
     process.stdout.write(`written: ${join(out, 'tune.json')}\n`);
   },
 };
+
+/** The trace files given to --train or --holdout, made absolute; one that is not a file is refused in one line. */
+function traceFiles(flag: string, paths: readonly string[]): string[] {
+  return paths.map((t) => {
+    const abs = resolve(t);
+    if (!statSync(abs, { throwIfNoEntry: false })?.isFile()) throw new UserError(`--${flag}: ${t}: no such file`);
+    return abs;
+  });
+}
