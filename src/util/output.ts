@@ -23,6 +23,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { UserError } from './errors.js';
+import { holdForTest } from './test-hold.js';
 
 /** The file inside every folder Spillway writes; its presence makes the folder Spillway's to replace. */
 export const OUTPUT_MARKER = '.spillway-output';
@@ -153,11 +154,14 @@ export async function writeOutputDir<T>(
   const { abs, state } = checkOutputDir(path, flag, opts);
   const staging = join(dirname(abs), `.${basename(abs)}.${process.pid}.staging`);
   removeStale(dirname(abs), basename(abs));
-  mkdirOrRefuse(staging, flag, path);
-  writeFileSync(join(staging, OUTPUT_MARKER), 'written by spillway\n');
+  // Armed before the staging copy exists: a Ctrl-C from then on always finds the handler (seen in .ci/run: a
+  // signal between mkdir and arming ended the process by default, exit code null).
   const release = removeOnSignal(staging);
   try {
+    mkdirOrRefuse(staging, flag, path);
+    writeFileSync(join(staging, OUTPUT_MARKER), 'written by spillway\n');
     const result = await build(staging);
+    await holdForTest('staging');
     await letSignalsIn();
     swapInto(staging, abs, state);
     return { abs, result };

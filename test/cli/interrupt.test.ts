@@ -2,7 +2,8 @@
  * Ctrl-C end to end, on the built CLI (`npm test` builds it first): a `simulate` interrupted while its output is
  * staged exits 130 and leaves neither the staging copy nor a half-written target, and an earlier Spillway output
  * at the target exactly as it was; a `sweep` interrupted mid-way exits 130, and run again finishes with the same
- * results.json as an uninterrupted sweep. No timings: each wait is a bounded poll for a state on disk.
+ * results.json as an uninterrupted sweep. No timings: a test hook (SPILLWAY_TEST_HOLD) holds the process inside the
+ * window and says so on stderr; each wait is a bounded poll for that line.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -20,6 +21,8 @@ const HIDDEN = /^\..+\.\d+\.(staging|old|tmp)$/;
 interface Running {
   child: ChildProcess;
   exit: Promise<Ended>;
+  /** What the process has written so far. */
+  out: { stdout: string; stderr: string };
 }
 
 interface Ended {
@@ -28,14 +31,13 @@ interface Ended {
   stderr: string;
 }
 
-function start(args: string[]): Running {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exit = new Promise<Ended>((res) => child.on('close', (code) => res({ code, stdout, stderr })));
-  return { child, exit };
+function start(args: string[], env: NodeJS.ProcessEnv = process.env): Running {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
+  const out = { stdout: '', stderr: '' };
+  child.stdout!.on('data', (d: Buffer) => (out.stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out.stderr += d.toString()));
+  const exit = new Promise<Ended>((res) => child.on('close', (code) => res({ code, ...out })));
+  return { child, exit, out };
 }
 
 /** Poll (at most ~2 minutes) until `ready()` holds; false if the process ended first. */
@@ -50,12 +52,16 @@ async function waitFor(r: Running, ready: () => boolean): Promise<boolean> {
 
 const hidden = (dir: string): string[] => readdirSync(dir).filter((n) => HIDDEN.test(n));
 
-/** Simulate the default scenario into `target` and send SIGINT once its staging copy exists. */
+/**
+ * Simulate the default scenario into `target` and send SIGINT while its output is staged: the test hook holds the
+ * process after the build, before the swap, and says so on stderr, so the signal cannot come too late.
+ */
 async function interruptSimulate(target: string): Promise<Ended> {
   const parent = resolve(target, '..');
-  const r = start(['simulate', 'examples/default.json', '--out', target]);
-  const staged = await waitFor(r, () => hidden(parent).some((n) => n.endsWith('.staging')));
-  expect(staged, 'the staging copy appeared while simulate was running').toBe(true);
+  const r = start(['simulate', 'examples/default.json', '--out', target], { ...process.env, SPILLWAY_TEST_HOLD: 'staging' });
+  const held = await waitFor(r, () => r.out.stderr.includes('held at staging'));
+  expect(held, 'simulate reached its swap while running').toBe(true);
+  expect(hidden(parent).filter((n) => n.endsWith('.staging')), 'the staging copy is there').toHaveLength(1);
   r.child.kill('SIGINT');
   return r.exit;
 }
@@ -78,9 +84,7 @@ describe('Ctrl-C while simulate stages its output', () => {
     writeFileSync(join(target, 'charts', 'a.svg'), '<svg/>\n');
     const before = treeHash(target, true);
     const { code } = await interruptSimulate(target);
-    // 130 through the handler; a SIGINT that lands before the handler is installed ends the process by the signal's
-    // default (code null, seen once in .ci/run). Either way the earlier output must be exactly as it was.
-    expect([130, null]).toContain(code);
+    expect(code).toBe(130);
     expect(readdirSync(parent)).toEqual(['run']);
     expect(treeHash(target, true)).toBe(before);
   });
@@ -108,8 +112,9 @@ describe('Ctrl-C during a sweep', () => {
     };
 
     const cut = join(dir, 'cut');
-    const r = start(args(cut));
-    expect(await waitFor(r, () => runsOf(cut).length >= 1), 'a first run was recorded while the sweep was running').toBe(true);
+    const r = start(args(cut), { ...process.env, SPILLWAY_TEST_HOLD: 'first-run' });
+    expect(await waitFor(r, () => r.out.stderr.includes('held at first-run')), 'a first run was recorded while the sweep was running').toBe(true);
+    expect(runsOf(cut)).toHaveLength(1);
     r.child.kill('SIGINT');
     const { code, stderr } = await r.exit;
     expect(code).toBe(130);

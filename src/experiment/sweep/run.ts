@@ -11,6 +11,7 @@ import { exportTop, writeCdfs, writeResults } from './outputs.js';
 import { silentProgress, type Progress } from './progress.js';
 import { SweepStore, makeRecord } from './store.js';
 import type { ConfigSpec, RunSpec, SweepResults, SweepSpec } from './types.js';
+import { holdForTest } from '../../util/test-hold.js';
 
 export interface SweepOptions {
   /** The sweep directory (created if needed). */
@@ -87,6 +88,7 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<
           outcome.ran++;
           progress.tick(false);
           options.onRecorded?.(outcome.ran);
+          if (outcome.ran === 1) await holdForTest('first-run', stop.signal);
         } else {
           progress.tick(true);
           if (result.error.name === 'UserError') {
