@@ -77,7 +77,9 @@ const PARAMS = {
 
 /** op reads 1200 records/s at 960 ms/s busy (true rate 1250), 36000 records pending (catch-up 60/s). */
 function loaded(tS: number, opParallelism = 2): MetricsSnapshot {
-  const s = snap({ tMs: tS * 1000, sourceOut: 1200, pending: 36_000, opIn: 1200, opBusy: 960 });
+  // the counters say the same as the rates: 1200 records/s in and out, 960 ms/s busy on each of 2 subtasks
+  const counters = { sourceOutTotal: 1200 * tS, opInTotal: 1200 * tS, opBusyMsTotal: 960 * 2 * tS };
+  const s = snap({ tMs: tS * 1000, sourceOut: 1200, pending: 36_000, opIn: 1200, opBusy: 960, ...counters });
   for (const v of s.vertices) if (v.id === 'op') v.parallelism = opParallelism;
   return s;
 }
@@ -124,22 +126,37 @@ describe('autoscaler policy timing', () => {
 });
 
 describe('burst+autoscale', () => {
-  const firstRequest = (sustainS: number) => {
-    const policy = createPolicy(getPolicyFactory('burst+autoscale'), { ...PARAMS, sustainS }, context());
+  /** The first scale-up the policy forwards, [t, parallelism]; bursting from `burstFromS` on, checked each snapshot. */
+  const firstRequest = (sustainS: number, bridge: string, burstFromS: number) => {
+    const policy = createPolicy(getPolicyFactory('burst+autoscale'), { ...PARAMS, sustainS, bridge }, context());
     for (let t = 10; t <= 400; t += 10) {
       const d = policy.decide(loaded(t));
-      // 36000 pending against target-lag's 1000: bursting from the first snapshot on
-      expect(d.points.p1.share).toBeGreaterThan(0);
+      if (t >= burstFromS) expect(d.points.p1.share, `share at ${t} s`).toBeGreaterThan(0);
+      else expect(d.points.p1.share, `share at ${t} s`).toBe(0);
       if (d.parallelism) return [t, d.parallelism] as const;
     }
     return null;
   };
 
+  // target-lag: 36000 pending against its target of 1000, bursting from the first snapshot on
   it('bursts at once and forwards the autoscaler request as it comes with sustainS 0', () => {
-    expect(firstRequest(0)).toEqual([180, { op: 4 }]);
+    expect(firstRequest(0, 'target-lag', 10)).toEqual([180, { op: 4 }]);
   });
 
   it('holds a scale-up until bursting has run sustainS without a break (from 10 s: 10 + 300 = 310 s)', () => {
-    expect(firstRequest(300)).toEqual([310, { op: 4 }]);
+    expect(firstRequest(300, 'target-lag', 10)).toEqual([310, { op: 4 }]);
+  });
+
+  // feed-forward (the default bridge) needs two snapshots for its counter deltas: bursting from 20 s, so 20 + 300
+  it('the feed-forward bridge bursts from the second snapshot and holds the scale-up to 20 + 300 = 320 s', () => {
+    expect(firstRequest(300, 'feed-forward', 20)).toEqual([320, { op: 4 }]);
+  });
+
+  it('the feed-forward bridge sizes the share from the excess: backlog 36000 over drainSeconds 5 plus arrival above 0.9 × 1250', () => {
+    const policy = createPolicy(getPolicyFactory('burst+autoscale'), { ...PARAMS, sustainS: 0 }, context());
+    policy.decide(loaded(10));
+    const share = policy.decide(loaded(20)).points.p1.share;
+    // required: 1200 + 36000/5 = 8400 records/s against 0.9 × 1250 = 1125 kept locally: share 1 − 1125/8400
+    expect(share).toBeCloseTo(1 - 1125 / 8400, 9);
   });
 });

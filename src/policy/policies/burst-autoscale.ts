@@ -1,16 +1,30 @@
 /**
- * `burst+autoscale`: the autoscaler owns the parallelism; target-lag bursting bridges the time it needs
- * (stabilization, metrics window) until the new parallelism is up, then the backlog it watches is gone and
- * the share falls to 0 by itself. The autoscaler is told what the functions took, so offloading does not
+ * `burst+autoscale`: the autoscaler owns the parallelism; bursting bridges the time it needs (stabilization,
+ * metrics window) until the new parallelism is up, then the excess it sizes for is gone and the share falls to 0
+ * by itself. The bridge is `feed-forward` by default (sized from the measured excess, no limit cycle: issue 14);
+ * `bridge: 'target-lag'` keeps the earlier PI loop for comparison. The autoscaler is told what the functions took, so offloading does not
  * hide the load it must size for. A scale-up is forwarded only once bursting has run `sustainS` without a
  * break: a spike shorter than that is cheaper to burst than to restart for.
  */
 import type { MetricsSnapshot, PolicyFactory } from '../contract.js';
 import { AUTOSCALER_PARAMS, AutoscalerCore } from '../autoscaler-core.js';
-import { resolveParams } from '../params.js';
+import { resolveParams, stringParam, type PolicyParamSpec } from '../params.js';
+import { feedForwardPolicy } from './feed-forward.js';
 import { targetLagPolicy } from './target-lag.js';
 
-const burstParams = targetLagPolicy.params.filter((p) => p.name !== 'metric');
+const BRIDGES: Record<string, PolicyFactory> = { 'feed-forward': feedForwardPolicy, 'target-lag': targetLagPolicy };
+
+const bridgeParam: PolicyParamSpec = {
+  name: 'bridge',
+  description: 'the burst policy that bridges the autoscaler’s wait: feed-forward (sized from the excess) or target-lag (PI on pending)',
+  default: 'feed-forward',
+  choices: Object.keys(BRIDGES),
+};
+
+/** Both bridges' parameters, each once (maxShare and the batch settings mean the same in both); not target-lag's metric. */
+const burstParams: PolicyParamSpec[] = [...feedForwardPolicy.params, ...targetLagPolicy.params].filter(
+  (spec, i, all) => spec.name !== 'metric' && all.findIndex((o) => o.name === spec.name) === i,
+);
 
 const sustainParam = {
   name: 'sustainS',
@@ -22,14 +36,15 @@ const sustainParam = {
 
 export const burstAutoscalePolicy: PolicyFactory = {
   name: 'burst+autoscale',
-  description: 'autoscaler for the parallelism, target-lag bursting while it waits; hands over when the new parallelism is up',
-  params: [...AUTOSCALER_PARAMS, ...burstParams, sustainParam],
+  description: 'autoscaler for the parallelism, bursting (feed-forward or target-lag) while it waits; hands over when the new parallelism is up',
+  params: [...AUTOSCALER_PARAMS, bridgeParam, ...burstParams, sustainParam],
   create(given, context) {
     const p = resolveParams(burstAutoscalePolicy, given);
     const core = new AutoscalerCore(p, context);
-    const burstGiven: Record<string, number | string | boolean> = { metric: 'pending' };
-    for (const spec of burstParams) burstGiven[spec.name] = p[spec.name];
-    const burst = targetLagPolicy.create(burstGiven, context);
+    const bridge = BRIDGES[stringParam(p, 'bridge')];
+    const burstGiven: Record<string, number | string | boolean> = bridge === targetLagPolicy ? { metric: 'pending' } : {};
+    for (const spec of bridge.params) if (spec.name in p && spec.name !== 'metric') burstGiven[spec.name] = p[spec.name];
+    const burst = bridge.create(burstGiven, context);
     const last = new Map<string, { tMs: number; offloaded: number }>();
     const sustainMs = Number(p.sustainS) * 1000;
     let burstingSince = NaN;
