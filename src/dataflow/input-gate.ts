@@ -146,13 +146,8 @@ export class SubtaskInput {
     }
   }
 
-  /**
-   * Credit to the sender, `latencyMs` later. A remote one takes the event's place in the calendar's order but
-   * becomes an event only if the sender waits for it; a local one recycles the sender's buffer, so it stays an event.
-   */
   private announce(ch: InputChannel, credits: number, now: number): void {
-    if (ch.peer) ch.peer.deliverCredit(ch.peerSubpartition!, now + ch.latencyMs, this.calendar.reserve(), credits);
-    else this.calendar.schedule(now + ch.latencyMs, ch.senderTarget, EV_CREDIT, ch.senderSubpartition * CREDIT_RADIX + credits);
+    this.calendar.schedule(now + ch.latencyMs, ch.senderTarget, EV_CREDIT, ch.senderSubpartition * CREDIT_RADIX + credits);
   }
 
   /** A consumed buffer goes back: floating to the gate (and on to a waiting channel), exclusive as credit. */

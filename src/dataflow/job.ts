@@ -195,12 +195,6 @@ export class Job implements JobContext, EventHandler, SeqAllocator {
         const latency = local ? 0 : net.latency_ms;
         const ch = r.addChannel(gates[r.index], exclusive, s.target, spIndex, local, latency);
         s.addSubpartition(out, r.target, ch, exclusive, local, latency);
-        if (!local) {
-          // A remote channel hands its credit straight to the sender's writer (an event only if the sender waits).
-          const channel = r.input.channels[ch];
-          channel.peer = s.output;
-          channel.peerSubpartition = s.output.subparts[spIndex];
-        }
       }
     }
   }

@@ -35,66 +35,6 @@ class BufferFifo {
 }
 
 /**
- * Credits announced to a remote sender and not yet applied: each would have been an event at (time, seq), and is
- * one only if the sender waits for credit before it arrives (see RecordWriter.deliverCredit). In arrival order
- * (one channel's latency is fixed and sequence numbers grow), so a ring.
- */
-export class CreditInbox {
-  private time = new Float64Array(4);
-  private seqs = new Float64Array(4);
-  private credits = new Float64Array(4);
-  private head = 0;
-  length = 0;
-
-  push(time: number, seq: number, credits: number): void {
-    if (this.length === this.time.length) this.grow();
-    let i = this.head + this.length++;
-    if (i >= this.time.length) i -= this.time.length;
-    this.time[i] = time;
-    this.seqs[i] = seq;
-    this.credits[i] = credits;
-  }
-
-  headTime(): number {
-    return this.time[this.head];
-  }
-
-  headSeq(): number {
-    return this.seqs[this.head];
-  }
-
-  /** Remove the head; returns its credits. */
-  shift(): number {
-    const n = this.credits[this.head];
-    this.head = this.head + 1 === this.time.length ? 0 : this.head + 1;
-    this.length--;
-    return n;
-  }
-
-  private grow(): void {
-    const cap = this.time.length * 2;
-    const t = new Float64Array(cap);
-    const q = new Float64Array(cap);
-    const c = new Float64Array(cap);
-    for (let k = 0; k < this.length; k++) {
-      const i = (this.head + k) % this.time.length;
-      t[k] = this.time[i];
-      q[k] = this.seqs[i];
-      c[k] = this.credits[i];
-    }
-    this.time = t;
-    this.seqs = q;
-    this.credits = c;
-    this.head = 0;
-  }
-}
-
-/** A remote channel's way to hand its credit to the sender's writer without an event. */
-export interface CreditPeer {
-  deliverCredit(sp: Subpartition, time: number, seq: number, credits: number): void;
-}
-
-/**
  * One outgoing channel of a subtask (Flink's ResultSubpartition); its FIFO holds finished buffers waiting for credit.
  *
  * A local channel (receiver in the same TaskManager, Flink's LocalInputChannel) has no receiver buffers: the
@@ -117,13 +57,8 @@ export class Subpartition extends BufferFifo {
   flushRequested = false;
   /** Watermark last sent on this channel. */
   sentWatermark = -Infinity;
-  /** Remote credits on their way (applied once their time has come); the sequence of the one woken for, or -1. */
-  readonly inbox = new CreditInbox();
-  wakeSeq = -1;
 
   constructor(
-    /** Index in the writer's flat subpartition list. */
-    readonly index: number,
     readonly edge: number,
     /** Receiving subtask's handler id and its channel index there. */
     readonly destTarget: number,
@@ -161,9 +96,6 @@ export class InputChannel extends BufferFifo {
   waitingFloating = false;
   ended = false;
   watermark = -Infinity;
-  /** Remote channel: the sender's writer and subpartition, which take credit without an event (wired by the job). */
-  peer: CreditPeer | null = null;
-  peerSubpartition: Subpartition | null = null;
 
   constructor(
     readonly gate: number,

@@ -6,8 +6,8 @@
  * buffers (the split over subpartitions and the emit cursor) stays with the Subtask, which owns the run.
  */
 import type { EventCalendar } from '../engine/calendar.js';
-import { EV_BUFFER, EV_CREDIT } from './events.js';
-import { CREDIT_RADIX, OutputPool, Subpartition, type CreditPeer } from './network.js';
+import { EV_BUFFER } from './events.js';
+import { CREDIT_RADIX, OutputPool, Subpartition } from './network.js';
 import type { BufferPool } from './runs.js';
 
 export interface OutEdge {
@@ -23,15 +23,13 @@ export interface OutEdge {
 
 /** What the writer needs of its subtask. */
 export interface WriterOwner {
-  /** The subtask's handler id: a credit that finds its subpartition waiting wakes it there. */
-  readonly target: number;
   /** The subtask's event-time watermark: a sealed buffer carries it. */
   readonly watermark: number;
   /** A send returned a buffer to a pool: a subtask blocked for want of one may go on. */
   bufferFreed(now: number): void;
 }
 
-export class RecordWriter implements CreditPeer {
+export class RecordWriter {
   readonly edges: OutEdge[] = [];
   readonly subparts: Subpartition[] = [];
 
@@ -49,7 +47,7 @@ export class RecordWriter implements CreditPeer {
 
   addSubpartition(edge: number, destTarget: number, destChannel: number, initialCredit: number, local: boolean, latencyMs: number): number {
     const e = this.edges[edge];
-    this.subparts.push(new Subpartition(this.subparts.length, edge, destTarget, destChannel, initialCredit, local, latencyMs));
+    this.subparts.push(new Subpartition(edge, destTarget, destChannel, initialCredit, local, latencyMs));
     e.count++;
     e.split = new Float64Array(e.count);
     return this.subparts.length - 1;
@@ -94,22 +92,10 @@ export class RecordWriter implements CreditPeer {
     this.trySend(sp, now);
   }
 
-  /**
-   * A remote receiver's credit, due at (time, seq) in the calendar's order. Nothing happens when it arrives
-   * unless the subpartition waits for credit, so it is kept here and added when the subpartition next looks
-   * (trySend); an event is scheduled, in the place the credit's own event would have had, only for a subpartition
-   * that waits. The same sends happen at the same times in the same order as with one event per credit.
-   */
-  deliverCredit(sp: Subpartition, time: number, seq: number, credits: number): void {
-    sp.inbox.push(time, seq, credits);
-    if (sp.wakeSeq < 0 && this.waits(sp)) this.wakeFor(sp);
-  }
-
   /** Credit came back (EV_CREDIT's argument); a local consumer's credit also returns the buffer it read in place. */
   credit(arg: number, now: number): void {
     const sp = this.subparts[Math.floor(arg / CREDIT_RADIX)];
     const n = arg % CREDIT_RADIX;
-    if (n === 0) sp.wakeSeq = -1; // woken for a credit in the inbox (trySend takes it)
     sp.credit += n;
     const recycled = sp.local ? Math.min(n, sp.lent) : 0;
     if (recycled > 0) {
@@ -171,26 +157,7 @@ export class RecordWriter implements CreditPeer {
     sp.enqueue(b);
   }
 
-  /** Take the inbox's credits whose time has come (their events would have run by now). */
-  private collect(sp: Subpartition): void {
-    const box = sp.inbox;
-    while (box.length > 0 && this.calendar.isPast(box.headTime(), box.headSeq())) sp.credit += box.shift();
-  }
-
-  /** The subpartition has something to ship and no credit for it. */
-  private waits(sp: Subpartition): boolean {
-    return sp.credit <= 0 && (sp.queued > 0 || sp.flushRequested);
-  }
-
-  /** Schedule the inbox's first credit as the event it would have been. */
-  private wakeFor(sp: Subpartition): void {
-    const box = sp.inbox;
-    sp.wakeSeq = box.headSeq();
-    this.calendar.scheduleReserved(box.headTime(), sp.wakeSeq, this.owner.target, EV_CREDIT, sp.index * CREDIT_RADIX);
-  }
-
   private trySend(sp: Subpartition, now: number, freedBefore = false): void {
-    if (sp.inbox.length > 0) this.collect(sp);
     let freed = freedBefore;
     for (;;) {
       while (sp.queued > 0 && sp.credit > 0) {
@@ -217,7 +184,6 @@ export class RecordWriter implements CreditPeer {
       sp.flushRequested = false;
       this.seal(sp);
     }
-    if (sp.wakeSeq < 0 && sp.inbox.length > 0 && this.waits(sp)) this.wakeFor(sp);
     if (freed) this.owner.bufferFreed(now);
   }
 }

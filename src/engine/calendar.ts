@@ -32,8 +32,6 @@ export class EventCalendar {
   private freeCount: number;
   private count = 0;
   private nextSeq = 0;
-  /** Sequence number of the event being dispatched (the last one); Infinity once the clock moved past it. */
-  private curSeq = -1;
   private readonly handlers: EventHandler[] = [];
   private stopRequested = false;
 
@@ -93,47 +91,6 @@ export class EventCalendar {
     slots[i] = slot;
   }
 
-  /**
-   * Take the next insertion sequence number without scheduling: an event that needs dispatching only if
-   * someone waits for it (a credit to a sender with nothing to send). `isPast` tells whether it would have
-   * run by now; `scheduleReserved` puts it in the heap in the very place it would have had.
-   */
-  reserve(): number {
-    return this.nextSeq++;
-  }
-
-  /** Whether an event at (time, seq) would already have been dispatched: earlier, or tied and not later. */
-  isPast(time: number, seq: number): boolean {
-    return time < this.now || (time === this.now && seq <= this.curSeq);
-  }
-
-  /** Schedule an event under a sequence number taken by `reserve` (it may pass newer ones at the same time). */
-  scheduleReserved(time: number, seq: number, target: number, kind: number, arg: number): void {
-    if (!(time >= this.now) || !(seq < this.nextSeq) || this.isPast(time, seq)) {
-      throw new Error(`reserved event (${time}, #${seq}) is in the past at ${this.now} or was never reserved`);
-    }
-    if (this.freeCount === 0) this.grow();
-    const slot = this.freeSlots[--this.freeCount];
-    this.seqs[slot] = seq;
-    this.targets[slot] = target;
-    this.kinds[slot] = kind;
-    this.args[slot] = arg;
-    const times = this.times;
-    const slots = this.slots;
-    const seqs = this.seqs;
-    let i = this.count++;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      const pt = times[p];
-      if (pt < time || (pt === time && seqs[slots[p]] < seq)) break;
-      times[i] = pt;
-      slots[i] = slots[p];
-      i = p;
-    }
-    times[i] = time;
-    slots[i] = slot;
-  }
-
   /** Ask `run` to return after the current event. */
   stop(): void {
     this.stopRequested = true;
@@ -153,7 +110,6 @@ export class EventCalendar {
       const target = this.targets[slot];
       const kind = this.kinds[slot];
       const arg = this.args[slot];
-      this.curSeq = this.seqs[slot];
       this.freeSlots[this.freeCount++] = slot;
       this.popRoot();
       this.now = t;
@@ -162,7 +118,6 @@ export class EventCalendar {
     }
     if (!this.stopRequested && until !== Infinity && until > this.now && (this.count === 0 || this.times[0] > until)) {
       this.now = until;
-      this.curSeq = Infinity;
     }
   }
 

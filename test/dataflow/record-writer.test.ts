@@ -21,10 +21,8 @@ function setup(opts: { pool: number; maxPerChannel: number; credit: number; loca
       pool.release(b);
     },
   });
-  const owner = { target: 1, watermark: 7, freed: 0, bufferFreed: () => owner.freed++ };
+  const owner = { watermark: 7, freed: 0, bufferFreed: () => owner.freed++ };
   const w = new RecordWriter(owner, cal, pool, opts.maxPerChannel);
-  let wakes = 0;
-  cal.register({ onEvent: (_kind, arg, now) => (wakes++, w.credit(arg, now)) });
   const e = w.addEdge('rebalance', opts.pool, null);
   for (let c = 0; c < (opts.subparts ?? 1); c++) w.addSubpartition(e, 0, c, opts.credit, opts.local ?? false, opts.local ? 0 : 0.25);
   /** Write one record of 10 B into subpartition `s`, taking a buffer if needed; false if none could be had. */
@@ -39,7 +37,7 @@ function setup(opts: { pool: number; maxPerChannel: number; credit: number; loca
     cal.run();
     return sent.splice(0);
   };
-  return { w, owner, write, delivered, pool, cal, wakes: () => wakes };
+  return { w, owner, write, delivered, pool };
 }
 
 describe('RecordWriter', () => {
@@ -113,35 +111,5 @@ describe('RecordWriter', () => {
     ]);
     expect(w.usage()).toBe(0);
     expect(pool.inUse).toBe(0);
-  });
-
-  it('a remote credit is an event only when the subpartition waits for it, and then at its own time', () => {
-    const { w, write, delivered, cal, wakes } = setup({ pool: 4, maxPerChannel: 4, credit: 0 });
-    const sp = w.subparts[0];
-    // Nothing waits: the credit (due at 1) is kept, no event; it counts once its time has come.
-    w.deliverCredit(sp, 1, cal.reserve(), 1);
-    expect(cal.size).toBe(0);
-    cal.schedule(2, 0, 99, 0); // move the clock past the credit's time
-    cal.run();
-    write(0);
-    w.finish(sp, 2);
-    expect(delivered()).toEqual([{ t: 2.25, channel: 0, records: 1, eop: false, backlog: 0 }]);
-    expect(wakes()).toBe(0);
-    // Now a buffer waits without credit: a credit due at 4 wakes the writer at 4 and the buffer goes then.
-    write(0);
-    w.finish(sp, 3);
-    w.deliverCredit(sp, 4, cal.reserve(), 1);
-    expect(cal.size).toBe(1);
-    expect(delivered()).toEqual([{ t: 4.25, channel: 0, records: 1, eop: false, backlog: 0 }]);
-    expect(wakes()).toBe(1);
-    // A credit kept while nothing waited (due at 6), then a buffer waits at 5: the wake comes at 6.
-    w.deliverCredit(sp, 6, cal.reserve(), 1);
-    cal.schedule(5, 0, 99, 0);
-    cal.run();
-    write(0);
-    w.finish(sp, 5);
-    expect(delivered()).toEqual([{ t: 6.25, channel: 0, records: 1, eop: false, backlog: 0 }]);
-    expect(wakes()).toBe(2);
-    expect(sp.credit).toBe(0);
   });
 });

@@ -75,31 +75,4 @@ describe('EventCalendar', () => {
     expect(() => cal.schedule(1, t, 0, 0)).toThrow(/past/);
     expect(() => cal.schedule(Number.NaN, t, 0, 0)).toThrow(/NaN/);
   });
-
-  it('a reserved event is past exactly when it would have run, and scheduled later it runs in its own place', () => {
-    const cal = new EventCalendar(4);
-    const seen: string[] = [];
-    let reserved = -1;
-    const t = cal.register({
-      onEvent: (kind, arg, now) => {
-        seen.push(`${now}:${kind}`);
-        if (kind === 1) {
-          reserved = cal.reserve(); // would have been an event at 5, after kind 2 (already pending at 5)
-          cal.schedule(5, t, 3, 0); // scheduled after the reservation
-        }
-        if (kind === 2) expect(cal.isPast(5, reserved)).toBe(false); // scheduled before the reservation
-        if (kind === 3) expect(cal.isPast(5, reserved)).toBe(true);
-      },
-    });
-    cal.schedule(5, t, 2, 0);
-    cal.schedule(1, t, 1, 0);
-    cal.run(2);
-    expect(cal.isPast(2, reserved)).toBe(true);
-    expect(cal.isPast(5, reserved)).toBe(false);
-    // Scheduled now, it passes kind 3 (newer, same time) but not kind 2 (older).
-    cal.scheduleReserved(5, reserved, t, 4, 0);
-    expect(() => cal.scheduleReserved(1, reserved, t, 4, 0)).toThrow(/past/);
-    cal.run();
-    expect(seen).toEqual(['1:1', '5:2', '5:4', '5:3']);
-  });
 });
