@@ -29,6 +29,7 @@ export { EV_BUFFER, EV_CREDIT, EV_FINISH, EV_FLUSH, EV_WAKE } from './events.js'
 const OUT_EMIT = 1;
 const OUT_SINK = 2;
 const OUT_FILTERED = 3;
+const OUT_ABSORBED = 4;
 
 /** What a subtask needs from the job around it. */
 export interface JobContext {
@@ -85,8 +86,8 @@ export class Subtask implements EventHandler, WriterOwner {
   /** Mailbox work (window results, offload results): runs tagged with the chain position to resume at. */
   readonly work = new RunList(8);
   /**
-   * Batch service (time resolution q > 0, no window in the chain): the outputs of the runs served
-   * together in one service, in input order, tagged OUT_EMIT, OUT_SINK or OUT_FILTERED; released at its end.
+   * The outcome of the run (or, in batch service, the runs) in service, in input order, tagged OUT_EMIT, OUT_SINK,
+   * OUT_FILTERED or OUT_ABSORBED; released at the service's end (drainBatch), the emission resuming from its cursor.
    */
   private readonly batch = new RunList(16);
   /** Set once through attachHook() before the run; read directly on the hot path (a plain field, one shape). */
@@ -107,10 +108,6 @@ export class Subtask implements EventHandler, WriterOwner {
   private pSeq = 0;
   private pOrigin = 0;
   private pKey = -1;
-  private pendingFiltered = 0;
-  private pendingFilteredSeq = 0;
-  private pendingAbsorbed = 0;
-  private pendingAbsorbedSeq = 0;
   private serviceEnd = 0;
 
   // Emission cursor while blocked.
@@ -208,7 +205,6 @@ export class Subtask implements EventHandler, WriterOwner {
       }
       o += this.pOrigin - apportion(this.pOrigin, 0, written, this.pCount);
     }
-    o += this.pendingFiltered + this.pendingAbsorbed;
     const bt = this.batch;
     for (let i = bt.head; i < bt.n; i++) o += bt.origin[i];
     return o;
@@ -399,89 +395,15 @@ export class Subtask implements EventHandler, WriterOwner {
     return true;
   }
 
-  /**
-   * Walk the chain from operator `startOp` for one run: sum its service time and find its output.
-   * The offload hook may take part of the run before its operator; windows absorb theirs.
-   */
+  /** Serve one run: walk the chain from the tag's operator (see walkInto), then serve for its service time. */
   private serve(count: number, bytes: number, aFirst: number, aLast: number, seq: number, origin: number, key: number, tag: number, now: number, isInput: boolean): void {
     if (this.inService) throw new Error(`subtask ${this.task.id}#${this.index}: a run started while another is in service`);
+    const out = this.batch;
+    out.clear();
     this.walking = true;
-    const ops = this.task.operators;
-    const hook = this.hook;
-    const hookAt = hook ? hook.opIndex : -1;
-    const startOp = tag & TAG_OP_MASK;
-    const mayRoute = (tag & TAG_NO_ROUTE) === 0;
-    let service = 0;
-    let c = count;
-    let b = bytes;
-    let k = key;
-    this.pendingKind = 0;
-    this.pendingFiltered = 0;
-    this.pendingAbsorbed = 0;
-    let counted = !isInput;
-    for (let j = startOp; j < ops.length; j++) {
-      const op = ops[j];
-      if (j === hookAt && mayRoute && c > 0) {
-        c = this.routeFirst(c, b, aFirst, aLast, seq, origin, k, now);
-        aFirst = this.localFirst;
-        seq = this.localSeq;
-        origin = this.localOrigin;
-      }
-      if (!counted) {
-        // numRecordsIn counts what this task processes itself (routed records bypass it, as behind a router).
-        this.meter.addIn(now, c);
-        counted = true;
-      }
-      if (c === 0) break;
-      service += this.services[j].sumOf(c);
-      if (op.kind === 'window') {
-        this.windows!.absorb(c, k, aFirst, aLast, this.rng);
-        this.pendingAbsorbed = origin;
-        this.pendingAbsorbedSeq = seq;
-        c = 0;
-        origin = 0;
-        break;
-      }
-      if (op.kind === 'sink') {
-        this.pendingKind = 2;
-        break;
-      }
-      const sel = this.selectivities[j];
-      if (sel) {
-        const out = sel.sumOf(c);
-        if (out !== c && op.kind === 'flatMap') k = -1;
-        c = out;
-      }
-      b = op.outputBytes;
-      if (j === hookAt && hook!.afterLocal(c, b, aFirst, aLast, seq, origin, k, tag, now)) {
-        // The hook keeps this output (ordered merge): its origins are now the hook's.
-        c = 0;
-        origin = 0;
-        break;
-      }
-      if (c === 0) {
-        this.pendingFiltered = origin;
-        this.pendingFilteredSeq = seq;
-        origin = 0;
-        break;
-      }
-    }
-    if (!counted) this.meter.addIn(now, c);
-    if (c > 0 && this.pendingKind === 0) this.pendingKind = 1;
-    this.pCount = c;
-    this.pBytes = b;
-    this.pFirst = aFirst;
-    this.pLast = aLast;
-    this.pSeq = seq;
-    this.pOrigin = origin;
-    this.pKey = k;
+    const service = this.walkInto(out, count, bytes, aFirst, aLast, seq, origin, key, tag, isInput, now);
     this.walking = false;
-    this.inService = true;
-    this.serviceEnd = now + service;
-    if (now > this.activeUntil) this.meter.addIdle(this.activeUntil, now);
-    this.meter.addBusy(now, this.serviceEnd);
-    this.activeUntil = this.serviceEnd;
-    this.ctx.calendar.schedule(this.serviceEnd, this.target, EV_FINISH, 0);
+    this.startService(service, now);
   }
 
   /**
@@ -499,12 +421,15 @@ export class Subtask implements EventHandler, WriterOwner {
     this.walking = true;
     do {
       const i = r.head++;
-      service += this.walkInto(out, r.count[i], r.bytes[i], r.aFirst[i], r.aLast[i], r.seq[i], r.origin[i], r.key[i], now);
+      service += this.walkInto(out, r.count[i], r.bytes[i], r.aFirst[i], r.aLast[i], r.seq[i], r.origin[i], r.key[i], 0, true, now);
     } while (r.head < r.n && service < q);
     this.walking = false;
+    this.startService(service, now);
+  }
+
+  /** The walked runs are in service until now + service (their outputs wait in `batch` for the FINISH). */
+  private startService(service: number, now: number): void {
     this.pendingKind = 0;
-    this.pendingFiltered = 0;
-    this.pendingAbsorbed = 0;
     this.inService = true;
     this.serviceEnd = now + service;
     if (now > this.activeUntil) this.meter.addIdle(this.activeUntil, now);
@@ -514,20 +439,25 @@ export class Subtask implements EventHandler, WriterOwner {
   }
 
   /**
-   * serve()'s walk of an input run (chain from the start, no window): push the run's output to `out`
-   * (nothing when the hook took all of it), return its service time.
+   * The chain walk, for every case: one run from operator `tag & TAG_OP_MASK` (0 for input; mailbox work resumes
+   * further on) to its end. Sums its service time (returned) and pushes its outcome to `out`: results to emit
+   * (OUT_EMIT) or leaving the sink (OUT_SINK), origins completed by a filter (OUT_FILTERED) or absorbed into window
+   * state (OUT_ABSORBED); nothing when the offload hook took or kept all of it. The hook may take the first records
+   * before its operator (not for work tagged TAG_NO_ROUTE). numRecordsIn counts what this task processes itself
+   * (routed records bypass it, as behind a router), for input runs only.
    */
-  private walkInto(out: RunList, count: number, bytes: number, aFirst: number, aLast: number, seq: number, origin: number, key: number, now: number): number {
+  private walkInto(out: RunList, count: number, bytes: number, aFirst: number, aLast: number, seq: number, origin: number, key: number, tag: number, isInput: boolean, now: number): number {
     const ops = this.task.operators;
     const hook = this.hook;
     const hookAt = hook ? hook.opIndex : -1;
+    const routeAt = (tag & TAG_NO_ROUTE) === 0 ? hookAt : -1;
     let service = 0;
     let c = count;
     let b = bytes;
     let k = key;
-    let counted = false;
-    for (let j = 0; j < ops.length; j++) {
-      if (j === hookAt && c > 0) {
+    let counted = !isInput;
+    for (let j = tag & TAG_OP_MASK; j < ops.length; j++) {
+      if (j === routeAt && c > 0) {
         c = this.routeFirst(c, b, aFirst, aLast, seq, origin, k, now);
         aFirst = this.localFirst;
         seq = this.localSeq;
@@ -540,6 +470,11 @@ export class Subtask implements EventHandler, WriterOwner {
       if (c === 0) return service;
       service += this.services[j].sumOf(c);
       const op = ops[j];
+      if (op.kind === 'window') {
+        this.windows!.absorb(c, k, aFirst, aLast, this.rng);
+        out.push(0, b, aFirst, aLast, seq, origin, k, OUT_ABSORBED);
+        return service;
+      }
       if (op.kind === 'sink') {
         out.push(c, b, aFirst, aLast, seq, origin, k, OUT_SINK);
         return service;
@@ -552,7 +487,7 @@ export class Subtask implements EventHandler, WriterOwner {
       }
       b = op.outputBytes;
       // The hook keeps this output (ordered merge): its origins are now the hook's.
-      if (j === hookAt && hook!.afterLocal(c, b, aFirst, aLast, seq, origin, k, 0, now)) return service;
+      if (j === hookAt && hook!.afterLocal(c, b, aFirst, aLast, seq, origin, k, tag, now)) return service;
       if (c === 0) {
         out.push(0, b, aFirst, aLast, seq, origin, k, OUT_FILTERED);
         return service;
@@ -569,8 +504,8 @@ export class Subtask implements EventHandler, WriterOwner {
     while (out.head < out.n) {
       const i = out.head++;
       const kind = out.tag[i];
-      if (kind === OUT_FILTERED) {
-        this.ctx.ledger.complete(out.seq[i], out.origin[i], 'filtered');
+      if (kind === OUT_FILTERED || kind === OUT_ABSORBED) {
+        this.ctx.ledger.complete(out.seq[i], out.origin[i], kind === OUT_FILTERED ? 'filtered' : 'absorbed');
         continue;
       }
       this.pCount = out.count[i];
@@ -647,24 +582,7 @@ export class Subtask implements EventHandler, WriterOwner {
 
   private onFinish(now: number): void {
     this.inService = false;
-    if (this.batch.head < this.batch.n) {
-      if (this.drainBatch(now)) this.tryStart(now);
-      return;
-    }
-    const ledger = this.ctx.ledger;
-    if (this.pendingFiltered > 0) ledger.complete(this.pendingFilteredSeq, this.pendingFiltered, 'filtered');
-    if (this.pendingAbsorbed > 0) ledger.complete(this.pendingAbsorbedSeq, this.pendingAbsorbed, 'absorbed');
-    this.pendingFiltered = 0;
-    this.pendingAbsorbed = 0;
-    if (this.pendingKind === 2) {
-      this.sinkResults(now);
-    } else if (this.pendingKind === 1) {
-      this.emitEdge = 0;
-      this.emitSub = -1;
-      this.emitWritten = 0;
-      if (!this.emit(now)) return;
-    }
-    this.tryStart(now);
+    if (this.drainBatch(now)) this.tryStart(now);
   }
 
   // ----------------------------------------------------------------------------------------------------
