@@ -6,6 +6,9 @@
  */
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { UserError } from '../util/errors.js';
+import { isLocalEndpoint } from './endpoint-url.js';
+
+export { isLocalEndpoint };
 
 export interface LambdaClientOptions {
   /** Local endpoint URL (e.g. http://127.0.0.1:9001); omit for real AWS. */
@@ -17,16 +20,6 @@ export interface LambdaClientOptions {
   maxSockets?: number;
   /** Time to wait for a response, ms (an invocation may run up to the function's timeout). */
   requestTimeoutMs?: number;
-}
-
-export function isLocalEndpoint(endpoint: string | undefined): boolean {
-  if (!endpoint) return false;
-  try {
-    const host = new URL(endpoint).hostname;
-    return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
-  } catch {
-    return false;
-  }
 }
 
 export function makeLambdaClient(o: LambdaClientOptions): LambdaClient {
