@@ -9,6 +9,7 @@ import { startInvokeServer } from '../../endpoint/index.js';
 import { writeLambdaBundle, type BundleRuntime } from '../../functions/bundle.js';
 import { deployLambda, DEPLOY_RUNTIMES, parseEnvironment, type DeployRuntime } from '../../functions/deploy.js';
 import { probeLambda } from '../../functions/probe.js';
+import { roleCommand } from './lambda-role.js';
 import { buildSimulatorBundle } from '../../experiment/sweep/lambda/bundle.js';
 
 const say = (line: string): void => {
@@ -230,6 +231,7 @@ export const lambdaCommand: CommandModule<object, object> = {
       .command(deployCommand as unknown as CommandModule<object, object>)
       .command(probeCommand as unknown as CommandModule<object, object>)
       .command(bundleCommand as unknown as CommandModule<object, object>)
-      .demandCommand(1, 'name a lambda sub-command: serve, deploy, probe or bundle'),
+      .command(roleCommand as unknown as CommandModule<object, object>)
+      .demandCommand(1, 'name a lambda sub-command: serve, deploy, probe, bundle or role'),
   handler: () => undefined,
 };
