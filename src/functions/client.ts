@@ -6,27 +6,23 @@
  */
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { UserError } from '../util/errors.js';
+import { isLocalEndpoint } from './endpoint-url.js';
+import { LOCAL_REGION, noRegionMessage } from './region.js';
+
+export { isLocalEndpoint };
 
 export interface LambdaClientOptions {
   /** Local endpoint URL (e.g. http://127.0.0.1:9001); omit for real AWS. */
   endpoint?: string;
   region?: string;
+  /** Shared-config profile (--profile) for the region and the credentials; default: AWS_PROFILE, else default. */
+  profile?: string;
   /** SDK attempts per call (default 3, the SDK's own default). */
   maxAttempts?: number;
   /** Sockets per host (the SDK's default of 50 would cap a fan-out's concurrency). */
   maxSockets?: number;
   /** Time to wait for a response, ms (an invocation may run up to the function's timeout). */
   requestTimeoutMs?: number;
-}
-
-export function isLocalEndpoint(endpoint: string | undefined): boolean {
-  if (!endpoint) return false;
-  try {
-    const host = new URL(endpoint).hostname;
-    return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
-  } catch {
-    return false;
-  }
 }
 
 export function makeLambdaClient(o: LambdaClientOptions): LambdaClient {
@@ -40,10 +36,11 @@ export function makeLambdaClient(o: LambdaClientOptions): LambdaClient {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UserError(`--endpoint must be an http(s) URL, got ${o.endpoint}`);
   }
   const local = isLocalEndpoint(o.endpoint);
-  const region = o.region ?? (local ? 'us-east-1' : process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION);
-  if (!region) throw new UserError('no AWS region: pass --region or set AWS_REGION');
+  // Without --region the SDK resolves one with its own chain (region.ts); a missing one fails the first call.
+  const region = o.region ?? (local ? LOCAL_REGION : undefined);
   return new LambdaClient({
-    region,
+    ...(region !== undefined ? { region } : {}),
+    ...(o.profile !== undefined && !local ? { profile: o.profile } : {}),
     ...(o.endpoint !== undefined ? { endpoint: o.endpoint } : {}),
     ...(local ? { credentials: { accessKeyId: 'spillway-local', secretAccessKey: 'spillway-local' } } : {}),
     ...(o.maxAttempts !== undefined ? { maxAttempts: o.maxAttempts, retryMode: 'standard' } : {}),
@@ -59,7 +56,7 @@ export function makeLambdaClient(o: LambdaClientOptions): LambdaClient {
 }
 
 /** Errors a user can fix (no endpoint, no credentials, no permission, bad value) become UserErrors. */
-export function userErrorFromAws(err: unknown, what: string, endpoint: string | undefined): unknown {
+export function userErrorFromAws(err: unknown, what: string, endpoint: string | undefined, profile?: string): unknown {
   if (!(err instanceof Error)) return err;
   const e = err as Error & { code?: string; $metadata?: { httpStatusCode?: number } };
   const code = e.code ?? (e.cause as { code?: string } | undefined)?.code;
@@ -68,9 +65,10 @@ export function userErrorFromAws(err: unknown, what: string, endpoint: string | 
     return new UserError(`${what}: cannot reach ${target} (${code ?? e.name})${endpoint ? '; is `spillway lambda serve` running?' : ''}`);
   }
   if (e.name === 'CredentialsProviderError') {
-    return new UserError(`${what}: no AWS credentials found by the SDK's default chain (environment, shared config/SSO, instance role)`);
+    const source = profile ? `profile "${profile}"` : "the SDK's default chain (environment, shared config/SSO, instance role)";
+    return new UserError(`${what}: no AWS credentials found by ${source}`);
   }
-  if (/Region is missing/i.test(e.message)) return new UserError(`${what}: no AWS region: pass --region or set AWS_REGION`);
+  if (/Region is missing/i.test(e.message)) return new UserError(`${what}: ${noRegionMessage(profile)}`);
   const userFaults = new Set([
     'AccessDeniedException',
     'UnrecognizedClientException',

@@ -37,6 +37,8 @@ export interface DeployOptions {
   /** Local endpoint URL; omit for real AWS. */
   endpoint?: string;
   region?: string;
+  /** Shared-config profile for the region and the credentials (--profile). */
+  profile?: string;
   log?: (line: string) => void;
   /** Use this client instead of building one (tests). */
   client?: LambdaClient;
@@ -92,7 +94,7 @@ export function parseEnvironment(pairs: readonly string[]): Record<string, strin
 export async function deployLambda(o: DeployOptions): Promise<DeployResult> {
   const v = validateDeployOptions(o);
   const log = o.log ?? (() => undefined);
-  const client = o.client ?? makeLambdaClient({ endpoint: o.endpoint, region: o.region });
+  const client = o.client ?? makeLambdaClient({ endpoint: o.endpoint, region: o.region, profile: o.profile });
   const bundleRuntime: BundleRuntime = v.runtime.startsWith('nodejs') ? 'node' : 'python';
   const bundle = o.bundle ?? (await buildLambdaBundle(bundleRuntime));
   log(`bundled ${bundle.runtime} handler: ${bundle.zip.length} bytes, CodeSha256 ${bundle.codeSha256}`);
@@ -101,7 +103,7 @@ export async function deployLambda(o: DeployOptions): Promise<DeployResult> {
     try {
       return await fn();
     } catch (err) {
-      throw userErrorFromAws(err, `lambda deploy: ${what}`, o.endpoint);
+      throw userErrorFromAws(err, `lambda deploy: ${what}`, o.endpoint, o.profile);
     }
   };
   try {

@@ -9,6 +9,7 @@ import { startInvokeServer } from '../../endpoint/index.js';
 import { writeLambdaBundle, type BundleRuntime } from '../../functions/bundle.js';
 import { deployLambda, DEPLOY_RUNTIMES, parseEnvironment, type DeployRuntime } from '../../functions/deploy.js';
 import { probeLambda } from '../../functions/probe.js';
+import { roleCommand } from './lambda-role.js';
 import { buildSimulatorBundle } from '../../experiment/sweep/lambda/bundle.js';
 
 const say = (line: string): void => {
@@ -108,6 +109,7 @@ interface DeployArgs {
   timeout: number;
   endpoint?: string;
   region?: string;
+  profile?: string;
   json: boolean;
   simulator: boolean;
   env?: string[];
@@ -126,7 +128,8 @@ const deployCommand: CommandModule<object, DeployArgs> = {
       .option('runtime', { type: 'string', default: 'nodejs20.x', choices: [...DEPLOY_RUNTIMES] })
       .option('timeout', { type: 'number', default: 30, describe: 'function timeout, s' })
       .option('endpoint', { type: 'string', describe: 'local endpoint URL (spillway lambda serve); omit for AWS' })
-      .option('region', { type: 'string', describe: 'AWS region (default: AWS_REGION; us-east-1 locally)' })
+      .option('region', { type: 'string', describe: 'AWS region (default: the SDK chain: AWS_REGION, the profile\'s region; us-east-1 locally)' })
+      .option('profile', { type: 'string', describe: 'shared-config profile for region and credentials (default: AWS_PROFILE, else default)' })
       .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' })
       .option('simulator', { type: 'boolean', default: false, describe: 'deploy the sweep simulator function (spillway sweep --executor lambda)' })
       .option('env', { type: 'string', array: true, describe: 'KEY=VALUE: the function\'s environment variables (replacing its own), e.g. SPILLWAY_S3_ENDPOINT=URL' }),
@@ -144,6 +147,7 @@ const deployCommand: CommandModule<object, DeployArgs> = {
       timeoutS: num('timeout', a.timeout),
       endpoint: a.endpoint,
       region: a.region,
+      profile: a.profile,
       log: (l) => say(`lambda deploy: ${l}`),
     });
     process.stdout.write(
@@ -227,6 +231,7 @@ export const lambdaCommand: CommandModule<object, object> = {
       .command(deployCommand as unknown as CommandModule<object, object>)
       .command(probeCommand as unknown as CommandModule<object, object>)
       .command(bundleCommand as unknown as CommandModule<object, object>)
-      .demandCommand(1, 'name a lambda sub-command: serve, deploy, probe or bundle'),
+      .command(roleCommand as unknown as CommandModule<object, object>)
+      .demandCommand(1, 'name a lambda sub-command: serve, deploy, probe, bundle or role'),
   handler: () => undefined,
 };

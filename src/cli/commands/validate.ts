@@ -27,6 +27,7 @@ interface ValidateArgs {
   calibrate: boolean;
   'function-name'?: string;
   region?: string;
+  profile?: string;
   json: boolean;
   'work-mode'?: string;
   repeat: number;
@@ -59,6 +60,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
       .option('calibrate', { type: 'boolean', default: false, describe: 'fit the model to the real run, re-simulate, report errors before and after' })
       .option('function-name', { type: 'string', describe: 'Lambda function name (default spillway-offload)' })
       .option('region', { type: 'string', describe: 'AWS region (default: the SDK\'s default chain)' })
+      .option('profile', { type: 'string', describe: '--target aws: shared-config profile for region and credentials' })
       .option('work-mode', {
         type: 'string',
         describe: 'cpu: the job and the function spin each record\'s mean service time; wait: they hold a seeded draw from the scenario\'s distribution without CPU (default: wait for a local MiniCluster + local endpoint, else cpu)',
@@ -90,6 +92,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
         calibrate: args.calibrate,
         functionName: args['function-name'],
         region: args.region,
+        profile: args.profile,
         workMode: args['work-mode'] as ValidateOptions['workMode'],
         seed: args.seed,
         drainS: args.drain,

@@ -32,6 +32,10 @@ export interface ValidateOptions {
   calibrate?: boolean;
   functionName?: string;
   region?: string;
+  /** --profile: shared-config profile for the region and credentials (--target aws). */
+  profile?: string;
+  /** A Lambda-API endpoint standing in for AWS in the --target aws preflight (tests only). */
+  awsEndpoint?: string;
   /** JVM options for the MiniCluster (default -Xmx1g). */
   jvmArgs?: string[];
   /**

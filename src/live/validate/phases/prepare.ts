@@ -17,6 +17,7 @@ import { checkOptions, cpuPinning, defaultWorkMode, localEndpointModelPath } fro
 import type { ValidateOptions } from '../types.js';
 import { loadScaled, type Adjust } from './copies.js';
 import { claimOutputDir } from '../../../util/output.js';
+import { awsPreflight } from './preflight.js';
 
 /** Everything the later phases need to know, decided before anything starts. */
 export interface Prepared {
@@ -48,6 +49,8 @@ export interface Prepared {
   simScenarioPath: string;
   publishedScenarioPath: string | null;
   pin: { flink: string; functions: string } | null;
+  /** --target aws: the region the preflight resolved (the job uses it too); else null. */
+  awsRegion: string | null;
   /** What cannot be carried over and what was chosen; every phase may add to it. */
   notes: string[];
 }
@@ -75,6 +78,7 @@ export async function prepare(o: ValidateOptions): Promise<Prepared> {
   const jobOut = join(realDir, 'flink');
   const translation = scenarioToJobConfig(scenario, { durationS: o.durationS, tracePath, controlUrl: null, outputDir: jobOut, endpointUrl: null, workMode });
   const shape = translation.shape;
+  const awsRegion = await awsPreflight(o, shape, log);
   const simModel = shape.offload && target === 'local' ? resolve(o.localModel ?? localEndpointModelPath(workMode)) : null;
   const copies = writeCopies({ scenarioPath, shape, remote, simModel, dir, jobOut });
   const vertices = mappedVertices(shape, copies.routerId);
@@ -82,7 +86,7 @@ export async function prepare(o: ValidateOptions): Promise<Prepared> {
   const policy = createPolicy(factory, params, LiveController.context(vertices, point, scenario.controller.interval_ms));
   const p: Prepared = {
     ...{ o, log, target, flink, remote, workMode, scenarioPath, scenario, adjust, tracePath, factory, params, policy, dir, realDir, jobOut },
-    ...{ shape, translation, simModel, vertices, point, ...costModel(shape, translation), ...copies },
+    ...{ shape, translation, simModel, awsRegion, vertices, point, ...costModel(shape, translation), ...copies },
     pin: o.pinCpus === false || remote || target !== 'local' ? null : cpuPinning(),
     notes: [...translation.notes],
   };

@@ -69,7 +69,7 @@ async function startJob(p: Prepared, live: LiveResources): Promise<RunningJob> {
     outputDir: p.jobOut,
     endpointUrl: live.endpoint ? live.endpoint.url : null,
     functionName: p.o.functionName,
-    region: p.o.region ?? null,
+    region: p.awsRegion ?? p.o.region ?? null,
     restPort: 0,
     workMode: p.workMode,
     maxDrainS: p.o.drainS,
