@@ -51,7 +51,8 @@ export const MEMORY_MAX_MB = 10240;
 export function workerRuntimeOf(runtime: string): WorkerRuntime {
   if (runtime.startsWith('nodejs')) return 'node';
   if (runtime.startsWith('python')) return 'python';
-  throw apiErrors.invalidParameter(`Runtime ${runtime} is not supported by the local endpoint (nodejs*, python* only)`);
+  if (runtime.startsWith('java')) return 'java';
+  throw apiErrors.invalidParameter(`Runtime ${runtime} is not supported by the local endpoint (nodejs*, python*, java* only)`);
 }
 
 /** AWS's timestamp format for LastModified, e.g. 2026-11-20T21:00:00.000+0000. */
