@@ -26,6 +26,7 @@ interface ValidateArgs {
   fault: string[];
   calibrate: boolean;
   'function-name'?: string;
+  runtime?: 'node' | 'python' | 'java';
   region?: string;
   json: boolean;
   'work-mode'?: string;
@@ -58,6 +59,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
       })
       .option('calibrate', { type: 'boolean', default: false, describe: 'fit the model to the real run, re-simulate, report errors before and after' })
       .option('function-name', { type: 'string', describe: 'Lambda function name (default spillway-offload)' })
+      .option('runtime', { choices: ['node', 'python', 'java'] as const, describe: 'the handler the local endpoint runs (default node; java: a JVM per environment)' })
       .option('region', { type: 'string', describe: 'AWS region (default: the SDK\'s default chain)' })
       .option('work-mode', {
         type: 'string',
@@ -89,6 +91,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
         faults: parseFaultArgs(args.fault),
         calibrate: args.calibrate,
         functionName: args['function-name'],
+        runtime: args.runtime,
         region: args.region,
         workMode: args['work-mode'] as ValidateOptions['workMode'],
         seed: args.seed,
