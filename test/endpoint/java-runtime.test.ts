@@ -4,11 +4,13 @@
  * java runtime id; the bundle. Skipped, saying why, where java or mvn is missing.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GetFunctionCommand, InvokeCommand, LambdaClient, type InvokeCommandOutput } from '@aws-sdk/client-lambda';
+import { CreateFunctionCommand, GetFunctionCommand, InvokeCommand, LambdaClient, type InvokeCommandOutput } from '@aws-sdk/client-lambda';
 import { startInvokeServer, type InvokeServer } from '../../src/endpoint/index.js';
-import { buildLambdaBundle } from '../../src/functions/bundle.js';
+import { buildLambdaBundle, zipFiles } from '../../src/functions/bundle.js';
 import { deployLambda } from '../../src/functions/deploy.js';
 import { ensureJavaJars } from '../../src/functions/java-build.js';
 import { lambdaPaths } from '../../src/functions/paths.js';
@@ -106,6 +108,34 @@ describe.skipIf(missing.length > 0)('the Java runtime of the local endpoint', ()
       }
     } finally {
       await d.stop();
+    }
+  }, 120_000);
+
+  it('runs uploaded Java code as deployed: a RequestStreamHandler from lib/ in the zip, its prints in the log tail', async () => {
+    // A handler compiled here, packed the way Lambda's Java runtime reads a zip: a jar under lib/.
+    const dir = mkdtempSync(join(tmpdir(), 'spillway-java-fn-'));
+    try {
+      const src = [
+        'import com.amazonaws.services.lambda.runtime.*; import java.io.*;',
+        'public class Echo implements RequestStreamHandler {',
+        '  public void handleRequest(InputStream in, OutputStream out, Context c) throws IOException {',
+        '    System.out.println("hello from " + c.getFunctionName());',
+        '    out.write(("{\\"echo\\":" + new String(in.readAllBytes(), "UTF-8") + "}").getBytes("UTF-8"));',
+        '  }',
+        '}',
+      ].join('\n');
+      writeFileSync(join(dir, 'Echo.java'), src);
+      const javac = spawnSync('javac', ['-cp', lambdaPaths.javaBootstrapJar(), '-d', dir, join(dir, 'Echo.java')], { encoding: 'utf8' });
+      expect(javac.status, javac.stderr).toBe(0);
+      const jar = await zipFiles({ 'Echo.class': readFileSync(join(dir, 'Echo.class')) });
+      const zip = await zipFiles({ 'lib/echo.jar': jar });
+      await lambda.send(new CreateFunctionCommand({ FunctionName: 'echo', Runtime: 'java17', Role: 'arn:aws:iam::000000000000:role/x', Handler: 'Echo', Code: { ZipFile: zip } }));
+      const out = await lambda.send(new InvokeCommand({ FunctionName: 'echo', LogType: 'Tail', Payload: JSON.stringify({ a: [1, 'é'] }) }));
+      expect(out.FunctionError).toBeUndefined();
+      expect(body(out)).toEqual({ echo: { a: [1, 'é'] } });
+      expect(decodeLogResult(out.LogResult)).toContain('hello from echo');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   }, 120_000);
 

@@ -42,9 +42,11 @@ final class HandlerCall {
     ClassLoader loader = new URLClassLoader(classPath(codeDir), HandlerCall.class.getClassLoader());
     Thread.currentThread().setContextClassLoader(loader);
     Class<?> cls = Class.forName(className, true, loader);
-    Object instance = Modifier.isStatic(findMethod(cls, methodName).getModifiers()) ? null : cls.getDeclaredConstructor().newInstance();
-    if (instance instanceof RequestStreamHandler) return new HandlerCall(instance, null, null, true);
+    if (sep < 0 && RequestStreamHandler.class.isAssignableFrom(cls)) {
+      return new HandlerCall(cls.getDeclaredConstructor().newInstance(), null, null, true);
+    }
     Method m = findMethod(cls, methodName);
+    Object instance = Modifier.isStatic(m.getModifiers()) ? null : cls.getDeclaredConstructor().newInstance();
     m.setAccessible(true);
     JavaType in = m.getParameterCount() == 0 ? null : Bootstrap.JSON.getTypeFactory().constructType(m.getGenericParameterTypes()[0]);
     return new HandlerCall(instance, m, in, false);
