@@ -51,7 +51,17 @@ export const MEMORY_MAX_MB = 10240;
 export function workerRuntimeOf(runtime: string): WorkerRuntime {
   if (runtime.startsWith('nodejs')) return 'node';
   if (runtime.startsWith('python')) return 'python';
-  throw apiErrors.invalidParameter(`Runtime ${runtime} is not supported by the local endpoint (nodejs*, python* only)`);
+  if (runtime.startsWith('java')) return 'java';
+  throw apiErrors.invalidParameter(`Runtime ${runtime} is not supported by the local endpoint (nodejs*, python*, java* only)`);
+}
+
+/** Node and Python name module.function; Java names a class (pkg.Class, or Class in the default package) or Class::method. */
+function checkHandler(runtime: string, handler: string): void {
+  if (runtime.startsWith('java')) {
+    if (!/^[\w$.]+(::[\w$]+)?$/.test(handler)) throw apiErrors.invalidParameter(`Handler ${JSON.stringify(handler)} must look like package.Class or package.Class::method`);
+    return;
+  }
+  if (!/^[^.\s]+(\.[^.\s]+)+$/.test(handler)) throw apiErrors.invalidParameter(`Handler ${JSON.stringify(handler)} must look like module.function`);
 }
 
 /** AWS's timestamp format for LastModified, e.g. 2026-11-20T21:00:00.000+0000. */
@@ -204,7 +214,7 @@ function validateConfig(c: FunctionConfig): void {
   if (!Number.isInteger(c.timeoutS) || c.timeoutS < 1 || c.timeoutS > 900) {
     throw apiErrors.invalidParameter(`Timeout must be an integer in [1, 900] seconds, got ${c.timeoutS}`);
   }
-  if (!/^[^.\s]+(\.[^.\s]+)+$/.test(c.handler)) throw apiErrors.invalidParameter(`Handler ${JSON.stringify(c.handler)} must look like module.function`);
+  checkHandler(c.runtime, c.handler);
   for (const a of c.architectures) {
     if (a !== 'x86_64' && a !== 'arm64') throw apiErrors.invalidParameter(`Architectures: ${a} is not x86_64 or arm64`);
   }

@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { apiErrors } from './aws-errors.js';
 import { poolKey, type ServerContext } from './context.js';
 import { InitError, type InvokeOutcome } from './environment.js';
+import { ensureJavaBootstrap } from '../functions/java-build.js';
 import { workerRuntimeOf, type FunctionSnapshot, type LambdaFunction } from './functions.js';
 import { BodyTooLarge, INVOKE_PAYLOAD_LIMIT, readBody, sendEmpty, sendJson } from './http-util.js';
 import { billedMs, invocationLog, logTail } from './report-log.js';
@@ -97,9 +98,11 @@ async function runReserved(ctx: ServerContext, fn: LambdaFunction, snap: Functio
   const c = snap.config;
   try {
     let acquired;
+    const runtime = workerRuntimeOf(c.runtime);
+    if (runtime === 'java') await ensureJavaBootstrap(); // a no-op once the jar exists
     try {
       acquired = await ctx.environments.acquire(key, {
-        runtime: workerRuntimeOf(c.runtime),
+        runtime,
         codeDir: snap.code.dir,
         handler: c.handler,
         env: lambdaEnvironment(ctx, fn, snap),

@@ -3,7 +3,10 @@ import { UserError } from '../util/errors.js';
 import { validateFaults, type FaultSettings } from './faults.js';
 import { MEMORY_MAX_MB, MEMORY_MIN_MB } from './functions.js';
 
-export type LocalRuntime = 'node' | 'python';
+export type LocalRuntime = 'node' | 'python' | 'java';
+
+/** The Lambda runtime id of the function created at start, per local runtime. */
+export const LOCAL_RUNTIME_IDS: Record<LocalRuntime, string> = { node: 'nodejs20.x', python: 'python3.12', java: 'java17' };
 
 export interface InvokeServerOptions {
   /** TCP port on 127.0.0.1; 0 (the default here) picks a free one. The CLI defaults to 9001. */
@@ -78,7 +81,7 @@ export function resolveOptions(o: InvokeServerOptions): ResolvedOptions {
     throw new UserError(`--keep-warm must be a number of seconds >= 0, got ${String(keepWarmS)}`);
   }
   const runtime = o.runtime ?? 'node';
-  if (runtime !== 'node' && runtime !== 'python') throw new UserError(`--runtime must be node or python, got ${String(runtime)}`);
+  if (!(runtime in LOCAL_RUNTIME_IDS)) throw new UserError(`--runtime must be node, python or java, got ${String(runtime)}`);
   let faults: FaultSettings;
   try {
     faults = validateFaults({

@@ -18,7 +18,7 @@ import { FunctionRegistry } from './functions.js';
 import { sendApiError } from './http-util.js';
 import { handleInvoke } from './invoke-route.js';
 import { handleManagement } from './management-routes.js';
-import { resolveOptions, type InvokeServerOptions } from './options.js';
+import { LOCAL_RUNTIME_IDS, resolveOptions, type InvokeServerOptions } from './options.js';
 import { EnvironmentManager } from './pool.js';
 import { matchRoute } from './routes.js';
 import { emptyStats, type InvokeServerStats } from './stats.js';
@@ -83,7 +83,7 @@ export async function startInvokeServer(options: InvokeServerOptions = {}): Prom
       const fn = registry.create(
         o.functionName,
         {
-          runtime: o.runtime === 'node' ? 'nodejs20.x' : 'python3.12',
+          runtime: LOCAL_RUNTIME_IDS[o.runtime],
           handler: bundle.handler,
           role: `arn:aws:iam::${o.accountId}:role/spillway-local`,
           memoryMb: o.memoryMb,

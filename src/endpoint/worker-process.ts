@@ -1,13 +1,13 @@
 /**
- * One OS process per execution environment: a Node runtime (child_process.fork, IPC) or a Python runtime
- * (python3, JSON lines on stdin/stdout). Both bootstraps live in lambda/local-runtime/. This module only moves
- * messages; what they mean is environment.ts's job.
+ * One OS process per execution environment: a Node runtime (child_process.fork, IPC), a Python runtime (python3) or
+ * a Java runtime (a JVM running lambda/local-runtime/java's jar), the last two with JSON lines on stdin/stdout. The
+ * bootstraps live in lambda/local-runtime/. This module only moves messages; what they mean is environment.ts's job.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { lambdaPaths } from '../functions/paths.js';
 
-export type WorkerRuntime = 'node' | 'python';
+export type WorkerRuntime = 'node' | 'python' | 'java';
 
 export interface WorkerSpec {
   runtime: WorkerRuntime;
@@ -85,8 +85,23 @@ export function startWorker(spec: WorkerSpec, events: WorkerEvents): WorkerHandl
       },
     };
   }
-  const py = ['python3', '-u', lambdaPaths.pythonBootstrap(), ...args];
-  const child = spawn(spec.cpus ? 'taskset' : py[0], spec.cpus ? ['-c', spec.cpus, ...py] : py.slice(1), {
+  return startLineWorker(spec.runtime === 'java' ? javaCommand(spec, args) : ['python3', '-u', lambdaPaths.pythonBootstrap(), ...args], spec, events);
+}
+
+/**
+ * The JVM as Lambda's java17/java21 runtimes start it: tiered compilation stopped at C1 and the serial collector
+ * (AWS's documented defaults), the heap capped below the function's memory; JAVA_TOOL_OPTIONS, if the function sets
+ * it, is read by the JVM itself as on Lambda.
+ */
+export function javaCommand(spec: WorkerSpec, args: string[]): string[] {
+  const memoryMb = Number(spec.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE ?? 1024);
+  const heapMb = Math.max(64, Math.floor(memoryMb * 0.85));
+  return ['java', '-XX:+TieredCompilation', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', `-Xmx${heapMb}m`, '-cp', lambdaPaths.javaBootstrapJar(), 'io.spillway.localruntime.Bootstrap', ...args];
+}
+
+/** A runtime speaking JSON lines: requests on its stdin, replies on its stdout, its own output on stderr. */
+function startLineWorker(cmd: string[], spec: WorkerSpec, events: WorkerEvents): WorkerHandle {
+  const child = spawn(spec.cpus ? 'taskset' : (cmd[0] as string), spec.cpus ? ['-c', spec.cpus, ...cmd] : cmd.slice(1), {
     cwd: spec.codeDir,
     env: baseEnv(spec.env),
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -104,7 +119,7 @@ export function startWorker(spec: WorkerSpec, events: WorkerEvents): WorkerHandl
   child.stdin?.on('error', () => undefined); // writes after the process died: the exit event reports it
   child.on('exit', (code, signal) => events.onExit(code, signal));
   child.on('error', (err) => {
-    // e.g. python3 not installed: no exit event follows a failed spawn, so report it as one.
+    // e.g. python3 or java not installed: no exit event follows a failed spawn, so report it as one.
     events.onLog(`runtime process error: ${err.message}`);
     if (child.pid === undefined) events.onExit(null, null);
   });

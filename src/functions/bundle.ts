@@ -1,6 +1,7 @@
 /**
  * Build the deployable zip of the offload function: the Node handler bundled by esbuild into one ESM file
- * (`index.mjs`, handler `index.handler`), or the Python handler as is (`handler.py`, handler `handler.handler`).
+ * (`index.mjs`, handler `index.handler`), the Python handler as is (`handler.py`, handler `handler.handler`), or the
+ * Java function's shaded jar as Maven builds it (classes at the root, handler `io.spillway.lambda.Handler`).
  * Entries carry a fixed timestamp so the same sources give a byte-identical zip (and the same CodeSha256).
  * esbuild and yazl are dev dependencies, imported only here when a bundle is built, so the CLI still starts
  * from a production install (`npm ci --omit=dev`).
@@ -9,9 +10,13 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { UserError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/output.js';
+import { ensureJavaJars } from './java-build.js';
 import { lambdaPaths } from './paths.js';
 
-export type BundleRuntime = 'node' | 'python';
+export type BundleRuntime = 'node' | 'python' | 'java';
+
+/** The Java function's Handler setting (Lambda calls handleRequest). */
+export const JAVA_HANDLER = 'io.spillway.lambda.Handler';
 
 export interface LambdaBundle {
   runtime: BundleRuntime;
@@ -21,7 +26,7 @@ export interface LambdaBundle {
   handler: string;
   /** Lambda's `CodeSha256`: base64 of the zip's SHA-256. */
   codeSha256: string;
-  /** The files inside the zip, by name. */
+  /** The files zipped, by name; empty for java, whose zip is the jar Maven built. */
   files: Record<string, Buffer>;
 }
 
@@ -79,6 +84,11 @@ export async function zipFiles(files: Record<string, Buffer>): Promise<Buffer> {
 }
 
 export async function buildLambdaBundle(runtime: BundleRuntime): Promise<LambdaBundle> {
+  if (runtime === 'java') {
+    // A jar is a zip Lambda takes as it is; Maven writes it with fixed entry times, so it is reproducible already.
+    const zip = readFileSync((await ensureJavaJars()).function);
+    return { runtime, zip, files: {}, handler: JAVA_HANDLER, codeSha256: createHash('sha256').update(zip).digest('base64') };
+  }
   const files: Record<string, Buffer> =
     runtime === 'node'
       ? { 'index.mjs': Buffer.from(await bundleNodeHandler(), 'utf8') }

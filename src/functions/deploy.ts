@@ -21,7 +21,7 @@ import { UserError } from '../util/errors.js';
 import { buildLambdaBundle, type BundleRuntime, type LambdaBundle } from './bundle.js';
 import { isLocalEndpoint, makeLambdaClient, userErrorFromAws } from './client.js';
 
-export const DEPLOY_RUNTIMES = ['nodejs20.x', 'python3.12'] as const;
+export const DEPLOY_RUNTIMES = ['nodejs20.x', 'python3.12', 'java17', 'java21'] as const;
 export type DeployRuntime = (typeof DEPLOY_RUNTIMES)[number];
 
 export interface DeployOptions {
@@ -57,6 +57,8 @@ export interface DeployResult {
   version: string;
   codeSha256: string;
   runtime: DeployRuntime;
+  /** The Handler setting deployed (e.g. index.handler, io.spillway.lambda.Handler). */
+  handler: string;
   memoryMb: number;
   architecture: 'x86_64' | 'arm64';
   reservedConcurrency: number | null | undefined;
@@ -80,6 +82,12 @@ export function validateDeployOptions(o: DeployOptions): Required<Pick<DeployOpt
   return { memoryMb, architecture, runtime, timeoutS };
 }
 
+/** Which handler a Lambda runtime id deploys: nodejs* → node, python* → python, java* → java. */
+export function bundleRuntimeOf(runtime: DeployRuntime): BundleRuntime {
+  if (runtime.startsWith('nodejs')) return 'node';
+  return runtime.startsWith('java') ? 'java' : 'python';
+}
+
 /** `--env KEY=VALUE …` → the function's environment variables; one line naming the bad pair otherwise. */
 export function parseEnvironment(pairs: readonly string[]): Record<string, string> {
   const env: Record<string, string> = {};
@@ -95,7 +103,7 @@ export async function deployLambda(o: DeployOptions): Promise<DeployResult> {
   const v = validateDeployOptions(o);
   const log = o.log ?? (() => undefined);
   const client = o.client ?? makeLambdaClient({ endpoint: o.endpoint, region: o.region, profile: o.profile });
-  const bundleRuntime: BundleRuntime = v.runtime.startsWith('nodejs') ? 'node' : 'python';
+  const bundleRuntime = bundleRuntimeOf(v.runtime);
   const bundle = o.bundle ?? (await buildLambdaBundle(bundleRuntime));
   log(`bundled ${bundle.runtime} handler: ${bundle.zip.length} bytes, CodeSha256 ${bundle.codeSha256}`);
   const FunctionName = o.functionName;
@@ -181,6 +189,7 @@ export async function deployLambda(o: DeployOptions): Promise<DeployResult> {
       version,
       codeSha256: bundle.codeSha256,
       runtime: v.runtime,
+      handler: bundle.handler,
       memoryMb: v.memoryMb,
       architecture: v.architecture,
       reservedConcurrency: o.reservedConcurrency,

@@ -25,4 +25,10 @@ export const lambdaPaths = {
   nodeBootstrap: (): string => join(repoRoot(), 'lambda', 'local-runtime', 'node_bootstrap.mjs'),
   pythonBootstrap: (): string => join(repoRoot(), 'lambda', 'local-runtime', 'python_bootstrap.py'),
   vectors: (): string => join(repoRoot(), 'lambda', 'testdata', 'vectors.json'),
+  /** The Maven build of the Java function and the local endpoint's Java bootstrap (lambda/java/pom.xml). */
+  javaBuildDir: (): string => join(repoRoot(), 'lambda', 'java'),
+  javaFunctionJar: (): string => join(repoRoot(), 'lambda', 'java', 'function', 'target', 'spillway-lambda-function-0.1.0.jar'),
+  javaBootstrapJar: (): string => join(repoRoot(), 'lambda', 'local-runtime', 'java', 'target', 'spillway-local-java-runtime-0.1.0.jar'),
+  /** Sources whose change makes the jars stale. */
+  javaSourceDirs: (): string[] => [join(repoRoot(), 'lambda', 'java'), join(repoRoot(), 'lambda', 'local-runtime', 'java')],
 };

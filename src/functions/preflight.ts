@@ -7,6 +7,7 @@ import { GetFunctionCommand } from '@aws-sdk/client-lambda';
 import { UserError } from '../util/errors.js';
 import { makeLambdaClient, userErrorFromAws } from './client.js';
 import { resolveRegion } from './region.js';
+import { JAVA_HANDLER } from './bundle.js';
 
 export interface ExpectedFunction {
   runtime: string;
@@ -26,6 +27,7 @@ export interface PreflightOptions {
 
 /** The handler each runtime family's bundle declares (bundle.ts). */
 export function handlerFor(runtime: string): string {
+  if (runtime.startsWith('java')) return JAVA_HANDLER;
   return runtime.startsWith('python') ? 'handler.handler' : 'index.handler';
 }
 

@@ -57,7 +57,7 @@ const serveCommand: CommandModule<object, ServeArgs> = {
       .option('port', { type: 'number', default: 9001, describe: 'TCP port on 127.0.0.1 (0 = any free port)' })
       .option('concurrency', { type: 'number', default: 1000, describe: 'account concurrency limit; beyond it: 429' })
       .option('keep-warm', { type: 'number', default: 600, describe: 'seconds an idle environment stays warm' })
-      .option('runtime', { type: 'string', default: 'node', choices: ['node', 'python'], describe: 'runtime of the function created at start' })
+      .option('runtime', { type: 'string', default: 'node', choices: ['node', 'python', 'java'], describe: 'runtime of the function created at start (java: java17, a JVM per environment)' })
       .option('function-name', { type: 'string', default: 'spillway-offload', describe: 'name of the function created at start' })
       .option('memory', { type: 'number', default: 1024, describe: 'its memory size, MB (reported, not enforced)' })
       .option('reserved-concurrency', { type: 'number', describe: 'its reserved concurrency (a per-function cap)' })
@@ -72,7 +72,7 @@ const serveCommand: CommandModule<object, ServeArgs> = {
       port: num('port', a.port),
       concurrency: num('concurrency', a.concurrency),
       keepWarmS: num('keep-warm', a['keep-warm']),
-      runtime: a.runtime as 'node' | 'python',
+      runtime: a.runtime as 'node' | 'python' | 'java',
       functionName: a['function-name'],
       memoryMb: num('memory', a.memory),
       reservedConcurrency: num('reserved-concurrency', a['reserved-concurrency']),
@@ -153,7 +153,7 @@ const deployCommand: CommandModule<object, DeployArgs> = {
     process.stdout.write(
       a.json
         ? `${JSON.stringify(result, null, 2)}\n`
-        : `${result.action} ${result.functionName} version ${result.version} (${result.runtime}, ${result.memoryMb} MB, ${result.architecture})\n`,
+        : `${result.action} ${result.functionName} version ${result.version} (${result.runtime}, handler ${result.handler}, ${result.memoryMb} MB, ${result.architecture})\n`,
     );
   },
 };
@@ -210,12 +210,12 @@ const bundleCommand: CommandModule<object, BundleArgs> = {
   describe: 'Build the deployable zip of the offload function',
   builder: (y) =>
     y
-      .option('runtime', { type: 'string', default: 'node', choices: ['node', 'python'] })
-      .option('out', { type: 'string', describe: 'zip path (default out/lambda/<runtime>-function.zip, or simulator-function.zip)' })
+      .option('runtime', { type: 'string', default: 'node', choices: ['node', 'python', 'java'] })
+      .option('out', { type: 'string', describe: 'zip path (default out/lambda/<runtime>-function.zip, java-function.jar, or simulator-function.zip)' })
       .option('simulator', { type: 'boolean', default: false, describe: 'the sweep simulator function (Node) instead of the offload handler' }),
   handler: async (a) => {
     const runtime = a.simulator ? 'node' : (a.runtime as BundleRuntime);
-    const out = a.out ?? `out/lambda/${a.simulator ? 'simulator' : runtime}-function.zip`;
+    const out = a.out ?? `out/lambda/${a.simulator ? 'simulator' : runtime}-function.${runtime === 'java' && !a.simulator ? 'jar' : 'zip'}`;
     const abs = checkOutputFile(out, '--out', { defaultPath: a.out === undefined });
     const b = await writeLambdaBundle(runtime, abs, a.simulator ? await buildSimulatorBundle() : undefined);
     process.stdout.write(`${out}: ${b.zip.length} bytes, handler ${b.handler}, CodeSha256 ${b.codeSha256}\n`);

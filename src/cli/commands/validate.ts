@@ -26,6 +26,7 @@ interface ValidateArgs {
   fault: string[];
   calibrate: boolean;
   'function-name'?: string;
+  runtime?: 'node' | 'python' | 'java';
   region?: string;
   profile?: string;
   json: boolean;
@@ -59,6 +60,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
       })
       .option('calibrate', { type: 'boolean', default: false, describe: 'fit the model to the real run, re-simulate, report errors before and after' })
       .option('function-name', { type: 'string', describe: 'Lambda function name (default spillway-offload)' })
+      .option('runtime', { choices: ['node', 'python', 'java'] as const, describe: 'the handler the local endpoint runs (default node; java: a JVM per environment)' })
       .option('region', { type: 'string', describe: 'AWS region (default: the SDK\'s default chain)' })
       .option('profile', { type: 'string', describe: '--target aws: shared-config profile for region and credentials' })
       .option('work-mode', {
@@ -91,6 +93,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
         faults: parseFaultArgs(args.fault),
         calibrate: args.calibrate,
         functionName: args['function-name'],
+        runtime: args.runtime,
         region: args.region,
         profile: args.profile,
         workMode: args['work-mode'] as ValidateOptions['workMode'],

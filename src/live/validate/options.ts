@@ -58,14 +58,28 @@ export function checkOptions(o: ValidateOptions): void {
   if (o.workMode !== undefined && o.workMode !== 'cpu' && o.workMode !== 'wait') throw new UserError(`--work-mode: expected cpu or wait, got "${String(o.workMode)}"`);
   if (o.rateScale !== undefined && !(o.rateScale > 0 && Number.isFinite(o.rateScale))) throw new UserError(`--rate-scale: expected a positive number, got ${o.rateScale}`);
   if (o.seed !== undefined && !Number.isSafeInteger(o.seed)) throw new UserError(`--seed: expected an integer, got ${o.seed}`);
+  checkRuntime(o);
+}
+
+export const VALIDATE_RUNTIMES = ['node', 'python', 'java'] as const;
+
+/** --runtime picks the local endpoint's handler; on AWS the deployed function's runtime decides (lambda deploy --runtime). */
+function checkRuntime(o: ValidateOptions): void {
+  if (o.runtime === undefined) return;
+  if (!VALIDATE_RUNTIMES.includes(o.runtime)) throw new UserError(`--runtime: expected node, python or java, got "${String(o.runtime)}"`);
+  if (o.target === 'aws') throw new UserError('--runtime picks the local endpoint\'s handler; with --target aws the deployed function runs (spillway lambda deploy --runtime ...)');
 }
 
 /**
  * The model of the local endpoint on this host, simulated for `--target local` (docs/VALIDATION.md): in cpu mode the
- * environments share one vCPU; in wait mode they hold batches on timers and do not slow each other down.
+ * environments share one vCPU; in wait mode they hold batches on timers and do not slow each other down. A runtime
+ * other than node takes its own file (models/local-endpoint[-wait]-<runtime>.json: its cold start and warm latency
+ * differ) when there is one.
  */
-export function localEndpointModelPath(mode: WorkMode = 'cpu'): string {
-  return join(repoRoot(), 'models', mode === 'wait' ? 'local-endpoint-wait.json' : 'local-endpoint.json');
+export function localEndpointModelPath(mode: WorkMode = 'cpu', runtime: 'node' | 'python' | 'java' = 'node'): string {
+  const base = mode === 'wait' ? 'local-endpoint-wait' : 'local-endpoint';
+  const own = join(repoRoot(), 'models', `${base}-${runtime}.json`);
+  return runtime !== 'node' && existsSync(own) ? own : join(repoRoot(), 'models', `${base}.json`);
 }
 
 /**

@@ -31,6 +31,8 @@ export interface ValidateOptions {
   faults?: FaultOptions;
   calibrate?: boolean;
   functionName?: string;
+  /** The handler the local endpoint runs (default node): node, python or java (a JVM per environment). */
+  runtime?: 'node' | 'python' | 'java';
   region?: string;
   /** --profile: shared-config profile for the region and credentials (--target aws). */
   profile?: string;

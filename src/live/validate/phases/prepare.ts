@@ -79,7 +79,7 @@ export async function prepare(o: ValidateOptions): Promise<Prepared> {
   const translation = scenarioToJobConfig(scenario, { durationS: o.durationS, tracePath, controlUrl: null, outputDir: jobOut, endpointUrl: null, workMode });
   const shape = translation.shape;
   const awsRegion = await awsPreflight(o, shape, log);
-  const simModel = shape.offload && target === 'local' ? resolve(o.localModel ?? localEndpointModelPath(workMode)) : null;
+  const simModel = shape.offload && target === 'local' ? resolve(o.localModel ?? localEndpointModelPath(workMode, o.runtime)) : null;
   const copies = writeCopies({ scenarioPath, shape, remote, simModel, dir, jobOut });
   const vertices = mappedVertices(shape, copies.routerId);
   const point = shape.offload ? { id: shape.offload.id, vertex: shape.tokenizer.id } : null;
@@ -158,6 +158,7 @@ function writeCopies(c: { scenarioPath: string; shape: TokenizerShape; remote: b
 
 function addNotes(p: Prepared): void {
   if (p.simModel) p.notes.push(`simulated with the platform model ${p.simModel} (the local endpoint on this host) instead of the scenario's ${p.shape.offload!.platform}`);
+  if (p.simModel) p.notes.push(`function runtime: ${p.o.runtime ?? 'node'} handler on the local endpoint${p.o.runtime === 'java' ? ' (a JVM per execution environment)' : ''}`);
   if (p.pin) p.notes.push(`CPU pinning: the MiniCluster on CPU ${p.pin.flink}, the endpoint's function processes on CPU ${p.pin.functions} (taskset)`);
   const f = p.o.faults ?? {};
   if (f.errorRate) p.notes.push(`faults: error_rate ${f.errorRate} is simulated too (the offload point's error_rate)`);

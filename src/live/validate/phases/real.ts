@@ -41,6 +41,7 @@ async function startEndpoint(p: Prepared, live: LiveResources): Promise<void> {
   const endpoint = await startInvokeServer({
     port: 0,
     functionName: p.o.functionName ?? 'spillway-offload',
+    runtime: p.o.runtime ?? 'node',
     memoryMb: p.memoryMb,
     keepWarmS: 600,
     // the function's timeout as the simulator has it (functionTimeoutMs); the job's client waits longer
@@ -58,7 +59,7 @@ async function startEndpoint(p: Prepared, live: LiveResources): Promise<void> {
     live.crashed = true;
     p.log('validate: the local Lambda endpoint crashed on purpose (crash_after); the job must fall back locally');
   });
-  p.log(`validate: local Lambda endpoint ${endpoint.url} (function ${endpoint.functionName})${f.errorRate || f.throttleRate || f.crashAfter != null ? ` faults ${JSON.stringify(f)}` : ''}`);
+  p.log(`validate: local Lambda endpoint ${endpoint.url} (function ${endpoint.functionName}, ${p.o.runtime ?? 'node'} handler)${f.errorRate || f.throttleRate || f.crashAfter != null ? ` faults ${JSON.stringify(f)}` : ''}`);
 }
 
 async function startJob(p: Prepared, live: LiveResources): Promise<RunningJob> {
