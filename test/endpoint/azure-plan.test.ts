@@ -1,0 +1,40 @@
+/** Where the Consumption plan's front end puts a request (src/endpoint/azure/plan.ts), case by case. */
+import { describe, expect, it } from 'vitest';
+import { CONSUMPTION_PLAN, checkLimits, place, type PlanLimits } from '../../src/endpoint/azure/plan.js';
+
+const small: PlanLimits = { maxInstances: 2, maxConcurrentRequests: 2, maxOutstandingRequests: 3, scaleOutIntervalMs: 1000 };
+
+describe('place', () => {
+  it('the documented Consumption defaults', () => {
+    expect(CONSUMPTION_PLAN).toEqual({ maxInstances: 200, maxConcurrentRequests: 100, maxOutstandingRequests: 200, scaleOutIntervalMs: 1000 });
+  });
+
+  it('no instance: a new one at once (scale from zero)', () => {
+    expect(place([], 0, null, small)).toEqual({ kind: 'new' });
+  });
+
+  it('a free slot: the least busy instance', () => {
+    expect(place([{ running: 1, queued: 0 }, { running: 0, queued: 0 }], 0, 0, small)).toEqual({ kind: 'run', at: 1 });
+  });
+
+  it('all busy: a new instance once a second, not sooner', () => {
+    const busy = [{ running: 2, queued: 0 }];
+    expect(place(busy, 999, 0, small)).toEqual({ kind: 'queue', at: 0 });
+    expect(place(busy, 1000, 0, small)).toEqual({ kind: 'new' });
+  });
+
+  it('at the instance limit: queue on the least outstanding, then 429 when every instance holds 3', () => {
+    const full = [{ running: 2, queued: 1 }, { running: 2, queued: 0 }];
+    expect(place(full, 10_000, 0, small)).toEqual({ kind: 'queue', at: 1 });
+    expect(place([{ running: 2, queued: 1 }, { running: 2, queued: 1 }], 10_000, 0, small)).toEqual({ kind: 'throttle' });
+  });
+
+  it('an instance with a queue takes no new running request ahead of it', () => {
+    expect(place([{ running: 1, queued: 1 }], 0, 0, { ...small, maxInstances: 1 })).toEqual({ kind: 'queue', at: 0 });
+  });
+
+  it('checkLimits names the bad field', () => {
+    expect(() => checkLimits({ ...small, maxInstances: 0 })).toThrow(/max-instances/);
+    expect(() => checkLimits({ ...small, maxOutstandingRequests: 1 })).toThrow(/max-outstanding-requests/);
+  });
+});
