@@ -95,6 +95,21 @@ describe('throttling: 429', () => {
   });
 });
 
+describe('scale-out', () => {
+  it('a request arriving while the only instance runs one (the scale target) gets a new instance: a second cold start', async () => {
+    const s = await azureServer({}, { limits: { scaleOutIntervalMs: 0 } });
+    const az = s.azure!;
+    const h = { 'x-functions-key': KEY };
+    const first = post(az.functionUrl, batch({ wait_ms: 300 }), h);
+    await until(() => az.stats().concurrency === 1);
+    const second = (await (await post(az.functionUrl, batch(), h)).json()) as Record<string, unknown>;
+    const one = (await (await first).json()) as Record<string, unknown>;
+    expect(second.cold).toBe(true);
+    expect(second.env).not.toBe(one.env);
+    expect(az.stats()).toMatchObject({ coldStarts: 2, maxInstances: 2, instances: 2, queued: 0 });
+  });
+});
+
 describe('function errors: 500', () => {
   it('error_rate 1: 500 with an empty body', async () => {
     const s = await azureServer({ errorRate: 1 });

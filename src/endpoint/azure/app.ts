@@ -36,6 +36,7 @@ interface Slot {
   queue: (() => void)[];
   idle: NodeJS.Timeout | undefined;
   index: number;
+  lastUsed: number;
 }
 
 /** A function key in the shape Azure generates (base64url of random bytes); never logged. */
@@ -48,6 +49,7 @@ export class AzureFunctionApp {
   private slots: Slot[] = [];
   private lastScaleOut: number | null = null;
   private started = 0;
+  private uses = 0;
   private stopped = false;
 
   constructor(private readonly c: AzureAppConfig) {}
@@ -111,16 +113,18 @@ export class AzureFunctionApp {
   /** Place the request (plan.ts); a queued request waits here for a slot on its instance. */
   private admit(): Promise<Slot> | null {
     const now = Date.now();
-    const p = place(this.slots.map((s) => ({ running: s.running, queued: s.queue.length })), now, this.lastScaleOut, this.c.limits);
+    const p = place(this.slots.map((s) => ({ running: s.running, queued: s.queue.length, lastUsed: s.lastUsed })), now, this.lastScaleOut, this.c.limits);
     if (p.kind === 'throttle') return null;
     if (p.kind === 'new') {
       this.lastScaleOut = now;
       const slot = this.startInstance();
       slot.running += 1;
+      slot.lastUsed = ++this.uses;
       return Promise.resolve(slot);
     }
     const slot = this.slots[p.at];
     this.clearIdle(slot);
+    slot.lastUsed = ++this.uses;
     if (p.kind === 'run') {
       slot.running += 1;
       return Promise.resolve(slot);
@@ -138,7 +142,7 @@ export class AzureFunctionApp {
       initTimeoutMs: this.c.initTimeoutMs,
       log: this.c.log,
     });
-    const slot: Slot = { instance, running: 0, queue: [], idle: undefined, index };
+    const slot: Slot = { instance, running: 0, queue: [], idle: undefined, index, lastUsed: 0 };
     instance.catch(() => undefined);
     this.slots.push(slot);
     this.stats.coldStarts += 1;

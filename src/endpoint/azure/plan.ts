@@ -9,6 +9,10 @@
  *   plus queued on one instance; "any incoming requests over this limit are rejected with a 429 Too Busy response"),
  *   dynamicThrottlesEnabled true (429s when the instance's counters are high; the endpoint's throttle_rate fault
  *   stands for those).
+ * - The scale controller's HTTP heuristics are not documented: like the simulator's Azure model
+ *   (models/azure-functions-consumption.json, instance.scale_target_concurrency 1, src/serverless/platform.ts
+ *   routeShared), a new instance is asked for when every instance carries at least scaleTargetConcurrency requests,
+ *   and the request that asked waits for it (a cold start).
  * - "Azure Functions hosting options": functionTimeout 5 min by default on Consumption (10 min at most), but an HTTP
  *   response must start within 230 s (the load balancer's idle timeout).
  */
@@ -21,9 +25,11 @@ export interface PlanLimits {
   maxOutstandingRequests: number;
   /** At most one new instance per this many ms (HTTP triggers). */
   scaleOutIntervalMs: number;
+  /** A new instance when every instance runs at least this many requests (an assumption, as the simulator's model). */
+  scaleTargetConcurrency: number;
 }
 
-export const CONSUMPTION_PLAN: PlanLimits = { maxInstances: 200, maxConcurrentRequests: 100, maxOutstandingRequests: 200, scaleOutIntervalMs: 1000 };
+export const CONSUMPTION_PLAN: PlanLimits = { maxInstances: 200, maxConcurrentRequests: 100, maxOutstandingRequests: 200, scaleOutIntervalMs: 1000, scaleTargetConcurrency: 1 };
 
 /** The HTTP request length limit (100 MB); larger requests get 413. */
 export const AZURE_MAX_REQUEST_BYTES = 100 * 1024 * 1024;
@@ -33,24 +39,31 @@ export const AZURE_HTTP_TIMEOUT_S = 230;
 export interface InstanceLoad {
   running: number;
   queued: number;
+  /** When it last took a request (ties go to the most recently used, as in the simulator). */
+  lastUsed: number;
 }
 
 export type Placement = { kind: 'run'; at: number } | { kind: 'new' } | { kind: 'queue'; at: number } | { kind: 'throttle' };
 
 /**
- * Where the next request goes. A free slot on the least busy instance first; else a new instance if the app is below
- * its instance limit and the last one was added at least scaleOutIntervalMs ago (the first one at any time); else
- * the queue of the instance with the fewest outstanding requests, if below maxOutstandingRequests; else 429.
+ * Where the next request goes: the least busy instance with a free slot and no queue (most recently used on ties),
+ * unless every instance carries at least scaleTargetConcurrency and a new instance may start (below maxInstances, the
+ * last one added at least scaleOutIntervalMs ago, the first at any time): then a new one. With no free slot and no
+ * new instance, the queue of the instance with the fewest outstanding requests if below maxOutstandingRequests;
+ * else 429.
  */
 export function place(instances: readonly InstanceLoad[], nowMs: number, lastScaleOutMs: number | null, limits: PlanLimits): Placement {
   let free = -1;
   for (let i = 0; i < instances.length; i++) {
     const l = instances[i];
-    if (l.queued === 0 && l.running < limits.maxConcurrentRequests && (free < 0 || l.running < instances[free].running)) free = i;
+    if (l.queued > 0 || l.running >= limits.maxConcurrentRequests) continue;
+    const b = free >= 0 ? instances[free] : null;
+    if (!b || l.running < b.running || (l.running === b.running && l.lastUsed > b.lastUsed)) free = i;
   }
-  if (free >= 0) return { kind: 'run', at: free };
   const scaleOk = lastScaleOutMs === null || nowMs - lastScaleOutMs >= limits.scaleOutIntervalMs;
-  if (instances.length < limits.maxInstances && scaleOk) return { kind: 'new' };
+  const busy = free < 0 || instances[free].running >= limits.scaleTargetConcurrency;
+  if (busy && instances.length < limits.maxInstances && scaleOk) return { kind: 'new' };
+  if (free >= 0) return { kind: 'run', at: free };
   let least = -1;
   for (let i = 0; i < instances.length; i++) {
     const out = instances[i].running + instances[i].queued;
@@ -66,6 +79,7 @@ export function checkLimits(l: PlanLimits): PlanLimits {
   pos('max-instances', l.maxInstances);
   pos('max-concurrent-requests', l.maxConcurrentRequests);
   pos('max-outstanding-requests', l.maxOutstandingRequests);
+  pos('scale-target-concurrency', l.scaleTargetConcurrency);
   if (l.maxOutstandingRequests < l.maxConcurrentRequests) throw new RangeError('max-outstanding-requests must be >= max-concurrent-requests (it counts running requests too)');
   if (!(l.scaleOutIntervalMs >= 0) || !Number.isFinite(l.scaleOutIntervalMs)) throw new RangeError(`scale-out interval must be a number of ms >= 0, got ${String(l.scaleOutIntervalMs)}`);
   return l;
