@@ -2,6 +2,7 @@
 import { UserError } from '../util/errors.js';
 import { validateFaults, type FaultSettings } from './faults.js';
 import { MEMORY_MAX_MB, MEMORY_MIN_MB } from './functions.js';
+import type { AzureEndpointOptions } from './azure/setup.js';
 
 export type LocalRuntime = 'node' | 'python' | 'java';
 
@@ -37,6 +38,8 @@ export interface InvokeServerOptions {
   accountId?: string;
   /** Pin every environment's process to these CPUs with taskset (e.g. "1"; Linux with util-linux). */
   cpus?: string;
+  /** Also serve an Azure Functions app (HTTP trigger, function key, Consumption plan limits): src/endpoint/azure/. */
+  azure?: AzureEndpointOptions;
   /** Lifecycle messages (never payloads, never credentials). */
   log?: (line: string) => void;
   /** Called after a --crash-after crash has closed everything; the CLI exits the process here. */
@@ -59,6 +62,7 @@ export interface ResolvedOptions {
   region: string;
   accountId: string;
   cpus: string | undefined;
+  azure: AzureEndpointOptions | undefined;
   log: (line: string) => void;
   onCrash: () => void;
 }
@@ -109,6 +113,7 @@ export function resolveOptions(o: InvokeServerOptions): ResolvedOptions {
     region: o.region ?? 'us-east-1',
     accountId: o.accountId ?? '000000000000',
     cpus: o.cpus === undefined ? undefined : cpuList(o.cpus),
+    azure: o.azure,
     log: o.log ?? (() => undefined),
     onCrash: o.onCrash ?? (() => undefined),
   };

@@ -22,6 +22,7 @@ import { LOCAL_RUNTIME_IDS, resolveOptions, type InvokeServerOptions } from './o
 import { EnvironmentManager } from './pool.js';
 import { matchRoute } from './routes.js';
 import { emptyStats, type InvokeServerStats } from './stats.js';
+import { azureHandle, createAzureApp, dispatchAzure, type AzureEndpointHandle, type AzureWiring } from './azure/setup.js';
 
 export interface InvokeServer {
   /** Base URL to give the SDK as `endpoint`, e.g. http://127.0.0.1:9001 */
@@ -29,6 +30,8 @@ export interface InvokeServer {
   port: number;
   /** The function created at start, if any. */
   functionName: string | undefined;
+  /** The Azure Functions app served beside the Lambda API (options.azure), if any: src/endpoint/azure/. */
+  azure: AzureEndpointHandle | undefined;
   stats(): InvokeServerStats;
   faults(): FaultSettings;
   setFaults(patch: Partial<FaultSettings>): FaultSettings;
@@ -63,14 +66,16 @@ export async function startInvokeServer(options: InvokeServerOptions = {}): Prom
       for (const s of sockets) s.destroy();
       server.close();
       environments.stopAll();
+      azure?.app.stop();
       rmSync(codeRoot, { recursive: true, force: true });
       signalCrashed();
       o.onCrash();
     },
   };
 
+  let azure: AzureWiring | null = null;
   const server = createServer((req, res) => {
-    void dispatch(ctx, req, res);
+    void dispatch(ctx, req, res, azure);
   });
   server.on('connection', (s) => {
     sockets.add(s);
@@ -96,6 +101,7 @@ export async function startInvokeServer(options: InvokeServerOptions = {}): Prom
       );
       fn.reservedConcurrency = o.reservedConcurrency;
     }
+    if (o.azure) azure = await createAzureApp(o.azure, { codeRoot, faults: ctx.faults, keepWarmMs: o.keepWarmMs, initTimeoutMs: o.initTimeoutMs, cpus: o.cpus, log: o.log, crash: ctx.crash });
     await listen(server, o.port);
   } catch (err) {
     environments.stopAll();
@@ -111,6 +117,7 @@ export async function startInvokeServer(options: InvokeServerOptions = {}): Prom
     url,
     port,
     functionName: o.functionName ?? undefined,
+    azure: azure ? azureHandle(azure, url) : undefined,
     stats: () => currentStats(ctx),
     faults: () => ctx.faults.current,
     setFaults: (patch) => ctx.faults.update(patch),
@@ -123,6 +130,7 @@ export async function startInvokeServer(options: InvokeServerOptions = {}): Prom
         server.closeAllConnections();
       });
       environments.stopAll();
+      azure?.app.stop();
       rmSync(codeRoot, { recursive: true, force: true });
     },
   };
@@ -140,10 +148,11 @@ function listen(server: ReturnType<typeof createServer>, port: number): Promise<
   });
 }
 
-async function dispatch(ctx: ServerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function dispatch(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, azure: AzureWiring | null): Promise<void> {
   const requestId = randomUUID();
   try {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (await dispatchAzure(azure, req, res, url)) return;
     const route = matchRoute(req.method ?? 'GET', url.pathname);
     if (!route) throw apiErrors.unknownOperation(req.method ?? '?', url.pathname);
     if (route.op === 'Invoke') {

@@ -70,6 +70,10 @@ export interface FlinkJobConfig {
     warmup?: boolean;
     /** Wait mode: the function holds a batch for the sum of its records' draws x work_factor. */
     work_factor?: number;
+    /** lambda (default) or azure (an HTTP trigger: function_url, the key in the variable function_key_env). */
+    platform?: 'lambda' | 'azure';
+    function_url?: string | null;
+    function_key_env?: string | null;
   };
 }
 
@@ -155,6 +159,8 @@ export interface StartLocalJobOptions {
   startTimeoutMs?: number;
   /** Every stdout/stderr line of the child. */
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+  /** Variables added to the child's environment (e.g. a function key, which must not go into job.json). */
+  env?: Record<string, string>;
 }
 
 /** flink-validate/ in this repository (works from src/ under tsx/vitest and from dist/src/ after tsc). */
@@ -284,6 +290,7 @@ export async function startLocalJob(config: FlinkJobConfig, opts: StartLocalJobO
   // taskset execs java, so the child's pid is the JVM's.
   const child = spawn(opts.cpus ? 'taskset' : javaCmd[0], opts.cpus ? ['-c', opts.cpus, ...javaCmd] : javaCmd.slice(1), {
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}),
   });
   let restUrl: string | undefined;
   let jobId: string | undefined;

@@ -1,5 +1,6 @@
 /** Every sub-command of `spillway`. Each lives in its own module; add new ones here. */
 import type { CommandModule } from 'yargs';
+import { azureCommand } from './azure.js';
 import { calibrateCommand } from './calibrate.js';
 import { demoCommand } from './demo.js';
 import { lambdaCommand } from './lambda.js';
@@ -21,6 +22,7 @@ export const commands: CommandModule<any, any>[] = [
   traceCommand,
   policiesCommand,
   lambdaCommand,
+  azureCommand,
   validateCommand,
   calibrateCommand,
 ];

@@ -17,7 +17,9 @@ interface ValidateArgs {
   scenario: string;
   policy?: string;
   param: string[];
-  target: 'local' | 'aws';
+  target: 'local' | 'aws' | 'azure';
+  platform?: string;
+  'function-url'?: string;
   flink: string;
   duration?: number;
   trace?: string;
@@ -46,7 +48,9 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
       .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario JSON file (source -> tokenizer -> sink shape)' })
       .option('policy', { type: 'string', describe: 'built-in policy name or path of a .js/.mjs policy module (default: the scenario\'s)' })
       .option('param', { type: 'string', array: true, default: [], describe: 'policy parameter override key=value (repeatable)' })
-      .option('target', { choices: ['local', 'aws'] as const, default: 'local' as const, describe: 'local Invoke-API endpoint (127.0.0.1) or real AWS Lambda' })
+      .option('target', { choices: ['local', 'aws', 'azure'] as const, default: 'local' as const, describe: 'the local endpoint (127.0.0.1), real AWS Lambda, or a real Azure function app' })
+      .option('platform', { type: 'string', describe: 'lambda (Invoke API) or azure (HTTP trigger with a function key); default azure for --target azure, else lambda' })
+      .option('function-url', { type: 'string', describe: '--target azure: the function URL (default $SPILLWAY_AZURE_FUNCTION_URL); the key is read from $SPILLWAY_AZURE_FUNCTION_KEY' })
       .option('flink', { type: 'string', default: 'local', describe: '"local" (MiniCluster child process) or a remote cluster REST URL' })
       .option('duration', { type: 'number', describe: 'replay length in seconds (default: the scenario\'s)' })
       .option('trace', { type: 'string', describe: 'trace file replacing the scenario\'s' })
@@ -74,7 +78,8 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
       .option('drain', { type: 'number', describe: 'seconds the job may drain after the trace before it is stopped (default min(drain_s, 600))' })
       .option('json', { type: 'boolean', default: false, describe: 'print comparison rows as JSON instead of the table' })
       .example('$0 validate examples/default.json --policy target-lag --duration 60', 'MiniCluster + local Lambda endpoint vs the simulator')
-      .example('$0 validate s.json --fault error_rate=0.2,throttle_rate=0.3', 'the same under injected faults (still zero loss)') as unknown as Argv<ValidateArgs>,
+      .example('$0 validate s.json --fault error_rate=0.2,throttle_rate=0.3', 'the same under injected faults (still zero loss)')
+      .example('$0 validate examples/default-azure.json --platform azure --duration 60', 'MiniCluster + the local endpoint\'s Azure Functions app vs the simulator') as unknown as Argv<ValidateArgs>,
   handler: async (args) => {
     if (args.duration !== undefined && !(Number.isFinite(args.duration) && args.duration > 0)) {
       throw new UserError(`--duration: expected a positive number of seconds, got ${String(args.duration)}`);
@@ -85,6 +90,8 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
         policy: args.policy,
         params: parseParamArgs(args.param),
         target: args.target,
+        platform: args.platform as ValidateOptions['platform'],
+        functionUrl: args['function-url'],
         flink: args.flink,
         durationS: args.duration,
         tracePath: args.trace,

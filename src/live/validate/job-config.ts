@@ -51,6 +51,8 @@ export interface JobConfigOptions {
   runId?: string;
   /** cpu: busy-spin the mean service time; wait: park for draws from the scenario's distribution (default cpu). */
   workMode?: WorkMode;
+  /** azure: the job calls an HTTP trigger at this URL, the key in the environment variable keyEnv. */
+  azure?: { functionUrl: string | null; keyEnv: string };
 }
 
 export interface JobConfigTranslation {
@@ -191,6 +193,7 @@ export function scenarioToJobConfig(scenario: Scenario, opts: JobConfigOptions):
           attempt_timeout_ms: clientAttemptTimeoutMs(functionTimeoutMs(off)),
           async_capacity: off.async_capacity ?? JOB_ASYNC_CAPACITY,
           work_factor: off.work_factor ?? 1,
+          ...(opts.azure ? { platform: 'azure' as const, function_url: opts.azure.functionUrl, function_key_env: opts.azure.keyEnv } : {}),
         }
       : { enabled: false },
   };

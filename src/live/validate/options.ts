@@ -50,8 +50,8 @@ export function parseFaultArgs(args: readonly string[]): FaultOptions {
 export function checkOptions(o: ValidateOptions): void {
   const flink = o.flink ?? 'local';
   if (flink !== 'local' && !/^https?:\/\//.test(flink)) throw new UserError(`--flink: expected "local" or a REST URL (http://host:8081), got "${flink}"`);
-  if (o.target === 'aws' && o.faults && Object.keys(o.faults).length > 0) {
-    throw new UserError('--fault injects faults into the local Invoke-API endpoint; it cannot be used with --target aws');
+  if (o.target !== undefined && o.target !== 'local' && o.faults && Object.keys(o.faults).length > 0) {
+    throw new UserError(`--fault injects faults into the local endpoint; it cannot be used with --target ${o.target}`);
   }
   if (o.durationS !== undefined && !(o.durationS > 0)) throw new UserError(`--duration: expected a positive number of seconds, got ${o.durationS}`);
   if (o.drainS !== undefined && !(Number.isFinite(o.drainS) && o.drainS > 0 && o.drainS <= 3600)) throw new UserError(`--drain: expected seconds in (0, 3600], got ${o.drainS}`);
@@ -86,7 +86,7 @@ export function localEndpointModelPath(mode: WorkMode = 'cpu', runtime: 'node' |
  * wait for a local MiniCluster with the local endpoint: on a shared host, spinning measures the host's CPU contention
  * more than the job (docs/VALIDATION.md, "Work modes"); cpu for AWS or a remote cluster, where the work has its own CPUs.
  */
-export function defaultWorkMode(target: 'local' | 'aws', flink: string): WorkMode {
+export function defaultWorkMode(target: 'local' | 'aws' | 'azure', flink: string): WorkMode {
   return target === 'local' && flink === 'local' ? 'wait' : 'cpu';
 }
 

@@ -20,7 +20,12 @@ export interface ValidateOptions {
   /** Built-in policy name or a .js/.mjs module path (default: the scenario's policy). */
   policy?: string;
   params?: Record<string, ParamValue>;
-  target?: 'local' | 'aws';
+  /** local: the local endpoint; aws: AWS Lambda; azure: a real Azure function app (--platform azure). */
+  target?: 'local' | 'aws' | 'azure';
+  /** lambda (default) or azure: which protocol the job's invoker speaks (src/live/validate/azure.ts). */
+  platform?: 'lambda' | 'azure';
+  /** --target azure: the function URL (default: SPILLWAY_AZURE_FUNCTION_URL). */
+  functionUrl?: string;
   /** 'local' (MiniCluster child process) or the REST URL of a remote cluster. */
   flink?: string;
   durationS?: number;

@@ -14,6 +14,7 @@ import type { WorkMode } from '../../flink-job.js';
 import { LiveController, type CostModel, type MappedVertex } from '../controller.js';
 import { mirrorJobShape, scenarioToJobConfig, type JobConfigTranslation, type TokenizerShape } from '../job-config.js';
 import { checkOptions, cpuPinning, defaultWorkMode, localEndpointModelPath } from '../options.js';
+import { azureLocalModelPath, realAzureFunction, resolvePlatform, type OffloadPlatform } from '../azure.js';
 import type { ValidateOptions } from '../types.js';
 import { loadScaled, type Adjust } from './copies.js';
 import { claimOutputDir } from '../../../util/output.js';
@@ -23,7 +24,8 @@ import { awsPreflight } from './preflight.js';
 export interface Prepared {
   o: ValidateOptions;
   log: (line: string) => void;
-  target: 'local' | 'aws';
+  target: 'local' | 'aws' | 'azure';
+  platform: OffloadPlatform;
   flink: string;
   remote: boolean;
   workMode: WorkMode;
@@ -64,6 +66,8 @@ export async function prepare(o: ValidateOptions): Promise<Prepared> {
   checkOptions(o);
   const log = o.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const target = o.target ?? 'local';
+  const platform = resolvePlatform(o.platform, target);
+  if (target === 'azure') realAzureFunction(o.functionUrl); // URL and key set, before anything starts
   const flink = o.flink ?? 'local';
   const remote = flink !== 'local';
   const workMode = o.workMode ?? defaultWorkMode(target, flink);
@@ -79,13 +83,13 @@ export async function prepare(o: ValidateOptions): Promise<Prepared> {
   const translation = scenarioToJobConfig(scenario, { durationS: o.durationS, tracePath, controlUrl: null, outputDir: jobOut, endpointUrl: null, workMode });
   const shape = translation.shape;
   const awsRegion = await awsPreflight(o, shape, log);
-  const simModel = shape.offload && target === 'local' ? resolve(o.localModel ?? localEndpointModelPath(workMode, o.runtime)) : null;
+  const simModel = shape.offload && target === 'local' ? resolve(o.localModel ?? (platform === 'azure' ? azureLocalModelPath(workMode) : localEndpointModelPath(workMode, o.runtime))) : null;
   const copies = writeCopies({ scenarioPath, shape, remote, simModel, dir, jobOut });
   const vertices = mappedVertices(shape, copies.routerId);
   const point = shape.offload ? { id: shape.offload.id, vertex: shape.tokenizer.id } : null;
   const policy = createPolicy(factory, params, LiveController.context(vertices, point, scenario.controller.interval_ms));
   const p: Prepared = {
-    ...{ o, log, target, flink, remote, workMode, scenarioPath, scenario, adjust, tracePath, factory, params, policy, dir, realDir, jobOut },
+    ...{ o, log, target, platform, flink, remote, workMode, scenarioPath, scenario, adjust, tracePath, factory, params, policy, dir, realDir, jobOut },
     ...{ shape, translation, simModel, awsRegion, vertices, point, ...costModel(shape, translation), ...copies },
     pin: o.pinCpus === false || remote || target !== 'local' ? null : cpuPinning(),
     notes: [...translation.notes],
@@ -111,10 +115,12 @@ function costModel(shape: TokenizerShape, t: JobConfigTranslation): { cost: Cost
   if (!shape.offload) return { cost: null, memoryMb: 1024 };
   const model = loadPlatformModel(shape.offload.platform);
   const memoryMb = shape.offload.memory_mb ?? model.memory.default_mb;
+  // Azure bills the memory an execution used (memory_basis observed), not the instance's 1.5 GB.
+  const billedMb = model.billing.memory_basis === 'observed' && model.billing.observed_mb ? model.billing.observed_mb : memoryMb;
   const cost: CostModel = {
     perRequestUsd: model.billing.per_request_usd,
     perGbSUsd: model.billing.per_gb_s_usd,
-    memoryMb,
+    memoryMb: billedMb,
     workUsPerRecord: t.config.offload?.work_us_per_record ?? 0,
     billInit: model.billing.bill_init,
   };

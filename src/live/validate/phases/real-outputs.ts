@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readRunSummary, type FlinkJobConfig, type FlinkRunSummary, type LocalJobResult } from '../../flink-job.js';
 import type { InvokeServer } from '../../../endpoint/index.js';
+import { endpointStatsOf } from '../azure.js';
 import type { LiveController, LiveSample } from '../controller.js';
 import { convertRealRun, flinkMetricsCsv, offloadBatchesToProbe, serviceTimesForScenario, writeRealRunFiles, type RealRun } from '../convert.js';
 import type { LiveResources, RunningJob } from './live.js';
@@ -31,7 +32,7 @@ export async function collectRealOutputs(p: Prepared, live: LiveResources, job: 
   // Decisions were timed from an estimate of t0 (RUNNING + start delay); the job reports the real one.
   const originEst = job.runningAt + (job.config.start_delay_ms ?? 1000);
   const shift = typeof summary.t0_epoch_ms === 'number' ? summary.t0_epoch_ms - originEst : 0;
-  const endpointStats = live.endpoint?.stats() ?? null;
+  const endpointStats = live.endpoint ? endpointStatsOf(live.endpoint) : null;
   if (endpointStats) writeFileSync(join(p.realDir, 'endpoint-stats.json'), JSON.stringify({ ...endpointStats, crashed: live.crashed }, null, 2) + '\n');
   const readText = (f: string) => (existsSync(f) ? readFileSync(f, 'utf8') : null);
   const real = convertRealRun({
@@ -147,6 +148,10 @@ async function calibrationInputs(p: Prepared, live: LiveResources): Promise<{ se
 async function probeEndpoint(p: Prepared, live: LiveResources, cold: number, warm: number): Promise<string | null> {
   const endpoint = live.endpoint;
   if (!p.o.calibrate || !endpoint || live.crashed || !p.shape.offload || cold + warm === 0) return null;
+  if (p.platform === 'azure') {
+    p.notes.push('calibration: the probe speaks the Lambda Invoke API; with --platform azure only the run\'s own batches are used');
+    return null;
+  }
   const probeFile = join(p.realDir, 'probe.jsonl');
   try {
     const { probeLambda } = await import('../../../functions/probe.js');

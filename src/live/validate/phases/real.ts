@@ -15,6 +15,7 @@ import { RestMetricsSource } from '../rest-source.js';
 import { LiveResources, type RunningJob } from './live.js';
 import type { Prepared } from './prepare.js';
 import { collectRealOutputs, type RealOutcome } from './real-outputs.js';
+import { AZURE_KEY_ENV, endpointStatsOf, realAzureFunction } from '../azure.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -33,15 +34,21 @@ export async function runReal(p: Prepared): Promise<RealOutcome> {
 async function startEndpoint(p: Prepared, live: LiveResources): Promise<void> {
   const off = p.shape.offload;
   if (!off) return;
+  if (p.target === 'azure') {
+    p.log(`validate: offloading to the Azure function at ${realAzureFunction(p.o.functionUrl).functionUrl} (key from ${AZURE_KEY_ENV})`);
+    return;
+  }
   if (p.target !== 'local') {
     p.log(`validate: offloading to AWS Lambda function ${p.o.functionName ?? 'spillway-offload'} (region and credentials from the SDK's default chains)`);
     return;
   }
   const f = p.o.faults ?? {};
+  const azure = p.platform === 'azure';
   const endpoint = await startInvokeServer({
     port: 0,
-    functionName: p.o.functionName ?? 'spillway-offload',
+    functionName: azure ? null : (p.o.functionName ?? 'spillway-offload'),
     runtime: p.o.runtime ?? 'node',
+    ...(azure ? { azure: { functionName: p.o.functionName, functionKey: process.env[AZURE_KEY_ENV] || undefined, keepWarmS: 600, timeoutS: Math.min(600, Math.ceil(functionTimeoutMs(off) / 1000)) } } : {}),
     memoryMb: p.memoryMb,
     keepWarmS: 600,
     // the function's timeout as the simulator has it (functionTimeoutMs); the job's client waits longer
@@ -59,7 +66,8 @@ async function startEndpoint(p: Prepared, live: LiveResources): Promise<void> {
     live.crashed = true;
     p.log('validate: the local Lambda endpoint crashed on purpose (crash_after); the job must fall back locally');
   });
-  p.log(`validate: local Lambda endpoint ${endpoint.url} (function ${endpoint.functionName}, ${p.o.runtime ?? 'node'} handler)${f.errorRate || f.throttleRate || f.crashAfter != null ? ` faults ${JSON.stringify(f)}` : ''}`);
+  const what = endpoint.azure ? `Azure Functions app, function URL ${endpoint.azure.functionUrl}` : `function ${endpoint.functionName}, ${p.o.runtime ?? 'node'} handler`;
+  p.log(`validate: local ${endpoint.azure ? 'Azure Functions' : 'Lambda'} endpoint ${endpoint.url} (${what})${f.errorRate || f.throttleRate || f.crashAfter != null ? ` faults ${JSON.stringify(f)}` : ''}`);
 }
 
 async function startJob(p: Prepared, live: LiveResources): Promise<RunningJob> {
@@ -74,6 +82,7 @@ async function startJob(p: Prepared, live: LiveResources): Promise<RunningJob> {
     restPort: 0,
     workMode: p.workMode,
     maxDrainS: p.o.drainS,
+    ...(p.platform === 'azure' ? { azure: { functionUrl: azureUrl(p, live), keyEnv: AZURE_KEY_ENV } } : {}),
   });
   let client: FlinkRestClient;
   let jobId: string;
@@ -87,7 +96,9 @@ async function startJob(p: Prepared, live: LiveResources): Promise<RunningJob> {
     ending = waitForJobEnd(client, jobId);
   } else {
     p.log('validate: starting the job in a local MiniCluster (builds flink-validate if its jar is missing)');
-    const local = await startLocalJob(tr.config, { jvmArgs: p.o.jvmArgs ?? ['-Xmx1g'], cpus: p.pin?.flink, onLine: (line, stream) => live.jobLog.write(`[${stream}] ${line}\n`) });
+    // The local endpoint's key reaches the JVM through its environment only (job.json holds the variable's name).
+    const env = live.endpoint?.azure ? { [AZURE_KEY_ENV]: live.endpoint.azure.functionKey } : undefined;
+    const local = await startLocalJob(tr.config, { jvmArgs: p.o.jvmArgs ?? ['-Xmx1g'], cpus: p.pin?.flink, env, onLine: (line, stream) => live.jobLog.write(`[${stream}] ${line}\n`) });
     live.local = local;
     ({ client, jobId } = local);
     ending = local.wait();
@@ -137,7 +148,12 @@ async function controlLoop(p: Prepared, live: LiveResources, job: RunningJob): P
     client: job.client,
     jobId: job.jobId,
     wanted: wantedMetrics(p.point !== null),
-    endpoint: ep ? (): EndpointReading => ({ concurrency: ep.stats().concurrency, maxConcurrency: ep.stats().maxConcurrency, environments: ep.stats().environments }) : undefined,
+    endpoint: ep
+      ? (): EndpointReading => {
+          const s = endpointStatsOf(ep);
+          return { concurrency: s.concurrency, maxConcurrency: s.maxConcurrency, environments: s.environments };
+        }
+      : undefined,
   });
   const interval = p.scenario.controller.interval_ms;
   // Safety net: the job ends by itself once the trace is replayed and drained (its control source stops at
@@ -177,4 +193,10 @@ function progressLine(p: Prepared, controller: LiveController, snapshot: ReturnT
   p.log(
     `validate: t=${(snapshot.tMs / 1000).toFixed(0)} s pending=${src?.metrics.pendingRecords?.sum ?? '?'} share=${controller.decision.share.toFixed(3)}${off ? ` offloaded=${off.offloadedRecords} cold=${off.coldStarts}` : ''}`,
   );
+}
+
+/** The function URL the job calls with --platform azure: the local endpoint's app, or the real one. */
+function azureUrl(p: Prepared, live: LiveResources): string {
+  if (live.endpoint?.azure) return live.endpoint.azure.functionUrl;
+  return realAzureFunction(p.o.functionUrl).functionUrl;
 }

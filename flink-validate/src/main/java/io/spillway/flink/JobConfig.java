@@ -125,6 +125,18 @@ public class JobConfig implements Serializable {
     @JsonProperty("warmup") public boolean warmup = true;
     /** Wait mode: the function holds each batch for the sum of its records' service draws x work_factor. */
     @JsonProperty("work_factor") public double workFactor = 1.0;
+    /** "lambda" (the Invoke API) or "azure" (an Azure Functions HTTP trigger, offload.AzureInvoker). */
+    @JsonProperty("platform") public String platform = "lambda";
+    /** Azure: the function URL (https://APP.azurewebsites.net/api/NAME); null = endpoint_url + /api/ + function_name. */
+    @JsonProperty("function_url") public String functionUrl;
+    /** Azure: the environment variable holding the function key (never the key itself); null = SPILLWAY_AZURE_FUNCTION_KEY. */
+    @JsonProperty("function_key_env") public String functionKeyEnv;
+
+    public String azureFunctionUrl() {
+      if (functionUrl != null && !functionUrl.isBlank()) return functionUrl;
+      if (endpointUrl == null || endpointUrl.isBlank()) throw new IllegalArgumentException("offload.platform azure needs offload.function_url or offload.endpoint_url");
+      return endpointUrl.replaceAll("/+$", "") + "/api/" + functionName;
+    }
 
     public long effectiveBatchTimeoutMs() {
       if (batchTimeoutMs != null) return batchTimeoutMs;
@@ -162,6 +174,9 @@ public class JobConfig implements Serializable {
       throw new IllegalArgumentException("offload.mode must be ordered or unordered");
     if (offload.asyncCapacity < 1) throw new IllegalArgumentException("offload.async_capacity must be >= 1");
     if (offload.maxAttempts < 1) throw new IllegalArgumentException("offload.max_attempts must be >= 1");
+    if (!"lambda".equals(offload.platform) && !"azure".equals(offload.platform))
+      throw new IllegalArgumentException("offload.platform must be lambda or azure");
+    if (offload.enabled && "azure".equals(offload.platform)) java.net.URI.create(offload.azureFunctionUrl());
     if (offload.enabled && (offload.functionName == null || offload.functionName.isBlank()))
       throw new IllegalArgumentException("offload.function_name is required");
     if (tokenizer.workUsPerRecord < 0) throw new IllegalArgumentException("tokenizer.work_us_per_record must be >= 0");

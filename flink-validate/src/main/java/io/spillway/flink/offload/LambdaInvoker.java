@@ -31,7 +31,7 @@ import software.amazon.awssdk.services.lambda.model.TooManyRequestsException;
  * (429), function errors, timeouts, 5xx and bad responses with backoff up to max_attempts; then reports failure so the
  * caller falls back to local tokenization. Each batch's outcome is exactly one of success or fallback.
  */
-public final class LambdaInvoker implements AutoCloseable {
+public final class LambdaInvoker implements BatchInvoker {
 
   /** Observer of per-attempt events (metric counters). Called from SDK threads. */
   public interface Listener {
@@ -108,6 +108,7 @@ public final class LambdaInvoker implements AutoCloseable {
    * Warms the client (class loading, connection, TLS, signing) with one DryRun call, which Lambda answers with 204
    * without running the function: no cold start is triggered and nothing is billed. Errors are ignored.
    */
+  @Override
   public CompletableFuture<Void> warmUp() {
     InvokeRequest.Builder rb = InvokeRequest.builder()
         .functionName(functionName)
@@ -131,6 +132,7 @@ public final class LambdaInvoker implements AutoCloseable {
   }
 
   /** {@code waitMs} >= 0: wait mode, the function holds the batch that long (timer) and spins nothing. */
+  @Override
   public CompletableFuture<Outcome> invoke(Line[] lines, Outcome o, double waitMs) {
     CompletableFuture<Outcome> done = new CompletableFuture<>();
     byte[] payload = waitMs >= 0 ? Payloads.encodeRequest(0, waitMs, lines) : Payloads.encodeRequest(workUsPerRecord, lines);

@@ -51,7 +51,7 @@ public class OffloadFunction extends RichAsyncFunction<Batch, Result> {
   public static final String BATCHES_HEADER = "t_epoch_ms,batch_records,payload_bytes,client_ms,duration_ms,init_ms,cold";
   public static final String BATCHES_FILE = "offload_batches";
 
-  private transient LambdaInvoker invoker;
+  private transient BatchInvoker invoker;
   private transient Object gate;
   private transient ArrayDeque<Pending> queue;
   private transient Map<ResultFuture<Result>, Pending> pendingByFuture;
@@ -140,7 +140,7 @@ public class OffloadFunction extends RichAsyncFunction<Batch, Result> {
     g.gauge("offloadInFlightRecords", () -> inFlightRecords.get());
     g.gauge("offloadMaxInFlight", () -> { synchronized (gate) { return limit; } });
     g.gauge("offloadLastRttMs", () -> lastRttMs.get());
-    invoker = new LambdaInvoker(cfg, workUs, new LambdaInvoker.Listener() {
+    invoker = Invokers.create(cfg, workUs, new LambdaInvoker.Listener() {
       @Override public void onAttempt() { invocations.inc(); }
       @Override public void onThrottle() { throttles.inc(); }
       @Override public void onError(String kind) { errors.inc(); }
