@@ -5,6 +5,7 @@ import { demoCommand } from './demo.js';
 import { lambdaCommand } from './lambda.js';
 import { policiesCommand } from './policies.js';
 import { reportCommand } from './report.js';
+import { rescaleLiveCommand } from './rescale-live.js';
 import { simulateCommand } from './simulate.js';
 import { sweepGroupCommand } from './sweep-merge.js';
 import { traceCommand } from './trace.js';
@@ -23,4 +24,5 @@ export const commands: CommandModule<any, any>[] = [
   lambdaCommand,
   validateCommand,
   calibrateCommand,
+  rescaleLiveCommand,
 ];

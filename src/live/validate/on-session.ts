@@ -57,5 +57,5 @@ async function recordPlacement(restUrl: string, r: ValidateResult, tms: number, 
   const rows = compareChannels(await readPlacement(restUrl, jid), tms);
   const lines = placementLines(rows);
   for (const l of lines) log(`validate: channels ${l}`);
-  writeFileSync(join(r.dir, 'session-cluster.json'), JSON.stringify({ task_managers: tms, slots_per_task_manager: slots, job_id: jid, edges: rows }, null, 2) + '\n');
+  writeFileSync(join(r.dir, 'session-cluster.json'), JSON.stringify({ task_managers: tms, slots_per_task_manager: slots, rest_url: restUrl, job_id: jid, edges: rows }, null, 2) + '\n');
 }
