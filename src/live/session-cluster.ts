@@ -74,7 +74,8 @@ export function sessionConfigYaml(c: { rpcPort: number; restPort: number; slots:
     ['taskmanager.memory.jvm-overhead.max', '192m'],
     ['jobmanager.memory.process.size', '1024m'],
     ['state.savepoints.dir', `file://${c.savepointDir}`],
-    ['metrics.fetcher.update-interval', '500 ms'],
+    ['metrics.fetcher.update-interval', '1000 ms'],
+    ['restart-strategy.type', 'none'],
     ['web.submit.enable', 'true'],
   ];
   return entries.map(([k, v]) => `${k}: ${v}`).join('\n') + '\n';
