@@ -7,7 +7,7 @@
 import { lognormal } from '../calibrate/families.js';
 import type { DistributionSpec } from '../engine/distributions.js';
 import { FLINK_VALIDATE_MAIN_CLASS, waitForJobState, type FlinkJobConfig } from './flink-job.js';
-import type { FlinkRestClient } from './flink-rest.js';
+import { TERMINAL_JOB_STATES, type FlinkRestClient } from './flink-rest.js';
 
 export interface RescaleTiming {
   from: number;
@@ -62,7 +62,7 @@ export async function waitAllSubtasksRunning(client: FlinkRestClient, jobId: str
   for (;;) {
     const j = await client.job(jobId).catch(() => null);
     if (j && j.vertices.length > 0 && j.vertices.every((v) => v.status === 'RUNNING')) return;
-    if (Date.now() > deadline) {
+    if ((j && TERMINAL_JOB_STATES.has(j.state)) || Date.now() > deadline) {
       const st = j ? `${j.state}: ${j.vertices.map((v) => `${v.name} ${v.status}`).join(', ')}` : 'unknown';
       throw new Error(`job ${jobId}: not every subtask RUNNING after ${timeoutMs} ms (${st})`);
     }
