@@ -21,6 +21,8 @@ const cases: [string, string[], RegExp][] = [
   ['--drain -1', ['--drain', '-1'], /^spillway: --drain: expected seconds in \(0, 3600\], got -1$/],
   ['--seed 1.5', ['--seed', '1.5'], /^spillway: --seed: expected an integer, got 1\.5$/],
   ['--tolerances missing', ['--tolerances', join(dir, 'nope.json')], /^spillway: --tolerances .*nope\.json: ENOENT/],
+  ['--flink session --task-managers 0', ['--flink', 'session', '--task-managers', '0'], /^spillway: --task-managers: expected an integer in \[1, 8\], got 0$/],
+  ['--flink session --repeat 2', ['--flink', 'session', '--repeat', '2'], /^spillway: --repeat: not with --flink session/],
   ['--tolerances zero', ['--tolerances', badTol], /^spillway: --tolerances .*tol\.json: entry 0 \(latency_p99_ms\): tolerance must be a positive number$/],
 ];
 

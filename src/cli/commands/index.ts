@@ -6,6 +6,7 @@ import { demoCommand } from './demo.js';
 import { lambdaCommand } from './lambda.js';
 import { policiesCommand } from './policies.js';
 import { reportCommand } from './report.js';
+import { rescaleLiveCommand } from './rescale-live.js';
 import { simulateCommand } from './simulate.js';
 import { sweepGroupCommand } from './sweep-merge.js';
 import { traceCommand } from './trace.js';
@@ -25,4 +26,5 @@ export const commands: CommandModule<any, any>[] = [
   azureCommand,
   validateCommand,
   calibrateCommand,
+  rescaleLiveCommand,
 ];

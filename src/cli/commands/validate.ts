@@ -9,6 +9,7 @@ import { checkRepeat, runRepeated } from '../../live/validate/repeat.js';
 import { parseFaultArgs, runValidation, type ValidateOptions } from '../../live/validate/run.js';
 import { COMPARISON_METRICS } from '../../live/validate/compare.js';
 import { loadTolerances } from '../../live/validate/tolerances.js';
+import { runValidationOnSession } from '../../live/validate/on-session.js';
 
 /** validate's own exit code when the simulated copy falls outside the tolerances (1: loss or a failed run, 2: bad input). */
 export const EXIT_OUTSIDE_TOLERANCE = 3;
@@ -38,6 +39,7 @@ interface ValidateArgs {
   tolerances?: string;
   seed?: number;
   drain?: number;
+  'task-managers'?: number;
 }
 
 export const validateCommand: CommandModule<object, ValidateArgs> = {
@@ -51,7 +53,8 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
       .option('target', { choices: ['local', 'aws', 'azure'] as const, default: 'local' as const, describe: 'the local endpoint (127.0.0.1), real AWS Lambda, or a real Azure function app' })
       .option('platform', { type: 'string', describe: 'lambda (Invoke API) or azure (HTTP trigger with a function key); default azure for --target azure, else lambda' })
       .option('function-url', { type: 'string', describe: '--target azure: the function URL (default $SPILLWAY_AZURE_FUNCTION_URL); the key is read from $SPILLWAY_AZURE_FUNCTION_KEY' })
-      .option('flink', { type: 'string', default: 'local', describe: '"local" (MiniCluster child process) or a remote cluster REST URL' })
+      .option('flink', { type: 'string', default: 'local', describe: '"local" (MiniCluster child process), "session" (a Flink session cluster started here: JobManager + TaskManagers as JVMs) or a remote cluster REST URL' })
+      .option('task-managers', { type: 'number', describe: 'with --flink session: how many TaskManagers (default 2)' })
       .option('duration', { type: 'number', describe: 'replay length in seconds (default: the scenario\'s)' })
       .option('trace', { type: 'string', describe: 'trace file replacing the scenario\'s' })
       .option('rate-scale', { type: 'number', describe: 'multiply the trace\'s rates (real job and simulator alike)' })
@@ -108,8 +111,9 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
         drainS: args.drain,
         tolerances: args.tolerances !== undefined ? loadTolerances(args.tolerances, COMPARISON_METRICS.map((m) => m.key)) : undefined,
     };
+    if (args.flink === 'session' && repeat > 1) throw new UserError('--repeat: not with --flink session (each repetition would start its own cluster); run it N times');
     if (repeat > 1) return runRepeatedCommand(opts, repeat, args);
-    const r = await orFail(() => runValidation(opts));
+    const r = await orFail(() => (args.flink === 'session' ? runValidationOnSession(opts, { taskManagers: args['task-managers'] }) : runValidation(opts)));
     if (!r) return;
     if (args.json) {
       process.stdout.write(JSON.stringify({ dir: r.dir, zero_loss: r.zeroLoss, metrics: r.rows, calibration: r.calibration }, null, 2) + '\n');

@@ -56,7 +56,11 @@ public final class TraceSource implements Source<Line, TraceSplit, Long> {
 
   @Override
   public SplitEnumerator<TraceSplit, Long> restoreEnumerator(SplitEnumeratorContext<TraceSplit> ctx, Long t0) {
-    return new Enumerator(ctx, t0, startDelayMs, runId);
+    Enumerator e = new Enumerator(ctx, t0, startDelayMs, runId);
+    // Restored from a savepoint (a rescale of other vertices): every reader got its split back from its own state,
+    // so a reader's next request is its "done" (the source's parallelism is unchanged).
+    if (t0 >= 0) for (int i = 0; i < ctx.currentParallelism(); i++) e.assigned.add(i);
+    return e;
   }
 
   @Override public SimpleVersionedSerializer<TraceSplit> getSplitSerializer() { return new TraceSplit.Serializer(); }
@@ -182,7 +186,8 @@ public final class TraceSource implements Source<Line, TraceSplit, Long> {
         return t;
       });
       ctx.metricGroup().setPendingRecordsGauge(this::pendingRecords);
-      ctx.sendSplitRequest();
+      // a split restored from a savepoint arrives (addSplits) before start(): ask only when there is none
+      if (split == null) ctx.sendSplitRequest();
     }
 
     /** Records of this reader whose intended time is <= now but which were not emitted yet. */
