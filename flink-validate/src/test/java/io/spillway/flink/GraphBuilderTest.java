@@ -71,7 +71,7 @@ class GraphBuilderTest {
   @Test
   void edgesArePartitionedAsTheScenarioSays() throws Exception {
     StreamGraph g = streamGraph(graph("", ""));
-    assertEquals("FORWARD", partitioner(g, "src-records", "parse"));
+    assertEquals("FORWARD", partitioner(g, "src-watermarks", "parse"));
     assertEquals("REBALANCE", partitioner(g, "parse", "words"));
     assertEquals("FORWARD", partitioner(g, "words", "keep"));
     assertEquals("HASH", partitioner(g, "keep", "counts"));
@@ -87,10 +87,10 @@ class GraphBuilderTest {
 
   @Test
   void forwardEdgesChainLikeFlinkAndChainFalseOrChainingOffSplitsThem() throws Exception {
-    assertEquals(List.of("Source: src -> src-records -> parse", "words -> keep", "counts", "out: Writer"), jobVertices(graph("", "")));
-    assertEquals(List.of("Source: src -> src-records", "parse", "words -> keep", "counts", "out: Writer"),
+    assertEquals(List.of("Source: src -> src-records -> src-watermarks -> parse", "words -> keep", "counts", "out: Writer"), jobVertices(graph("", "")));
+    assertEquals(List.of("Source: src -> src-records -> src-watermarks", "parse", "words -> keep", "counts", "out: Writer"),
         jobVertices(graph("", ",\"chain\":false")));
-    assertEquals(6 + 1, jobVertices(graph("\"chaining\":false,", "")).size());
+    assertEquals(8, jobVertices(graph("\"chaining\":false,", "")).size());
   }
 
   static String bad(String json) {

@@ -23,10 +23,13 @@ final class BuiltinKinds {
     public DataStream<Rec> build(GraphContext ctx, GraphSpec.Vertex v, DataStream<Rec> input) {
       DataStream<Line> lines = ctx.env
           .fromSource(new TraceSource(ctx.trace, ctx.cfg.textGen(), ctx.cfg.startDelayMs, ctx.cfg.runId),
-              WatermarkStrategy.<Line>forMonotonousTimestamps(), v.id, TypeInformation.of(Line.class))
+              WatermarkStrategy.noWatermarks(), v.id, TypeInformation.of(Line.class))
           .setParallelism(v.parallelism).uid(v.id);
-      return lines.map(new SourceRecords(ctx.cfg.seed, v.id, ctx.work(v), ctx.keys), REC)
-          .name(v.id + "-records").uid(v.id + "-records").setParallelism(v.parallelism);
+      // Event time from the trace's start (not epoch): windows hold the same records in every run.
+      return lines.map(new SourceRecords(ctx.cfg.seed, v.id, ctx.work(v), ctx.keys, ctx.trace), REC)
+          .name(v.id + "-records").uid(v.id + "-records").setParallelism(v.parallelism)
+          .assignTimestampsAndWatermarks(WatermarkStrategy.<Rec>forMonotonousTimestamps().withTimestampAssigner((r, ts) -> r.et))
+          .name(v.id + "-watermarks").uid(v.id + "-watermarks").setParallelism(v.parallelism);
     }
   };
 
@@ -92,8 +95,10 @@ final class BuiltinKinds {
     private final String id;
     private final Work work;
     private final Draws.Keys keys;
+    private final io.spillway.flink.Trace trace;
 
-    SourceRecords(long seed, String id, Work work, Draws.Keys keys) {
+    SourceRecords(long seed, String id, Work work, Draws.Keys keys, io.spillway.flink.Trace trace) {
+      this.trace = trace;
       this.seed = seed;
       this.id = id;
       this.work = work;
@@ -108,7 +113,7 @@ final class BuiltinKinds {
     @Override
     public Rec map(Line l) {
       work.doOne();
-      return Rec.data(l.seq, l.t, keys.key(Draws.uniform(seed, 0x6b657973L, l.seq, 0)), Rec.UNIT, 0);
+      return Rec.data(l.seq, l.t, trace.offsetMs(l.seq), keys.key(Draws.uniform(seed, 0x6b657973L, l.seq, 0)), Rec.UNIT, 0);
     }
   }
 }

@@ -58,7 +58,7 @@ public final class GraphStats {
     else window(r);
     if (t0Ms == Long.MIN_VALUE) t0Ms = (r.kind == Rec.DATA ? r.t : r.originT) - trace.offsetMs(r.seq);
     emitted++;
-    long lat = Math.max(0, nowMs - (r.kind == Rec.DATA ? r.t : r.windowEnd));
+    long lat = Math.max(0, nowMs - (r.kind == Rec.DATA ? r.t : t0Ms + r.windowEnd));
     latency.recordValue(lat);
     if (firstEmitMs < 0) firstEmitMs = nowMs;
     lastEmitMs = Math.max(lastEmitMs, nowMs);

@@ -19,8 +19,13 @@ public class Rec {
 
   public byte kind;
   public long seq;
-  /** Intended arrival (epoch ms) of the source record; the event time windows use. */
+  /** Intended arrival (epoch ms) of the source record: latency is measured from it. */
   public long t;
+  /**
+   * Event time: the source record's intended arrival from the trace's start, ms (the same in every run, where t0
+   * moves), the time windows use. The Flink timestamp and watermarks are on it too.
+   */
+  public long et;
   public long key;
   public long weight;
   /** Offspring index within the source record (flatMap outputs get distinct parts), for deterministic draws. */
@@ -42,8 +47,9 @@ public class Rec {
 
   public Rec() {}
 
-  public static Rec data(long seq, long t, long key, long weight, long part) {
+  public static Rec data(long seq, long t, long et, long key, long weight, long part) {
     Rec r = new Rec();
+    r.et = et;
     r.kind = DATA;
     r.seq = seq;
     r.t = t;

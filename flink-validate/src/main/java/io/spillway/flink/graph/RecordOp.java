@@ -73,7 +73,7 @@ public final class RecordOp extends AbstractStreamOperator<Rec> implements OneIn
       long part = n == 1 ? r.part : Draws.hash(r.part, salt, i, 1);
       long key = s.keys == null ? r.key : s.keys.key(Draws.uniform(s.seed, salt ^ 0x6b65, r.seq, part));
       long w = i == 0 ? r.weight - share * (n - 1) : share; // exact: the weights add up to the input's
-      output.collect(reuse.replace(Rec.data(r.seq, r.t, key, w, part), element.getTimestamp()));
+      output.collect(reuse.replace(Rec.data(r.seq, r.t, r.et, key, w, part), element.getTimestamp()));
     }
   }
 

@@ -77,7 +77,7 @@ final class WindowOffload {
     Decision d = poller.current();
     if (!acc.next(d.share)) return false;
     routed.inc();
-    state.outstanding(state.startOf(r.t), +1);
+    state.outstanding(state.startOf(r.et), +1);
     if (open.isEmpty()) {
       openSince = time.getCurrentProcessingTime();
       long deadline = openSince + d.maxWaitMs;
@@ -122,7 +122,7 @@ final class WindowOffload {
       successes.inc();
       billedMs += (long) Math.ceil(o.durationMs);
       Map<String, List<Rec>> groups = new LinkedHashMap<>();
-      for (Rec r : b) groups.computeIfAbsent(WindowPayloads.pair(state.startOf(r.t), r.key), k -> new ArrayList<>()).add(r);
+      for (Rec r : b) groups.computeIfAbsent(WindowPayloads.pair(state.startOf(r.et), r.key), k -> new ArrayList<>()).add(r);
       for (long[] p : (long[][]) o.answer.value) state.addPartial(p[0], p[1], p[2], groups.get(WindowPayloads.pair(p[0], p[1])));
     } else {
       fallbacks.inc();
@@ -132,7 +132,7 @@ final class WindowOffload {
         state.addLocal(r);
       }
     }
-    for (Rec r : b) state.outstanding(state.startOf(r.t), -1);
+    for (Rec r : b) state.outstanding(state.startOf(r.et), -1);
     while (inFlight < limit() && !queue.isEmpty()) start(queue.poll());
     settled.run();
   }

@@ -87,7 +87,7 @@ public final class WindowOperator extends AbstractStreamOperator<Rec> implements
 
   /** Emits every window that may fire, then the watermark this operator can vouch for. */
   void fireAndEmit() {
-    for (Rec r : state.fire(wm)) output.collect(reuse.replace(r, r.t));
+    for (Rec r : state.fire(wm)) output.collect(reuse.replace(r, r.et));
     long h = state.heldWatermark(wm);
     if (h > emittedWm) {
       emittedWm = h;

@@ -33,7 +33,7 @@ public final class WindowPayloads {
       for (Rec r : records) {
         g.writeStartObject();
         g.writeNumberField("seq", r.seq);
-        g.writeNumberField("t", r.t);
+        g.writeNumberField("t", r.et); // event time: the function assigns windows from it
         g.writeStringField("key", Long.toString(r.key));
         g.writeEndObject();
       }
@@ -51,7 +51,7 @@ public final class WindowPayloads {
   /** What the batch must come back as: its records' counts per (window start, key). */
   public static Map<String, Long> expected(List<Rec> records, long windowMs) {
     Map<String, Long> m = new LinkedHashMap<>();
-    for (Rec r : records) m.merge(pair(WindowState.start(r.t, windowMs), r.key), 1L, Long::sum);
+    for (Rec r : records) m.merge(pair(WindowState.start(r.et, windowMs), r.key), 1L, Long::sum);
     return m;
   }
 

@@ -42,7 +42,7 @@ public final class WindowState {
 
   /** A record merged here (locally or as a fallback). */
   public void addLocal(Rec r) {
-    Agg a = agg(startOf(r.t), r.key);
+    Agg a = agg(startOf(r.et), r.key);
     a.count++;
     a.local++;
     a.ledger.add(r.seq, r.weight);
@@ -102,6 +102,7 @@ public final class WindowState {
     r.windowEnd = end;
     r.key = key;
     r.t = end - 1;
+    r.et = end - 1;
     r.count = a.count;
     r.localRecords = a.local;
     r.offloadedRecords = a.offloaded;
