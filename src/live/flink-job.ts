@@ -71,6 +71,8 @@ export interface FlinkJobConfig {
     /** Wait mode: the function holds a batch for the sum of its records' draws x work_factor. */
     work_factor?: number;
   };
+  /** The scenario's graph (src/live/validate/job-graph.ts); absent = the tokenizer shape. */
+  graph?: import('./validate/job-graph.js').GraphConfig;
 }
 
 /** How the real job's operators and the function spend a record's service time (docs/VALIDATION.md, "Work modes"). */
