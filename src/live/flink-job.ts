@@ -75,6 +75,8 @@ export interface FlinkJobConfig {
     function_url?: string | null;
     function_key_env?: string | null;
   };
+  /** The scenario's graph (src/live/validate/job-graph.ts); absent = the tokenizer shape. */
+  graph?: import('./validate/job-graph.js').GraphConfig;
 }
 
 /** How the real job's operators and the function spend a record's service time (docs/VALIDATION.md, "Work modes"). */

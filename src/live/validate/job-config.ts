@@ -18,6 +18,7 @@ import { loadTrace } from '../../workload/parse.js';
 import { loadPlatformModel } from '../../serverless/model-file.js';
 import type { RateTrace } from '../../workload/types.js';
 import type { FlinkDecision, FlinkJobConfig, WorkMode } from '../flink-job.js';
+import { scenarioGraph, type GraphConfig } from './job-graph.js';
 
 /** The three scenario vertices the real job has, and the scenario's offload point on the tokenizer (if any). */
 export interface TokenizerShape {
@@ -208,6 +209,50 @@ export function scenarioToJobConfig(scenario: Scenario, opts: JobConfigOptions):
     notes.push('no offload point: the job runs with offload.enabled = false (share forced to 0)');
   }
   return { config, shape, durationS: dur, serviceMeanMs, selectivityMean, notes };
+}
+
+/**
+ * Any scenario the job can build (job-graph.ts): the replay as for the tokenizer shape, the scenario's graph in
+ * `graph`, each vertex's work from its service distribution in the work mode, the offload point on a window.
+ */
+export function scenarioToGraphJobConfig(scenario: Scenario, opts: JobConfigOptions): { config: FlinkJobConfig; durationS: number; graph: GraphConfig } {
+  const graph = scenarioGraph(scenario);
+  const tracePath = opts.tracePath ?? scenario.workload.trace;
+  const trace = loadTrace(tracePath, { durationS: opts.durationS ?? scenario.duration_s });
+  if (trace.kind !== 'rate') throw new UserError(`${scenario.file}: workload.trace: ${tracePath} is an event trace; the job's source replays rate traces (t_s,rate)`);
+  const dur = opts.durationS ?? scenario.duration_s ?? trace.endS;
+  const mode = opts.workMode ?? 'cpu';
+  const off = scenario.offload?.[0];
+  const config: FlinkJobConfig = {
+    seed: scenario.seed,
+    duration_s: dur,
+    trace: tracePoints(trace, dur, scenario.workload.rate_scale ?? 1),
+    max_drain_s: opts.maxDrainS ?? Math.min(scenario.drain_s, 600),
+    tokenizer: { mode },
+    buffer_timeout_ms: scenario.network.buffer_timeout_ms,
+    rest_port: opts.restPort ?? 0,
+    metrics_fetch_interval_ms: opts.metricsFetchIntervalMs ?? 1000,
+    output_dir: opts.outputDir,
+    job_name: `spillway-validate-${scenario.name}`,
+    linger_ms: opts.lingerMs ?? 2000,
+    control: { url: opts.controlUrl, poll_ms: 150, http_timeout_ms: 1000 },
+    initial_decision: { ...INITIAL_DECISION },
+    offload: off
+      ? {
+          enabled: true,
+          function_name: opts.functionName ?? 'spillway-offload',
+          endpoint_url: opts.endpointUrl,
+          region: opts.region ?? (opts.endpointUrl ? 'us-east-1' : null),
+          max_attempts: off.max_attempts ?? 3,
+          attempt_timeout_ms: clientAttemptTimeoutMs(functionTimeoutMs(off)),
+          async_capacity: off.async_capacity ?? JOB_ASYNC_CAPACITY,
+          work_factor: off.work_factor ?? 1,
+        }
+      : { enabled: false },
+    graph,
+  };
+  if (opts.runId) config.run_id = opts.runId;
+  return { config, durationS: dur, graph };
 }
 
 /**

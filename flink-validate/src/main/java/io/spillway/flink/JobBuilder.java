@@ -44,6 +44,10 @@ public final class JobBuilder {
   }
 
   public static void build(StreamExecutionEnvironment env, JobConfig cfg) {
+    if (cfg.graph != null) {
+      io.spillway.flink.graph.GraphBuilder.build(env, cfg); // a scenario graph: the kinds registry builds it
+      return;
+    }
     Trace trace = cfg.traceModel();
     JobConfig.Parallelism p = cfg.parallelism;
 

@@ -46,6 +46,8 @@ public class JobConfig implements Serializable {
   @JsonProperty("control") public ControlCfg control = new ControlCfg();
   @JsonProperty("initial_decision") public Decision initialDecision = new Decision(0, 0.0, 100, 50, 8);
   @JsonProperty("offload") public OffloadCfg offload = new OffloadCfg();
+  /** The scenario's dataflow graph; null = the tokenizer shape (JobBuilder). See README.md, "Scenario graphs". */
+  @JsonProperty("graph") public io.spillway.flink.graph.GraphSpec graph;
 
   @JsonIgnoreProperties(ignoreUnknown = false)
   public static class Parallelism implements Serializable {
@@ -189,6 +191,7 @@ public class JobConfig implements Serializable {
     if (initialDecision == null) initialDecision = new Decision(0, 0.0, 100, 50, 8);
     initialDecision = initialDecision.sanitized();
     new TextGen(seed, text.wordsMin, text.wordsMax, text.vocabulary, text.corpus);
+    if (graph != null) io.spillway.flink.graph.GraphBuilder.check(this);
   }
 
   public Trace traceModel() { return new Trace(trace, durationS); }
@@ -200,6 +203,7 @@ public class JobConfig implements Serializable {
   }
 
   public int maxParallelism() {
+    if (graph != null) return graph.vertices.stream().mapToInt(v -> v.parallelism).max().orElse(1);
     return Math.max(Math.max(parallelism.source, parallelism.router), Math.max(parallelism.tokenizer, parallelism.offload));
   }
 }

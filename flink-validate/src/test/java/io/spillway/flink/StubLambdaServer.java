@@ -81,6 +81,44 @@ final class StubLambdaServer implements AutoCloseable {
       }
       JsonNode req = M.readTree(body);
       ObjectNode resp = M.createObjectNode();
+      if ("window_count".equals(req.path("op").asText())) windowCount(req, resp, mode);
+      else tokenize(req, resp, mode);
+      resp.put("env", "stub-1");
+      resp.put("cold", n == 1);
+      resp.put("init_ms", n == 1 ? 123.0 : 0.0);
+      resp.put("duration_ms", 1.5);
+      send(ex, 200, M.writeValueAsString(resp), null, null);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      ex.close();
+    }
+  }
+
+  /** The partial-aggregate operation (lambda/node/src/ops.ts windowCount); DROP_RECORD undercounts the first partial. */
+  private void windowCount(JsonNode req, ObjectNode resp, Mode mode) {
+    long w = req.get("window_ms").asLong();
+    java.util.Map<String, ObjectNode> byPair = new java.util.LinkedHashMap<>();
+    ArrayNode out = resp.putArray("partials");
+    for (JsonNode r : req.get("records")) {
+      long t = r.get("t").asLong();
+      long start = t - Math.floorMod(t, w);
+      String key = r.get("key").asText();
+      ObjectNode p = byPair.computeIfAbsent(start + "/" + key, k -> {
+        ObjectNode o = out.addObject();
+        o.put("window_start", start);
+        o.put("key", key);
+        o.put("count", 0);
+        return o;
+      });
+      p.put("count", p.get("count").asLong() + 1);
+      records.incrementAndGet();
+    }
+    if (mode == Mode.DROP_RECORD && out.size() > 0) ((ObjectNode) out.get(0)).put("count", out.get(0).get("count").asLong() - 1);
+  }
+
+  private void tokenize(JsonNode req, ObjectNode resp, Mode mode) {
+    {
       ArrayNode out = resp.putArray("records");
       int i = 0;
       for (JsonNode r : req.get("records")) {
@@ -93,15 +131,6 @@ final class StubLambdaServer implements AutoCloseable {
         if (mode == Mode.EXTRA_TOKEN) toks.add("extra");
         records.incrementAndGet();
       }
-      resp.put("env", "stub-1");
-      resp.put("cold", n == 1);
-      resp.put("init_ms", n == 1 ? 123.0 : 0.0);
-      resp.put("duration_ms", 1.5);
-      send(ex, 200, M.writeValueAsString(resp), null, null);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } finally {
-      ex.close();
     }
   }
 

@@ -57,8 +57,15 @@ public final class LambdaInvoker implements BatchInvoker {
     public volatile double clientMs;
     public volatile int payloadBytes;
     public volatile String lastFailure;
+    /** The decoded answer of the successful attempt (any operation); null until one succeeds. */
+    public volatile Payloads.Decoded answer;
 
-    public boolean succeeded() { return tokenCounts != null; }
+    public boolean succeeded() { return tokenCounts != null || answer != null; }
+  }
+
+  /** Decodes and checks one answer body; a {@link Payloads.BadResponseException} makes the attempt fail (retried). */
+  public interface Decoder {
+    Payloads.Decoded decode(byte[] body) throws Payloads.BadResponseException;
   }
 
   private final LambdaAsyncClient client;
@@ -136,11 +143,18 @@ public final class LambdaInvoker implements BatchInvoker {
   public CompletableFuture<Outcome> invoke(Line[] lines, Outcome o, double waitMs) {
     CompletableFuture<Outcome> done = new CompletableFuture<>();
     byte[] payload = waitMs >= 0 ? Payloads.encodeRequest(0, waitMs, lines) : Payloads.encodeRequest(workUsPerRecord, lines);
-    attempt(lines, payload, o, done);
+    attempt(body -> Payloads.decodeResponse(body, lines), payload, o, done);
     return done;
   }
 
-  private void attempt(Line[] lines, byte[] payload, Outcome o, CompletableFuture<Outcome> done) {
+  /** Any operation: sends {@code payload}, checks each answer with {@code decoder}, same retries and outcome. */
+  public CompletableFuture<Outcome> invoke(byte[] payload, Decoder decoder, Outcome o) {
+    CompletableFuture<Outcome> done = new CompletableFuture<>();
+    attempt(decoder, payload, o, done);
+    return done;
+  }
+
+  private void attempt(Decoder decoder, byte[] payload, Outcome o, CompletableFuture<Outcome> done) {
     o.attempts++;
     listener.onAttempt();
     InvokeRequest.Builder rb = InvokeRequest.builder()
@@ -181,13 +195,14 @@ public final class LambdaInvoker implements BatchInvoker {
         } else if (resp.statusCode() != null && resp.statusCode() != 200) {
           failure = "status " + resp.statusCode();
         } else {
-          Payloads.Decoded d = Payloads.decodeResponse(resp.payload().asByteArrayUnsafe(), lines);
+          Payloads.Decoded d = decoder.decode(resp.payload().asByteArrayUnsafe());
           o.cold = d.cold;
           o.durationMs = d.durationMs;
           o.initMs = d.cold ? d.initMs : 0.0;
           o.clientMs = (System.nanoTime() - started) / 1e6;
           o.payloadBytes = payload.length;
           o.tokenCounts = d.tokenCounts;
+          o.answer = d;
           if (d.cold) listener.onCold();
           listener.onFunctionTime(d.durationMs, o.initMs);
           done.complete(o);
@@ -212,7 +227,7 @@ public final class LambdaInvoker implements BatchInvoker {
       }
       long delay = backoff.delayMs(o.attempts, throttled);
       try {
-        scheduler.schedule(() -> attempt(lines, payload, o, done), delay, TimeUnit.MILLISECONDS);
+        scheduler.schedule(() -> attempt(decoder, payload, o, done), delay, TimeUnit.MILLISECONDS);
       } catch (RuntimeException e) {
         done.complete(o);
       }

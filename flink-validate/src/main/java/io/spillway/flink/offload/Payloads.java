@@ -56,9 +56,16 @@ public final class Payloads {
     public final String env;
     public final double initMs;
     public final double durationMs;
+    /** Another operation's decoded result (e.g. window partials), null for tokenize. */
+    public final Object value;
 
     Decoded(int[] tokenCounts, boolean cold, String env, double initMs, double durationMs) {
+      this(tokenCounts, null, cold, env, initMs, durationMs);
+    }
+
+    public Decoded(int[] tokenCounts, Object value, boolean cold, String env, double initMs, double durationMs) {
       this.tokenCounts = tokenCounts;
+      this.value = value;
       this.cold = cold;
       this.env = env;
       this.initMs = initMs;
