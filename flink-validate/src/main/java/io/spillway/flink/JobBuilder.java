@@ -44,6 +44,10 @@ public final class JobBuilder {
   }
 
   public static void build(StreamExecutionEnvironment env, JobConfig cfg) {
+    if (cfg.shape != null) {
+      io.spillway.flink.shapes.Shapes.build(env, cfg); // the selection hook: a benchmark shape instead
+      return;
+    }
     Trace trace = cfg.traceModel();
     JobConfig.Parallelism p = cfg.parallelism;
 

@@ -46,6 +46,8 @@ public class JobConfig implements Serializable {
   @JsonProperty("control") public ControlCfg control = new ControlCfg();
   @JsonProperty("initial_decision") public Decision initialDecision = new Decision(0, 0.0, 100, 50, 8);
   @JsonProperty("offload") public OffloadCfg offload = new OffloadCfg();
+  /** A benchmark shape (Nexmark q1/q5, YSB) instead of the tokenizer job; null = the tokenizer job. */
+  @JsonProperty("shape") public io.spillway.flink.shapes.ShapeCfg shape;
 
   @JsonIgnoreProperties(ignoreUnknown = false)
   public static class Parallelism implements Serializable {
@@ -174,6 +176,7 @@ public class JobConfig implements Serializable {
     if (initialDecision == null) initialDecision = new Decision(0, 0.0, 100, 50, 8);
     initialDecision = initialDecision.sanitized();
     new TextGen(seed, text.wordsMin, text.wordsMax, text.vocabulary, text.corpus);
+    if (shape != null) shape.validate();
   }
 
   public Trace traceModel() { return new Trace(trace, durationS); }
@@ -185,6 +188,7 @@ public class JobConfig implements Serializable {
   }
 
   public int maxParallelism() {
+    if (shape != null) return shape.parallelism.values().stream().reduce(1, Math::max);
     return Math.max(Math.max(parallelism.source, parallelism.router), Math.max(parallelism.tokenizer, parallelism.offload));
   }
 }

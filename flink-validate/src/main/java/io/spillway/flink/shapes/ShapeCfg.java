@@ -1,0 +1,40 @@
+package io.spillway.flink.shapes;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.io.Serializable;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The job config's {@code shape} block: which benchmark shape to run instead of the tokenizer job, and per scenario
+ * vertex id its parallelism and busy-spin work (us per record, the scenario's mean service time; cpu work mode).
+ */
+@JsonIgnoreProperties(ignoreUnknown = false)
+public class ShapeCfg implements Serializable {
+  private static final long serialVersionUID = 1L;
+  /** nexmark-q1, nexmark-q5 or ysb. */
+  @JsonProperty("name") public String name;
+  @JsonProperty("window_ms") public long windowMs = 10_000;
+  /** Vertex id → parallelism (missing: 1; the sink is always 1). */
+  @JsonProperty("parallelism") public Map<String, Integer> parallelism = new LinkedHashMap<>();
+  /** Vertex id → busy-spin us per record (missing: 0). */
+  @JsonProperty("work_us") public Map<String, Long> workUs = new LinkedHashMap<>();
+
+  public int parallelism(String vertex) { return parallelism.getOrDefault(vertex, 1); }
+
+  public long workUs(String vertex) { return workUs.getOrDefault(vertex, 0L); }
+
+  /** One line naming the field that is wrong. */
+  public void validate() {
+    if (name == null || Shapes.byName(name) == null)
+      throw new IllegalArgumentException("shape.name must be one of " + Shapes.NAMES + ", got " + name);
+    if (windowMs < 1) throw new IllegalArgumentException("shape.window_ms must be >= 1");
+    parallelism.forEach((k, v) -> {
+      if (v == null || v < 1) throw new IllegalArgumentException("shape.parallelism." + k + " must be >= 1");
+    });
+    workUs.forEach((k, v) -> {
+      if (v == null || v < 0) throw new IllegalArgumentException("shape.work_us." + k + " must be >= 0");
+    });
+  }
+}
