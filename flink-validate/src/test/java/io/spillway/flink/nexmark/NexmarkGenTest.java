@@ -44,6 +44,9 @@ class NexmarkGenTest {
     // a bid in epoch 1 sees auction base0 5 as the last one, a person in epoch 1 sees auction base0 2
     assertEquals(5, NexmarkGen.lastBase0AuctionId(60));
     assertEquals(2, NexmarkGen.lastBase0AuctionId(50));
+    // ... and person base0 1 as the last person (one person per epoch)
+    assertEquals(1, NexmarkGen.lastBase0PersonId(60));
+    assertEquals(0, NexmarkGen.lastBase0PersonId(49));
   }
 
   @Test
