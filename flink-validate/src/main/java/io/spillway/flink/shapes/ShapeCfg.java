@@ -20,6 +20,11 @@ public class ShapeCfg implements Serializable {
   @JsonProperty("parallelism") public Map<String, Integer> parallelism = new LinkedHashMap<>();
   /** Vertex id → busy-spin us per record (missing: 0). */
   @JsonProperty("work_us") public Map<String, Long> workUs = new LinkedHashMap<>();
+  /** YSB only: offload at the source (the parse and filter of a share of the read records go to the function). */
+  @JsonProperty("source_offload") public io.spillway.flink.source.SourceOffloadCfg sourceOffload;
+  /** Set by Shapes.build from the job config: the function (offload block) and the output directory. */
+  @com.fasterxml.jackson.annotation.JsonIgnore public io.spillway.flink.JobConfig.OffloadCfg function;
+  @com.fasterxml.jackson.annotation.JsonIgnore public String outputDir;
 
   public int parallelism(String vertex) { return parallelism.getOrDefault(vertex, 1); }
 
@@ -29,6 +34,10 @@ public class ShapeCfg implements Serializable {
   public void validate() {
     if (name == null || Shapes.byName(name) == null)
       throw new IllegalArgumentException("shape.name must be one of " + Shapes.NAMES + ", got " + name);
+    if (sourceOffload != null) {
+      if (!"ysb".equals(name)) throw new IllegalArgumentException("shape.source_offload is only supported by the ysb shape");
+      sourceOffload.validate();
+    }
     if (windowMs < 1) throw new IllegalArgumentException("shape.window_ms must be >= 1");
     parallelism.forEach((k, v) -> {
       if (v == null || v < 1) throw new IllegalArgumentException("shape.parallelism." + k + " must be >= 1");

@@ -31,6 +31,8 @@ public final class Shapes {
   /** Builds source → shape → sink; the source paces records by the trace exactly as the tokenizer job's does. */
   public static void build(StreamExecutionEnvironment env, JobConfig cfg) {
     ShapeCfg sc = cfg.shape;
+    sc.function = cfg.offload;
+    sc.outputDir = cfg.outputDir;
     Shape shape = byName(sc.name);
     Trace trace = cfg.traceModel();
     // No control source (the shapes have no offload path yet): the trace enumerator need not wait for one.

@@ -22,6 +22,7 @@ import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 
 /**
@@ -36,6 +37,8 @@ public final class Ysb implements Shape {
   public static final String PROJECT = "project";
   public static final String JOIN = "join_campaign";
   public static final String WINDOW = "campaign_window_count";
+  /** With source_offload (examples/ysb-source-offload.json): the parse and the filter, chained to the source. */
+  public static final String PARSE_FILTER = "parse_filter";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Deserialises one event's JSON text. */
@@ -88,21 +91,36 @@ public final class Ysb implements Shape {
 
   @Override
   public DataStream<Row> build(DataStream<Line> source, Trace trace, long seed, ShapeCfg cfg) {
+    if (cfg.sourceOffload != null) return YsbSourceOffload.build(source, trace, seed, cfg);
     YsbGen gen = new YsbGen(seed);
-    Map<String, String> table = gen.campaignTable();
-    long srcUs = cfg.workUs(SOURCE), filterUs = cfg.workUs(FILTER), projectUs = cfg.workUs(PROJECT), joinUs = cfg.workUs(JOIN);
-    return source
+    long srcUs = cfg.workUs(SOURCE), filterUs = cfg.workUs(FILTER);
+    DataStream<AdEvent> views = source
         .map((MapFunction<Line, AdEvent>) l -> { Tokenizer.burn(srcUs); return event(gen, trace, l.seq, l.t); },
             TypeInformation.of(AdEvent.class))
         .name("source.deserialise").uid("source.deserialise").setParallelism(cfg.parallelism(SOURCE))
         .filter((FilterFunction<AdEvent>) e -> { Tokenizer.burn(filterUs); return isView(e); })
-        .name(FILTER).uid(FILTER).setParallelism(cfg.parallelism(FILTER))
+        .name(FILTER).uid(FILTER).setParallelism(cfg.parallelism(FILTER));
+    return tail(views, gen, cfg, false);
+  }
+
+  /**
+   * project → join_campaign → count per campaign and window. {@code stamped}: the records already carry watermarks
+   * from the source, and get their own event time back after the join (the function's results carry their batch's).
+   */
+  static DataStream<Row> tail(DataStream<AdEvent> views, YsbGen gen, ShapeCfg cfg, boolean stamped) {
+    Map<String, String> table = gen.campaignTable();
+    long projectUs = cfg.workUs(PROJECT), joinUs = cfg.workUs(JOIN);
+    SingleOutputStreamOperator<AdEvent> joined = views
         .map((MapFunction<AdEvent, AdEvent>) e -> { Tokenizer.burn(projectUs); return project(e); }, TypeInformation.of(AdEvent.class))
         .name(PROJECT).uid(PROJECT).setParallelism(cfg.parallelism(PROJECT))
         .map((MapFunction<AdEvent, AdEvent>) e -> { Tokenizer.burn(joinUs); return join(e, table); }, TypeInformation.of(AdEvent.class))
-        .name(JOIN).uid(JOIN).setParallelism(cfg.parallelism(JOIN))
-        .assignTimestampsAndWatermarks(WatermarkStrategy.<AdEvent>forMonotonousTimestamps().withTimestampAssigner((e, ts) -> e.eventTime))
-        .name("join_campaign.event-time").uid("join_campaign.event-time").setParallelism(cfg.parallelism(JOIN))
+        .name(JOIN).uid(JOIN).setParallelism(cfg.parallelism(JOIN));
+    SingleOutputStreamOperator<AdEvent> timed = stamped
+        ? joined.transform("join_campaign.event-time", TypeInformation.of(AdEvent.class),
+            new io.spillway.flink.source.EventTimeStamper<AdEvent>(e -> e.eventTime))
+        : joined.assignTimestampsAndWatermarks(WatermarkStrategy.<AdEvent>forMonotonousTimestamps().withTimestampAssigner((e, ts) -> e.eventTime))
+            .name("join_campaign.event-time");
+    return timed.uid("join_campaign.event-time").setParallelism(cfg.parallelism(JOIN))
         .keyBy((KeySelector<AdEvent, String>) e -> e.campaignId)
         .window(TumblingEventTimeWindows.of(Duration.ofMillis(cfg.windowMs)))
         .aggregate(new CountViews(cfg.workUs(WINDOW)), new WindowCount.Emit(),
