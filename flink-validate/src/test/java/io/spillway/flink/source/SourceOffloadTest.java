@@ -57,14 +57,14 @@ class SourceOffloadTest {
     assertThrows(IllegalStateException.class, () -> ParseFilterAsync.decode(M.readTree("{\"records\":[{\"seq\":99}]}"), b));
   }
 
-  private static JsonNode run(Path dir, ParseFilterStub stub, double share) throws Exception {
+  private static JsonNode run(Path dir, ParseFilterStub stub, double share, String batching) throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0)) { port = s.getLocalPort(); }
     String json = "{\"seed\":3,\"duration_s\":3,\"trace\":[[0,1000],[1,3000],[2,1000]],\"start_delay_ms\":300,"
         + "\"buffer_timeout_ms\":20,\"rest_port\":" + port + ",\"output_dir\":" + M.writeValueAsString(dir.resolve("out").toString())
         + ",\"offload\":{\"enabled\":true,\"function_name\":\"f\",\"endpoint_url\":\"" + stub.url() + "\",\"max_attempts\":2,\"backoff_base_ms\":10}"
         + ",\"shape\":{\"name\":\"ysb\",\"window_ms\":1000,\"parallelism\":{\"source\":2,\"parse_filter\":2,\"project\":2,"
-        + "\"join_campaign\":2,\"campaign_window_count\":2},\"source_offload\":{\"share\":" + share + ",\"batch_records\":50}}}";
+        + "\"join_campaign\":2,\"campaign_window_count\":2},\"source_offload\":{\"share\":" + share + "," + batching + "}}}";
     Path cfg = dir.resolve("job.json");
     Files.writeString(cfg, json);
     assertEquals(0, Main.run(new String[] {"--config", cfg.toString()}));
@@ -80,7 +80,9 @@ class SourceOffloadTest {
   @Test
   void halfTheParsesGoToTheFunctionAndTheWindowsAreExact(@TempDir Path dir) throws Exception {
     try (ParseFilterStub stub = new ParseFilterStub(0)) {
-      JsonNode s = run(dir, stub, 0.5);
+      // batches held up to 700 ms: many watermarks arrive while records wait in the batcher, which must not let
+      // them pass (a window would drop the records as late)
+      JsonNode s = run(dir, stub, 0.5, "\"batch_records\":100000,\"max_wait_ms\":700");
       assertTrue(s.get("ok").asBoolean(), s.toString());
       assertTrue(s.get("digest_equal").asBoolean());
       assertEquals(0, s.get("lost").asLong());
@@ -93,7 +95,7 @@ class SourceOffloadTest {
   @Test
   void failedCallsFallBackToTheLocalParseWithoutLoss(@TempDir Path dir) throws Exception {
     try (ParseFilterStub stub = new ParseFilterStub(3)) {
-      JsonNode s = run(dir, stub, 1.0);
+      JsonNode s = run(dir, stub, 1.0, "\"batch_records\":50");
       assertTrue(s.get("ok").asBoolean(), s.toString());
       assertTrue(s.get("digest_equal").asBoolean());
       long fallbacks = sum(dir.resolve("out"), "fallback_records");
