@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { runScenario } from '../src/experiment/runner.js';
 import { flinkJarPath } from '../src/live/flink-job.js';
 import { scenarioToShapeConfig } from '../src/live/validate/shape-config.js';
+import { DEFAULT_TOLERANCES, flooredError } from '../src/live/validate/tolerances.js';
 import { checkScenario } from '../src/scenario/load.js';
 import { projectRoot } from './common.js';
 
@@ -86,8 +87,11 @@ async function main(): Promise<void> {
       for (const q of ['p50', 'p99'] as const) {
         const r = real.map((s) => (s.latency_ms as Record<string, number>)[q]);
         const m = sim.map((s) => Math.round(s.latency_ms[q] * 10) / 10);
-        const err = Math.round(((median(m) - median(r)) / median(r)) * 1000) / 10;
-        console.log(`${name} | latency ${q} ms | real ${spread(r)} | sim ${spread(m)} | error ${err} % | zero loss + exact: ${ok}`);
+        // the validation tolerances' error: (sim - real) / max(real, floor), medians of both sides
+        const tol = DEFAULT_TOLERANCES.find((t) => t.key === `latency_${q}_ms`)!;
+        const err = flooredError(tol, median(r), median(m))!;
+        const verdict = Math.abs(err) <= tol.tolerance ? 'PASS' : 'FAIL';
+        console.log(`${name} | latency ${q} ms | real ${spread(r)} | sim ${spread(m)} | error ${Math.round(err * 1000) / 10} % ${verdict} (±${tol.tolerance * 100} %) | zero loss + exact: ${ok}`);
       }
     }
   } finally {

@@ -32,6 +32,7 @@ public final class Q5HotItems implements Shape {
     private static final long serialVersionUID = 1L;
     CountBids(long workUs) { super(workUs); }
     @Override protected long arrival(Bid b) { return b.t; }
+    @Override protected long eventTime(Bid b) { return b.timeMs; }
   }
 
   @Override

@@ -3,7 +3,7 @@ package io.spillway.flink.shapes;
 /**
  * What every shape's sink receives. A record row (Q1) has its input's {@code seq}; a window row has seq -1, the window
  * start (event time, ms from the trace's t = 0), its key and count. {@code t} = intended arrival (epoch ms) of the
- * record, or of the window's last record, for latency.
+ * record, or the window's end on that clock, for latency (as the simulator measures it).
  */
 public class Row {
   public long seq = -1;

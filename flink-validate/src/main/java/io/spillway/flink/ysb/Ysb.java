@@ -87,6 +87,7 @@ public final class Ysb implements Shape {
     private static final long serialVersionUID = 1L;
     CountViews(long workUs) { super(workUs); }
     @Override protected long arrival(AdEvent e) { return e.t; }
+    @Override protected long eventTime(AdEvent e) { return e.eventTime; }
   }
 
   @Override

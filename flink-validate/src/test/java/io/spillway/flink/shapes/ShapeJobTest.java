@@ -80,6 +80,20 @@ class ShapeJobTest {
   }
 
   @Test
+  void windowLatencyIsMeasuredFromTheWindowEnd() {
+    // t0 = intended arrival - event time, the same for every record; a result's t = t0 + window end
+    WindowCount.Count<long[]> c = new WindowCount.Count<>(0) {
+      @Override protected long arrival(long[] r) { return r[0]; }
+      @Override protected long eventTime(long[] r) { return r[1]; }
+    };
+    long[] acc = c.createAccumulator();
+    c.add(new long[] {1_000_500, 500}, acc);
+    c.add(new long[] {1_000_900, 900}, acc);
+    assertArrayEquals(new long[] {2, 1_000_000}, acc);
+    assertArrayEquals(new long[] {2, 1_000_000}, c.merge(c.createAccumulator(), acc)); // an empty side has no t0
+  }
+
+  @Test
   void digestIsOrderFreeAndSeesAChangedRow() {
     Digest a = new Digest(), b = new Digest(), c = new Digest();
     Row r1 = Row.window(0, "k", 3, 0), r2 = Row.window(1000, "k", 4, 0);
