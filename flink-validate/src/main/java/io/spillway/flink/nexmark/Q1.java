@@ -50,5 +50,7 @@ public final class Q1 implements Shape {
     return new Expected(d, trace.total(), List.of());
   }
 
+  @Override public List<String> vertices(ShapeCfg cfg) { return List.of(MAP); }
+
   @Override public boolean windowed() { return false; }
 }

@@ -73,5 +73,7 @@ public final class Q5HotItems implements Shape {
     return new Expected(d, inputs, hot.list());
   }
 
+  @Override public java.util.List<String> vertices(ShapeCfg cfg) { return java.util.List.of(WINDOW); }
+
   @Override public boolean windowed() { return true; }
 }

@@ -16,6 +16,9 @@ public interface Shape extends Serializable {
   /** Runs the same functions over all the trace's records without Flink. */
   Expected expected(Trace trace, long seed, ShapeCfg cfg);
 
+  /** The scenario vertex ids this shape's job has between source and sink (the keys parallelism and work_us may use). */
+  java.util.List<String> vertices(ShapeCfg cfg);
+
   /** Whether the sink checks each input seq exactly once (record rows) or sums window counts. */
   boolean windowed();
 }

@@ -39,6 +39,12 @@ public class ShapeCfg implements Serializable {
       sourceOffload.validate();
     }
     if (windowMs < 1) throw new IllegalArgumentException("shape.window_ms must be >= 1");
+    java.util.Set<String> ids = new java.util.HashSet<>(Shapes.byName(name).vertices(this));
+    ids.add(Shape.SOURCE);
+    for (String k : parallelism.keySet())
+      if (!ids.contains(k)) throw new IllegalArgumentException("shape.parallelism." + k + ": the " + name + " job has no such vertex (has " + ids + ")");
+    for (String k : workUs.keySet())
+      if (!ids.contains(k)) throw new IllegalArgumentException("shape.work_us." + k + ": the " + name + " job has no such vertex (has " + ids + ")");
     parallelism.forEach((k, v) -> {
       if (v == null || v < 1) throw new IllegalArgumentException("shape.parallelism." + k + " must be >= 1");
     });

@@ -28,11 +28,17 @@ public final class Shapes {
     return null;
   }
 
+  private static void clearParts(String dir) {
+    java.io.File[] old = new java.io.File(dir).listFiles((d, n) -> n.startsWith("source_offload-") && n.endsWith(".json"));
+    if (old != null) for (java.io.File f : old) f.delete();
+  }
+
   /** Builds source → shape → sink; the source paces records by the trace exactly as the tokenizer job's does. */
   public static void build(StreamExecutionEnvironment env, JobConfig cfg) {
     ShapeCfg sc = cfg.shape;
     sc.function = cfg.offload;
     sc.outputDir = cfg.outputDir;
+    clearParts(cfg.outputDir); // a previous run's per-subtask counts must not be read as this run's
     Shape shape = byName(sc.name);
     Trace trace = cfg.traceModel();
     // No control source (the shapes have no offload path yet): the trace enumerator need not wait for one.

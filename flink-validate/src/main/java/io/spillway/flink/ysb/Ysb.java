@@ -147,5 +147,10 @@ public final class Ysb implements Shape {
     return Q5HotItems.windowsExpected(counts, views);
   }
 
+  @Override
+  public java.util.List<String> vertices(ShapeCfg cfg) {
+    return java.util.List.of(cfg.sourceOffload != null ? PARSE_FILTER : FILTER, PROJECT, JOIN, WINDOW);
+  }
+
   @Override public boolean windowed() { return true; }
 }

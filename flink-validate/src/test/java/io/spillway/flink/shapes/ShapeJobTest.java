@@ -109,5 +109,8 @@ class ShapeJobTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> run(dir, "{\"name\":\"q9\"}", 64));
     assertTrue(e.getMessage().contains("shape.name"), e.getMessage());
     assertEquals(List.of(Q1.NAME, Q5HotItems.NAME, Ysb.NAME), Shapes.NAMES);
+    IllegalArgumentException typo = assertThrows(IllegalArgumentException.class,
+        () -> run(dir, "{\"name\":\"nexmark-q1\",\"parallelism\":{\"curency_map\":2}}", 64));
+    assertTrue(typo.getMessage().startsWith("shape.parallelism.curency_map: the nexmark-q1 job has no such vertex"), typo.getMessage());
   }
 }
