@@ -94,6 +94,20 @@ class ShapeJobTest {
   }
 
   @Test
+  void hotItemIsTheLargestCountTiesToTheSmallestKey() {
+    HotItems h = new HotItems();
+    h.add(1000, "x", 1);
+    h.add(0, "b", 3);
+    h.add(0, "c", 2);
+    h.add(0, "a", 3);
+    h.add(0, "d", 4 - 1);
+    List<Object[]> l = h.list();
+    assertEquals(2, l.size());
+    assertArrayEquals(new Object[] {0L, "a", 3L}, l.get(0));
+    assertArrayEquals(new Object[] {1000L, "x", 1L}, l.get(1));
+  }
+
+  @Test
   void digestIsOrderFreeAndSeesAChangedRow() {
     Digest a = new Digest(), b = new Digest(), c = new Digest();
     Row r1 = Row.window(0, "k", 3, 0), r2 = Row.window(1000, "k", 4, 0);
