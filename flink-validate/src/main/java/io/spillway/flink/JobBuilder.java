@@ -44,12 +44,13 @@ public final class JobBuilder {
   }
 
   public static void build(StreamExecutionEnvironment env, JobConfig cfg) {
+    Trace trace = cfg.traceModel();
+    JobConfig.Parallelism p = cfg.parallelism;
+
     if (cfg.shape != null) {
       io.spillway.flink.shapes.Shapes.build(env, cfg); // the selection hook: a benchmark shape instead
       return;
     }
-    Trace trace = cfg.traceModel();
-    JobConfig.Parallelism p = cfg.parallelism;
 
     DataStream<Line> lines = env
         .fromSource(new TraceSource(trace, cfg.textGen(), cfg.startDelayMs, cfg.runId),

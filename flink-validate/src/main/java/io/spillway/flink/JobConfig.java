@@ -44,10 +44,10 @@ public class JobConfig implements Serializable {
   /** Keep the MiniCluster (and its REST API) up this long after the job ends, for a final metrics read. */
   @JsonProperty("linger_ms") public long lingerMs = 0;
   @JsonProperty("control") public ControlCfg control = new ControlCfg();
-  @JsonProperty("initial_decision") public Decision initialDecision = new Decision(0, 0.0, 100, 50, 8);
-  @JsonProperty("offload") public OffloadCfg offload = new OffloadCfg();
   /** A benchmark shape (Nexmark q1/q5, YSB) instead of the tokenizer job; null = the tokenizer job. */
   @JsonProperty("shape") public io.spillway.flink.shapes.ShapeCfg shape;
+  @JsonProperty("initial_decision") public Decision initialDecision = new Decision(0, 0.0, 100, 50, 8);
+  @JsonProperty("offload") public OffloadCfg offload = new OffloadCfg();
 
   @JsonIgnoreProperties(ignoreUnknown = false)
   public static class Parallelism implements Serializable {
@@ -153,6 +153,7 @@ public class JobConfig implements Serializable {
   }
 
   public void validate() {
+    if (shape != null) shape.validate();
     if (runId == null || runId.isBlank()) runId = UUID.randomUUID().toString();
     if (!(durationS > 0)) throw new IllegalArgumentException("duration_s must be > 0");
     new Trace(trace, durationS); // validates points
@@ -176,7 +177,6 @@ public class JobConfig implements Serializable {
     if (initialDecision == null) initialDecision = new Decision(0, 0.0, 100, 50, 8);
     initialDecision = initialDecision.sanitized();
     new TextGen(seed, text.wordsMin, text.wordsMax, text.vocabulary, text.corpus);
-    if (shape != null) shape.validate();
   }
 
   public Trace traceModel() { return new Trace(trace, durationS); }
