@@ -9,6 +9,7 @@ which ``str.isalnum()`` holds, plus ``_``; so ``[\\W_]+`` is exactly ``[^\\p{L}\
 this over every code point).
 """
 
+import json
 import os
 import re
 import time
@@ -130,7 +131,38 @@ def parse_request(event):
             if not isinstance(r.get("key"), str):
                 _fail("records[%d].key must be a string" % i)
         return {"op": op, "work": work, "wait_ms": wait_ms, "records": records, "window_ms": w}
+    if op == "parse_filter":
+        keep = event.get("keep") or {}
+        if not isinstance(keep, dict) or not all(isinstance(v, str) for v in keep.values()):
+            _fail("keep must map field names to strings")
+        project = event.get("project")
+        if not isinstance(project, list) or not all(isinstance(f, str) for f in project):
+            _fail("project must be an array of field names")
+        for i, r in enumerate(records):
+            _check_base(r, i)
+            if not isinstance(r.get("text"), str):
+                _fail("records[%d].text must be a string" % i)
+        return {"op": op, "work": work, "wait_ms": wait_ms, "records": records, "keep": keep, "project": project}
     raise ValueError("unknown op: %r" % (op,))
+
+
+def _as_text(v):
+    if v is None:
+        return None
+    return v if isinstance(v, str) else json.dumps(v, separators=(",", ":"))
+
+
+def parse_filter(records, keep, project):
+    """Parse raw JSON events, keep those whose `keep` fields equal their values (as text), project fields (as text)."""
+    out = []
+    for r in records:
+        ev = json.loads(r["text"])
+        if not isinstance(ev, dict):
+            raise ValueError("record %d: text is not a JSON object" % r["seq"])
+        if not all(_as_text(ev.get(k)) == v for k, v in keep.items()):
+            continue
+        out.append({"seq": r["seq"], "t": r["t"], "fields": {f: _as_text(ev.get(f)) for f in project}})
+    return out
 
 
 def run_op(req):
@@ -140,6 +172,10 @@ def run_op(req):
             burn_cpu(req["work"])
             out.append({"seq": r["seq"], "t": r["t"], "tokens": tokenize(r["text"])})
         return {"records": out}
+    if req["op"] == "parse_filter":
+        for _ in req["records"]:
+            burn_cpu(req["work"])
+        return {"records": parse_filter(req["records"], req["keep"], req["project"])}
     for _ in req["records"]:
         burn_cpu(req["work"])
     return {"partials": window_count(req["records"], req["window_ms"])}

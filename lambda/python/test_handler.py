@@ -21,6 +21,11 @@ def test_tokenize_vectors(case):
     assert h.tokenize(case["text"]) == case["tokens"]
 
 
+@pytest.mark.parametrize("case", VECTORS["parse_filter"], ids=lambda c: c["name"])
+def test_parse_filter_vectors(case):
+    assert h.parse_filter(case["records"], case["keep"], case["project"]) == case["out"]
+
+
 @pytest.mark.parametrize("case", VECTORS["window_count"], ids=lambda c: c["name"])
 def test_window_count_vectors(case):
     assert h.window_count(case["records"], case["window_ms"]) == case["partials"]

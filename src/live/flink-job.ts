@@ -77,6 +77,17 @@ export interface FlinkJobConfig {
   };
   /** The scenario's graph (src/live/validate/job-graph.ts); absent = the tokenizer shape. */
   graph?: import('./validate/job-graph.js').GraphConfig;
+  /** A benchmark shape instead of the tokenizer job (flink-validate/README.md, "Shapes"; src/live/validate/shape-config.ts). */
+  shape?: FlinkShapeConfig;
+}
+
+/** The job config's shape block: per scenario vertex id, its parallelism and busy-spin work. */
+export interface FlinkShapeConfig {
+  name: 'nexmark-q1' | 'nexmark-q5' | 'ysb';
+  window_ms?: number;
+  parallelism: Record<string, number>;
+  work_us: Record<string, number>;
+  source_offload?: { share: number; batch_records?: number; max_wait_ms?: number; async_capacity?: number; work_factor?: number };
 }
 
 /** How the real job's operators and the function spend a record's service time (docs/VALIDATION.md, "Work modes"). */

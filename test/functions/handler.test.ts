@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it, vi } from 'vitest';
 import { handler } from '../../lambda/node/src/handler.js';
-import { tokenize, windowCount } from '../../lambda/node/src/ops.js';
+import { parseFilter, tokenize, windowCount } from '../../lambda/node/src/ops.js';
 import { buildLambdaBundle } from '../../src/functions/bundle.js';
 import { lambdaPaths, repoRoot } from '../../src/functions/paths.js';
 import { readZip } from '../../src/endpoint/zip-read.js';
@@ -11,6 +11,7 @@ import { readZip } from '../../src/endpoint/zip-read.js';
 interface Vectors {
   tokenize: { name: string; text: string; tokens: string[] }[];
   window_count: { name: string; window_ms: number; records: { seq: number; t: number; key: string }[]; partials: unknown[] }[];
+  parse_filter: { name: string; keep: Record<string, string>; project: string[]; records: { seq: number; t: number; text: string }[]; out: unknown[] }[];
   invalid: { name: string; event: unknown }[];
 }
 const vectors = JSON.parse(readFileSync(lambdaPaths.vectors(), 'utf8')) as Vectors;
@@ -24,6 +25,12 @@ describe('tokenize on the shared vectors', () => {
 describe('window_count on the shared vectors', () => {
   it.each(vectors.window_count.map((c) => [c.name, c] as const))('%s', (_name, c) => {
     expect(windowCount(c.records, c.window_ms)).toEqual(c.partials);
+  });
+});
+
+describe('parse_filter on the shared vectors', () => {
+  it.each(vectors.parse_filter.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    expect(parseFilter(c.records, c.keep, c.project)).toEqual(c.out);
   });
 });
 
@@ -60,6 +67,14 @@ describe('the handler', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('answers parse_filter with the kept records, projected; a record that is not JSON fails the batch', async () => {
+    const c = vectors.parse_filter[0]!;
+    const out = await handler({ op: 'parse_filter', keep: c.keep, project: c.project, records: c.records });
+    expect(out.records).toEqual(c.out);
+    await expect(handler({ op: 'parse_filter', keep: {}, project: [], records: [{ seq: 1, t: 0, text: 'nope' }] })).rejects.toThrow();
+    await expect(handler({ op: 'parse_filter', keep: { a: 1 }, project: [], records: [] })).rejects.toThrow(/keep must map/);
   });
 
   it('answers window_count with partials', async () => {

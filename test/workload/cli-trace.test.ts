@@ -113,7 +113,7 @@ describe('the trace library and example scenarios', () => {
   });
 
   it('example scenarios name a description and a trace that loads', () => {
-    for (const f of ['nexmark-q1.json', 'nexmark-q5-window.json', 'ysb.json']) {
+    for (const f of ['nexmark-q1.json', 'nexmark-q5-window.json', 'ysb.json', 'ysb-source-offload.json']) {
       const path = join(ROOT, 'examples', f);
       const spec = JSON.parse(readFileSync(path, 'utf8'));
       expect(loadScenario(path).name).toBe(spec.name); // the scenario schema and its rules accept it

@@ -36,7 +36,19 @@ export interface WindowCountRequest {
   wait_ms: number;
   records: WindowRecord[];
 }
-export type OpRequest = TokenizeRequest | WindowCountRequest;
+/**
+ * Offload at the source: each record's text is a raw JSON event; parse it, keep it when every `keep` field equals
+ * its value (as text), return the `project` fields (as text; absent fields are null).
+ */
+export interface ParseFilterRequest {
+  op: 'parse_filter';
+  keep: Record<string, string>;
+  project: string[];
+  work_us_per_record: number;
+  wait_ms: number;
+  records: TokenizeRecord[];
+}
+export type OpRequest = TokenizeRequest | WindowCountRequest | ParseFilterRequest;
 
 export interface TokenizedRecord {
   seq: number;
@@ -47,6 +59,12 @@ export interface WindowPartial {
   window_start: number;
   key: string;
   count: number;
+}
+
+export interface ParsedRecord {
+  seq: number;
+  t: number;
+  fields: Record<string, string | null>;
 }
 
 const SEPARATORS = /[^\p{L}\p{N}]+/u;
@@ -74,6 +92,22 @@ export function windowCount(records: WindowRecord[], windowMs: number): WindowPa
     else byPair.set(id, { window_start: start, key: r.key, count: 1 });
   }
   return [...byPair.values()];
+}
+
+const asText = (v: unknown): string | null => (v === undefined || v === null ? null : typeof v === 'string' ? v : JSON.stringify(v));
+
+/** Parse, filter and project raw JSON events; a record whose text is not a JSON object throws (the batch fails). */
+export function parseFilter(records: TokenizeRecord[], keep: Record<string, string>, project: string[]): ParsedRecord[] {
+  const out: ParsedRecord[] = [];
+  for (const r of records) {
+    const ev: unknown = JSON.parse(r.text);
+    if (!isObject(ev)) throw new Error(`record ${r.seq}: text is not a JSON object`);
+    if (!Object.entries(keep).every(([k, v]) => asText(ev[k]) === v)) continue;
+    const fields: Record<string, string | null> = {};
+    for (const f of project) fields[f] = asText(ev[f]);
+    out.push({ seq: r.seq, t: r.t, fields });
+  }
+  return out;
 }
 
 /** Emulate the operator's CPU cost: spin (not sleep) so the environment's CPU is really busy. */
@@ -127,7 +161,21 @@ export function parseRequest(event: unknown): OpRequest {
     });
     return { op: 'window_count', window_ms: w as number, work_us_per_record: work, wait_ms: wait, records: out };
   }
+  if (event.op === 'parse_filter') return parseFilterRequest(event, records, work, wait);
   throw new Error(`unknown op: ${JSON.stringify(event.op)}`);
+}
+
+function parseFilterRequest(event: Record<string, unknown>, records: unknown[], work: number, wait: number): ParseFilterRequest {
+  const keep = event.keep ?? {};
+  if (!isObject(keep) || !Object.values(keep).every((v) => typeof v === 'string')) fail('keep must map field names to strings');
+  const project = event.project;
+  if (!Array.isArray(project) || !project.every((f) => typeof f === 'string')) fail('project must be an array of field names');
+  const out = records.map((raw, i) => {
+    const r = checkRecordBase(raw, i);
+    if (typeof r.text !== 'string') fail(`records[${i}].text must be a string`);
+    return { seq: r.seq as number, t: r.t as number, text: r.text };
+  });
+  return { op: 'parse_filter', keep: keep as Record<string, string>, project: project as string[], work_us_per_record: work, wait_ms: wait, records: out };
 }
 
 /** Wait mode: the batch's service time passes on a timer, the environment's CPU stays free (docs/VALIDATION.md). */
@@ -136,13 +184,17 @@ export function holdFor(ms: number): Promise<void> {
 }
 
 /** Run a validated request; returns the op-specific part of the response. */
-export function runOp(req: OpRequest): { records: TokenizedRecord[] } | { partials: WindowPartial[] } {
+export function runOp(req: OpRequest): { records: TokenizedRecord[] | ParsedRecord[] } | { partials: WindowPartial[] } {
   if (req.op === 'tokenize') {
     const records = req.records.map((r) => {
       burnCpu(req.work_us_per_record);
       return { seq: r.seq, t: r.t, tokens: tokenize(r.text) };
     });
     return { records };
+  }
+  if (req.op === 'parse_filter') {
+    for (let i = 0; i < req.records.length; i++) burnCpu(req.work_us_per_record);
+    return { records: parseFilter(req.records, req.keep, req.project) };
   }
   for (let i = 0; i < req.records.length; i++) burnCpu(req.work_us_per_record);
   return { partials: windowCount(req.records, req.window_ms) };

@@ -51,6 +51,11 @@ public final class JobBuilder {
     Trace trace = cfg.traceModel();
     JobConfig.Parallelism p = cfg.parallelism;
 
+    if (cfg.shape != null) {
+      io.spillway.flink.shapes.Shapes.build(env, cfg); // the selection hook: a benchmark shape instead
+      return;
+    }
+
     DataStream<Line> lines = env
         .fromSource(new TraceSource(trace, cfg.textGen(), cfg.startDelayMs, cfg.runId),
             WatermarkStrategy.noWatermarks(), SOURCE, TypeInformation.of(Line.class))

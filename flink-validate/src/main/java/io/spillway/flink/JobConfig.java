@@ -44,6 +44,8 @@ public class JobConfig implements Serializable {
   /** Keep the MiniCluster (and its REST API) up this long after the job ends, for a final metrics read. */
   @JsonProperty("linger_ms") public long lingerMs = 0;
   @JsonProperty("control") public ControlCfg control = new ControlCfg();
+  /** A benchmark shape (Nexmark q1/q5, YSB) instead of the tokenizer job; null = the tokenizer job. */
+  @JsonProperty("shape") public io.spillway.flink.shapes.ShapeCfg shape;
   @JsonProperty("initial_decision") public Decision initialDecision = new Decision(0, 0.0, 100, 50, 8);
   @JsonProperty("offload") public OffloadCfg offload = new OffloadCfg();
   /** The scenario's dataflow graph; null = the tokenizer shape (JobBuilder). See README.md, "Scenario graphs". */
@@ -165,6 +167,7 @@ public class JobConfig implements Serializable {
   }
 
   public void validate() {
+    if (shape != null) shape.validate();
     if (runId == null || runId.isBlank()) runId = UUID.randomUUID().toString();
     if (!(durationS > 0)) throw new IllegalArgumentException("duration_s must be > 0");
     new Trace(trace, durationS); // validates points
@@ -204,6 +207,7 @@ public class JobConfig implements Serializable {
 
   public int maxParallelism() {
     if (graph != null) return graph.vertices.stream().mapToInt(v -> v.parallelism).max().orElse(1);
+    if (shape != null) return shape.parallelism.values().stream().reduce(1, Math::max);
     return Math.max(Math.max(parallelism.source, parallelism.router), Math.max(parallelism.tokenizer, parallelism.offload));
   }
 }
