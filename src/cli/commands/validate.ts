@@ -34,6 +34,7 @@ interface ValidateArgs {
   tolerances?: string;
   seed?: number;
   drain?: number;
+  'operator-lang'?: string;
 }
 
 export const validateCommand: CommandModule<object, ValidateArgs> = {
@@ -68,6 +69,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
       .option('tolerances', { type: 'string', describe: 'JSON file of tolerances [{key, kind, tolerance, floor}] replacing the defaults (docs/VALIDATION.md)' })
       .option('seed', { type: 'number', describe: 'replace the scenario\'s seed on both sides' })
       .option('drain', { type: 'number', describe: 'seconds the job may drain after the trace before it is stopped (default min(drain_s, 600))' })
+      .option('operator-lang', { type: 'string', describe: 'the tokenizer\'s language: java (default) or python (a PyFlink UDTF; needs npm run setup:pyflink, docs/PYFLINK.md)' })
       .option('json', { type: 'boolean', default: false, describe: 'print comparison rows as JSON instead of the table' })
       .example('$0 validate examples/default.json --policy target-lag --duration 60', 'MiniCluster + local Lambda endpoint vs the simulator')
       .example('$0 validate s.json --fault error_rate=0.2,throttle_rate=0.3', 'the same under injected faults (still zero loss)') as unknown as Argv<ValidateArgs>,
@@ -93,6 +95,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
         workMode: args['work-mode'] as ValidateOptions['workMode'],
         seed: args.seed,
         drainS: args.drain,
+        operatorLang: args['operator-lang'] as ValidateOptions['operatorLang'],
         tolerances: args.tolerances !== undefined ? loadTolerances(args.tolerances, COMPARISON_METRICS.map((m) => m.key)) : undefined,
     };
     if (repeat > 1) return runRepeatedCommand(opts, repeat, args);
