@@ -29,6 +29,9 @@ export interface FlinkDecision {
   fin?: boolean;
 }
 
+/** The tokenizer's language: the Java flatMap, or the Python UDTF (needs the -Ppython jar). */
+export type OperatorLang = 'java' | 'python';
+
 /** The job config (`--config job.json`), snake_case as the Java side reads it. Unknown fields are rejected. */
 export interface FlinkJobConfig {
   run_id?: string;
@@ -40,7 +43,8 @@ export interface FlinkJobConfig {
   max_drain_s?: number;
   parallelism?: { source?: number; router?: number; tokenizer?: number; offload?: number; sink?: 1 };
   /** mode "cpu" spins work_us_per_record; "wait" parks the task thread for draws from service_ms (ms, seeded). */
-  tokenizer?: { work_us_per_record?: number; mode?: WorkMode; service_ms?: Record<string, unknown> | null };
+  /** lang "python": the tokenizer is a PyFlink table function run by python_executable (docs/PYFLINK.md). */
+  tokenizer?: { work_us_per_record?: number; mode?: WorkMode; service_ms?: Record<string, unknown> | null; lang?: OperatorLang; python_executable?: string };
   text?: { words_min?: number; words_max?: number; vocabulary?: string[] | null; corpus?: string[] | null };
   buffer_timeout_ms?: number;
   rest_port?: number;
@@ -187,9 +191,13 @@ export function flinkValidateDir(): string {
   return resolve('flink-validate');
 }
 
-/** Path of the standalone (MiniCluster) jar, or of the cluster jar (Flink provided) with cluster = true. */
-export function flinkJarPath(cluster = false, projectDir = flinkValidateDir()): string {
-  return join(projectDir, 'target', `flink-validate-${FLINK_VALIDATE_VERSION}${cluster ? '-cluster' : ''}.jar`);
+/**
+ * Path of the standalone (MiniCluster) jar, of the cluster jar (Flink provided) with cluster = true, or of the
+ * standalone jar with the Table planner and flink-python (-Ppython) with python = true.
+ */
+export function flinkJarPath(cluster = false, projectDir = flinkValidateDir(), python = false): string {
+  const suffix = cluster ? '-cluster' : python ? '-python' : '';
+  return join(projectDir, 'target', `flink-validate-${FLINK_VALIDATE_VERSION}${suffix}.jar`);
 }
 
 function run(cmd: string, args: string[], cwd: string): Promise<{ code: number | null; output: string }> {
@@ -205,15 +213,16 @@ function run(cmd: string, args: string[], cwd: string): Promise<{ code: number |
 
 /**
  * Builds the jar if it is missing (or rebuild = true): `mvn -q -DskipTests package` in flink-validate/
- * (`-Pcluster` for the cluster jar). Returns the jar path.
+ * (`-Pcluster` for the cluster jar, `-Ppython` for the Python tokenizer's). Returns the jar path.
  */
-export async function ensureFlinkJar(opts: { cluster?: boolean; rebuild?: boolean; projectDir?: string; offline?: boolean } = {}): Promise<string> {
+export async function ensureFlinkJar(opts: { cluster?: boolean; python?: boolean; rebuild?: boolean; projectDir?: string; offline?: boolean } = {}): Promise<string> {
   const dir = opts.projectDir ?? flinkValidateDir();
-  const jar = flinkJarPath(opts.cluster ?? false, dir);
+  const jar = flinkJarPath(opts.cluster ?? false, dir, opts.python ?? false);
   if (!opts.rebuild && existsSync(jar)) return jar;
   const args = ['-q', '-DskipTests'];
   if (opts.offline) args.push('-o');
   if (opts.cluster) args.push('-Pcluster');
+  else if (opts.python) args.push('-Ppython');
   args.push('package');
   const r = await run('mvn', args, dir);
   if (r.code !== 0 || !existsSync(jar)) {
@@ -290,7 +299,7 @@ export function parseMarkerLine(line: string): { restUrl?: string; jobId?: strin
  * rest_port 0 or absent → a free port is chosen. The config is written to <output_dir>/job.json.
  */
 export async function startLocalJob(config: FlinkJobConfig, opts: StartLocalJobOptions = {}): Promise<LocalJobHandle> {
-  const jar = opts.jar ?? (await ensureFlinkJar());
+  const jar = opts.jar ?? (await ensureFlinkJar({ python: config.tokenizer?.lang === 'python' }));
   const cfg: FlinkJobConfig = { ...config };
   if (!cfg.rest_port) cfg.rest_port = await freePort();
   const outputDir = resolve(cfg.output_dir);

@@ -40,6 +40,7 @@ interface ValidateArgs {
   seed?: number;
   drain?: number;
   'task-managers'?: number;
+  'operator-lang'?: string;
 }
 
 export const validateCommand: CommandModule<object, ValidateArgs> = {
@@ -79,6 +80,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
       .option('tolerances', { type: 'string', describe: 'JSON file of tolerances [{key, kind, tolerance, floor}] replacing the defaults (docs/VALIDATION.md)' })
       .option('seed', { type: 'number', describe: 'replace the scenario\'s seed on both sides' })
       .option('drain', { type: 'number', describe: 'seconds the job may drain after the trace before it is stopped (default min(drain_s, 600))' })
+      .option('operator-lang', { type: 'string', describe: 'the tokenizer\'s language: java (default) or python (a PyFlink UDTF; needs npm run setup:pyflink, docs/PYFLINK.md)' })
       .option('json', { type: 'boolean', default: false, describe: 'print comparison rows as JSON instead of the table' })
       .example('$0 validate examples/default.json --policy target-lag --duration 60', 'MiniCluster + local Lambda endpoint vs the simulator')
       .example('$0 validate s.json --fault error_rate=0.2,throttle_rate=0.3', 'the same under injected faults (still zero loss)')
@@ -109,6 +111,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
         workMode: args['work-mode'] as ValidateOptions['workMode'],
         seed: args.seed,
         drainS: args.drain,
+        operatorLang: args['operator-lang'] as ValidateOptions['operatorLang'],
         tolerances: args.tolerances !== undefined ? loadTolerances(args.tolerances, COMPARISON_METRICS.map((m) => m.key)) : undefined,
     };
     if (args.flink === 'session' && repeat > 1) throw new UserError('--repeat: not with --flink session (each repetition would start its own cluster); run it N times');

@@ -17,8 +17,8 @@ import { UserError } from '../../util/errors.js';
 import { loadTrace } from '../../workload/parse.js';
 import { loadPlatformModel } from '../../serverless/model-file.js';
 import type { RateTrace } from '../../workload/types.js';
-import type { FlinkDecision, FlinkJobConfig, WorkMode } from '../flink-job.js';
 import { scenarioGraph, type GraphConfig } from './job-graph.js';
+import type { FlinkDecision, FlinkJobConfig, OperatorLang, WorkMode } from '../flink-job.js';
 
 /** The three scenario vertices the real job has, and the scenario's offload point on the tokenizer (if any). */
 export interface TokenizerShape {
@@ -54,6 +54,9 @@ export interface JobConfigOptions {
   workMode?: WorkMode;
   /** azure: the job calls an HTTP trigger at this URL, the key in the environment variable keyEnv. */
   azure?: { functionUrl: string | null; keyEnv: string };
+  /** python: the tokenizer runs as a PyFlink UDTF under pythonExecutable (default java). */
+  operatorLang?: OperatorLang;
+  pythonExecutable?: string;
 }
 
 export interface JobConfigTranslation {
@@ -133,6 +136,16 @@ export function wordsForMean(m: number): { words_min: number; words_max: number 
 
 const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
 
+/** Python worker start-up (seconds on a loaded host) must end before t = 0 of the trace, or it shows as latency. */
+export const PYTHON_START_DELAY_MS = 8000;
+
+/** The tokenizer fields for --operator-lang python (none for java, so Java configs stay as they were). */
+function pythonTokenizer(opts: JobConfigOptions, notes: string[]): { lang?: OperatorLang; python_executable?: string } {
+  if (opts.operatorLang !== 'python') return {};
+  notes.push(`operator language python: the tokenizer is a PyFlink table function in a Python worker process (${opts.pythonExecutable ?? 'python3'}); the trace starts ${PYTHON_START_DELAY_MS / 1000} s after the job so the worker is up (docs/PYFLINK.md)`);
+  return { lang: 'python', python_executable: opts.pythonExecutable ?? 'python3' };
+}
+
 /** Translates a tokenizer-shaped scenario into the job config. */
 export function scenarioToJobConfig(scenario: Scenario, opts: JobConfigOptions): JobConfigTranslation {
   const shape = tokenizerShape(scenario);
@@ -172,7 +185,7 @@ export function scenarioToJobConfig(scenario: Scenario, opts: JobConfigOptions):
     trace: points,
     max_drain_s: opts.maxDrainS ?? Math.min(scenario.drain_s, 600),
     parallelism: { source: shape.source.parallelism, router: shape.source.parallelism, tokenizer: tokP, offload: tokP, sink: 1 },
-    tokenizer: { work_us_per_record: workUs, mode, ...(mode === 'wait' ? { service_ms: { ...shape.tokenizer.service_ms } as Record<string, unknown> } : {}) },
+    tokenizer: { work_us_per_record: workUs, mode, ...(mode === 'wait' ? { service_ms: { ...shape.tokenizer.service_ms } as Record<string, unknown> } : {}), ...pythonTokenizer(opts, notes) },
     text: { words_min: words.words_min, words_max: words.words_max },
     buffer_timeout_ms: scenario.network.buffer_timeout_ms,
     rest_port: opts.restPort ?? 0,
@@ -199,6 +212,7 @@ export function scenarioToJobConfig(scenario: Scenario, opts: JobConfigOptions):
       : { enabled: false },
   };
   if (opts.runId) config.run_id = opts.runId;
+  if (opts.operatorLang === 'python') config.start_delay_ms = PYTHON_START_DELAY_MS;
   if (off) {
     if (off.retry_function_errors === false) notes.push('retry_function_errors: false is not supported by the job (it always retries function errors up to max_attempts)');
     if (off.error_rate || off.timeout_rate) notes.push('the offload point\'s error_rate/timeout_rate are simulator faults; use --fault for the local endpoint');

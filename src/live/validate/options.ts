@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { UserError } from '../../util/errors.js';
-import type { WorkMode } from '../flink-job.js';
+import type { OperatorLang, WorkMode } from '../flink-job.js';
 import { repoRoot } from '../../functions/paths.js';
 import type { FaultOptions, ValidateOptions } from './types.js';
 
@@ -59,6 +59,7 @@ export function checkOptions(o: ValidateOptions): void {
   if (o.rateScale !== undefined && !(o.rateScale > 0 && Number.isFinite(o.rateScale))) throw new UserError(`--rate-scale: expected a positive number, got ${o.rateScale}`);
   if (o.seed !== undefined && !Number.isSafeInteger(o.seed)) throw new UserError(`--seed: expected an integer, got ${o.seed}`);
   checkRuntime(o);
+  checkOperatorLang(o.operatorLang, flink);
 }
 
 export const VALIDATE_RUNTIMES = ['node', 'python', 'java'] as const;
@@ -68,6 +69,27 @@ function checkRuntime(o: ValidateOptions): void {
   if (o.runtime === undefined) return;
   if (!VALIDATE_RUNTIMES.includes(o.runtime)) throw new UserError(`--runtime: expected node, python or java, got "${String(o.runtime)}"`);
   if (o.target === 'aws') throw new UserError('--runtime picks the local endpoint\'s handler; with --target aws the deployed function runs (spillway lambda deploy --runtime ...)');
+}
+
+/** `--operator-lang`: java or python; python runs on the local MiniCluster only and needs the PyFlink interpreter. */
+function checkOperatorLang(lang: OperatorLang | undefined, flink: string): void {
+  if (lang === undefined || lang === 'java') return;
+  if (lang !== 'python') throw new UserError(`--operator-lang: expected java or python, got "${String(lang)}"`);
+  if (flink !== 'local') throw new UserError('--operator-lang python runs on the local MiniCluster only (a remote cluster needs flink-python in its lib/ and Python on its TaskManagers; docs/PYFLINK.md)');
+  pyflinkPython();
+}
+
+/**
+ * The interpreter with apache-flink==2.3.0 for the Python tokenizer: $SPILLWAY_PYFLINK_PYTHON, else the venv that
+ * `npm run setup:pyflink` makes (.venv-pyflink/ in the repository).
+ */
+export function pyflinkPython(env: NodeJS.ProcessEnv = process.env): string {
+  const set = env.SPILLWAY_PYFLINK_PYTHON;
+  const python = set !== undefined && set !== '' ? set : join(repoRoot(), '.venv-pyflink', 'bin', 'python');
+  if (!existsSync(python)) {
+    throw new UserError(`--operator-lang python: no Python with PyFlink at ${python} (run npm run setup:pyflink, or set SPILLWAY_PYFLINK_PYTHON)`);
+  }
+  return python;
 }
 
 /**

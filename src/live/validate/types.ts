@@ -4,7 +4,7 @@
  */
 import type { RunSummary } from '../../metrics/summary.js';
 import type { ParamValue } from '../../policy/contract.js';
-import type { WorkMode } from '../flink-job.js';
+import type { OperatorLang, WorkMode } from '../flink-job.js';
 import type { ComparisonRow } from './compare.js';
 import type { Judgement, Tolerance, Verdict } from './tolerances.js';
 
@@ -58,6 +58,8 @@ export interface ValidateOptions {
   seed?: number;
   /** How the job and the function spend service time (default: wait for a local MiniCluster + local endpoint, else cpu). */
   workMode?: WorkMode;
+  /** The tokenizer's language: java (default) or python (a PyFlink UDTF; docs/PYFLINK.md). */
+  operatorLang?: OperatorLang;
   /** Tolerances the comparison is judged by (default DEFAULT_TOLERANCES, the goals). */
   tolerances?: readonly Tolerance[];
   /** Progress lines (default: stderr). */

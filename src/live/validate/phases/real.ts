@@ -11,6 +11,7 @@ import type { FlinkRestClient } from '../../flink-rest.js';
 import { startInvokeServer } from '../../../endpoint/index.js';
 import { LiveController, wantedMetrics, type EndpointReading } from '../controller.js';
 import { functionTimeoutMs, scenarioToJobConfig } from '../job-config.js';
+import { pyflinkPython } from '../options.js';
 import { RestMetricsSource } from '../rest-source.js';
 import { LiveResources, type RunningJob } from './live.js';
 import type { Prepared } from './prepare.js';
@@ -83,6 +84,7 @@ async function startJob(p: Prepared, live: LiveResources): Promise<RunningJob> {
     workMode: p.workMode,
     maxDrainS: p.o.drainS,
     ...(p.platform === 'azure' ? { azure: { functionUrl: azureUrl(p, live), keyEnv: AZURE_KEY_ENV } } : {}),
+    ...(p.o.operatorLang === 'python' ? { operatorLang: 'python' as const, pythonExecutable: pyflinkPython() } : {}),
   });
   let client: FlinkRestClient;
   let jobId: string;

@@ -1,6 +1,7 @@
 package io.spillway.flink;
 
 import io.spillway.flink.offload.OffloadFunction;
+import io.spillway.flink.python.PythonTokenizerStage;
 import io.spillway.flink.sink.ResultSink;
 import io.spillway.flink.source.ControlSource;
 import io.spillway.flink.source.TraceSource;
@@ -74,7 +75,8 @@ public final class JobBuilder {
         .name(ROUTER).uid("router")
         .setParallelism(p.router);
 
-    DataStream<Result> local = routed
+    // the Python tokenizer (tokenizer.lang python) is a stage of its own: python/PythonTokenizerStage
+    DataStream<Result> local = "python".equals(cfg.tokenizer.lang) ? PythonTokenizerStage.attach(env, routed, cfg) : routed
         .flatMap(new LocalTokenizer(cfg.tokenizer.workUsPerRecord, cfg.outputDir,
             cfg.tokenizer.waits() ? cfg.tokenizer.sampler() : null, cfg.seed), TypeInformation.of(Result.class))
         .name(TOKENIZER).uid("tokenizer")

@@ -73,6 +73,10 @@ public class JobConfig implements Serializable {
     @JsonProperty("mode") public String mode = "cpu";
     /** The scenario's service-time distribution, ms (wait mode); null = deterministic work_us_per_record. */
     @JsonProperty("service_ms") public Map<String, Object> serviceMs;
+    /** "java" (LocalTokenizer) or "python" (a PyFlink UDTF, see python/PythonTokenizerStage and docs/PYFLINK.md). */
+    @JsonProperty("lang") public String lang = "java";
+    /** Python mode: the interpreter with apache-flink installed (the Python worker and the planner's client). */
+    @JsonProperty("python_executable") public String pythonExecutable = "python3";
 
     public boolean waits() { return "wait".equals(mode); }
 
@@ -188,6 +192,8 @@ public class JobConfig implements Serializable {
     if (!"cpu".equals(tokenizer.mode) && !"wait".equals(tokenizer.mode))
       throw new IllegalArgumentException("tokenizer.mode must be cpu or wait");
     if (tokenizer.waits()) tokenizer.sampler();
+    if (!"java".equals(tokenizer.lang) && !"python".equals(tokenizer.lang))
+      throw new IllegalArgumentException("tokenizer.lang must be java or python");
     if (!(offload.workFactor > 0) || !Double.isFinite(offload.workFactor))
       throw new IllegalArgumentException("offload.work_factor must be > 0");
     if (control.pollMs < 10) throw new IllegalArgumentException("control.poll_ms must be >= 10");
