@@ -180,33 +180,15 @@ export function scenarioToJobConfig(scenario: Scenario, opts: JobConfigOptions):
   const off = shape.offload;
   const tokP = shape.tokenizer.parallelism;
   const config: FlinkJobConfig = {
-    seed: scenario.seed,
-    duration_s: dur,
-    trace: points,
-    max_drain_s: opts.maxDrainS ?? Math.min(scenario.drain_s, 600),
+    ...runFields(scenario, opts, dur, points),
     parallelism: { source: shape.source.parallelism, router: shape.source.parallelism, tokenizer: tokP, offload: tokP, sink: 1 },
     tokenizer: { work_us_per_record: workUs, mode, ...(mode === 'wait' ? { service_ms: { ...shape.tokenizer.service_ms } as Record<string, unknown> } : {}), ...pythonTokenizer(opts, notes) },
     text: { words_min: words.words_min, words_max: words.words_max },
-    buffer_timeout_ms: scenario.network.buffer_timeout_ms,
-    rest_port: opts.restPort ?? 0,
-    metrics_fetch_interval_ms: opts.metricsFetchIntervalMs ?? 1000,
-    output_dir: opts.outputDir,
-    job_name: `spillway-validate-${scenario.name}`,
-    linger_ms: opts.lingerMs ?? 2000,
-    control: { url: opts.controlUrl, poll_ms: 150, http_timeout_ms: 1000 },
-    initial_decision: { ...INITIAL_DECISION },
     offload: off
       ? {
-          enabled: true,
-          function_name: opts.functionName ?? 'spillway-offload',
-          endpoint_url: opts.endpointUrl,
-          region: opts.region ?? (opts.endpointUrl ? 'us-east-1' : null),
+          ...offloadClientFields(off, opts),
           mode: off.merge ?? 'unordered',
-          max_attempts: off.max_attempts ?? 3,
           work_us_per_record: Math.max(0, Math.round(serviceMeanMs * (off.work_factor ?? 1) * 1000)),
-          attempt_timeout_ms: clientAttemptTimeoutMs(functionTimeoutMs(off)),
-          async_capacity: off.async_capacity ?? JOB_ASYNC_CAPACITY,
-          work_factor: off.work_factor ?? 1,
           ...(opts.azure ? { platform: 'azure' as const, function_url: opts.azure.functionUrl, function_key_env: opts.azure.keyEnv } : {}),
         }
       : { enabled: false },
@@ -238,11 +220,22 @@ export function scenarioToGraphJobConfig(scenario: Scenario, opts: JobConfigOpti
   const mode = opts.workMode ?? 'cpu';
   const off = scenario.offload?.[0];
   const config: FlinkJobConfig = {
+    ...runFields(scenario, opts, dur, tracePoints(trace, dur, scenario.workload.rate_scale ?? 1)),
+    tokenizer: { mode },
+    offload: off ? offloadClientFields(off, opts) : { enabled: false },
+    graph,
+  };
+  if (opts.runId) config.run_id = opts.runId;
+  return { config, durationS: dur, graph };
+}
+
+/** The fields every job config has, whatever its shape: the replay, the drain, REST, output and control. */
+function runFields(scenario: Scenario, opts: JobConfigOptions, dur: number, trace: FlinkJobConfig['trace']) {
+  return {
     seed: scenario.seed,
     duration_s: dur,
-    trace: tracePoints(trace, dur, scenario.workload.rate_scale ?? 1),
+    trace,
     max_drain_s: opts.maxDrainS ?? Math.min(scenario.drain_s, 600),
-    tokenizer: { mode },
     buffer_timeout_ms: scenario.network.buffer_timeout_ms,
     rest_port: opts.restPort ?? 0,
     metrics_fetch_interval_ms: opts.metricsFetchIntervalMs ?? 1000,
@@ -251,22 +244,21 @@ export function scenarioToGraphJobConfig(scenario: Scenario, opts: JobConfigOpti
     linger_ms: opts.lingerMs ?? 2000,
     control: { url: opts.controlUrl, poll_ms: 150, http_timeout_ms: 1000 },
     initial_decision: { ...INITIAL_DECISION },
-    offload: off
-      ? {
-          enabled: true,
-          function_name: opts.functionName ?? 'spillway-offload',
-          endpoint_url: opts.endpointUrl,
-          region: opts.region ?? (opts.endpointUrl ? 'us-east-1' : null),
-          max_attempts: off.max_attempts ?? 3,
-          attempt_timeout_ms: clientAttemptTimeoutMs(functionTimeoutMs(off)),
-          async_capacity: off.async_capacity ?? JOB_ASYNC_CAPACITY,
-          work_factor: off.work_factor ?? 1,
-        }
-      : { enabled: false },
-    graph,
   };
-  if (opts.runId) config.run_id = opts.runId;
-  return { config, durationS: dur, graph };
+}
+
+/** How the job's client reaches the function: name, endpoint, region, retries, timeout, Async I/O capacity. */
+function offloadClientFields(off: OffloadSpec, opts: JobConfigOptions) {
+  return {
+    enabled: true,
+    function_name: opts.functionName ?? 'spillway-offload',
+    endpoint_url: opts.endpointUrl,
+    region: opts.region ?? (opts.endpointUrl ? 'us-east-1' : null),
+    max_attempts: off.max_attempts ?? 3,
+    attempt_timeout_ms: clientAttemptTimeoutMs(functionTimeoutMs(off)),
+    async_capacity: off.async_capacity ?? JOB_ASYNC_CAPACITY,
+    work_factor: off.work_factor ?? 1,
+  };
 }
 
 /**
