@@ -9,6 +9,44 @@
  * buffers). Buffers are pooled: the hot path allocates nothing once the pool is warm.
  */
 
+/**
+ * One run's seven numbers as a reusable register: loaded from a RunList slot, changed in place as the run walks the
+ * operator chain, passed by reference and copied (pushRun) where it is kept. Owners allocate theirs once; nothing on
+ * the hot path allocates one. A callee never keeps the object it is given.
+ */
+export class Run {
+  count = 0;
+  bytes = 0;
+  aFirst = 0;
+  aLast = 0;
+  seq = 0;
+  origin = 0;
+  key = -1;
+
+  /** Load slot i of a list. */
+  load(list: RunList, i: number): this {
+    this.count = list.count[i];
+    this.bytes = list.bytes[i];
+    this.aFirst = list.aFirst[i];
+    this.aLast = list.aLast[i];
+    this.seq = list.seq[i];
+    this.origin = list.origin[i];
+    this.key = list.key[i];
+    return this;
+  }
+
+  set(count: number, bytes: number, aFirst: number, aLast: number, seq: number, origin: number, key: number): this {
+    this.count = count;
+    this.bytes = bytes;
+    this.aFirst = aFirst;
+    this.aLast = aLast;
+    this.seq = seq;
+    this.origin = origin;
+    this.key = key;
+    return this;
+  }
+}
+
 /** A growable struct-of-arrays list of runs. */
 export class RunList {
   n = 0;
@@ -55,6 +93,22 @@ export class RunList {
     this.origin[i] = origin;
     this.key[i] = key;
     this.tag[i] = tag;
+  }
+
+  /** Append a copy of `r`. */
+  pushRun(r: Run, tag = 0): void {
+    this.push(r.count, r.bytes, r.aFirst, r.aLast, r.seq, r.origin, r.key, tag);
+  }
+
+  /** Overwrite slot i with `r` (its tag unchanged). */
+  store(i: number, r: Run): void {
+    this.count[i] = r.count;
+    this.bytes[i] = r.bytes;
+    this.aFirst[i] = r.aFirst;
+    this.aLast[i] = r.aLast;
+    this.seq[i] = r.seq;
+    this.origin[i] = r.origin;
+    this.key[i] = r.key;
   }
 
   /** Drop consumed runs from the front when that frees most of the space (amortised O(1)). */

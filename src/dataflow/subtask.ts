@@ -20,7 +20,7 @@ import { EV_BUFFER, EV_CREDIT, EV_FINISH, EV_FLUSH, EV_WAKE } from './events.js'
 import { SubtaskInput } from './input-gate.js';
 import type { Subpartition } from './network.js';
 import { RecordWriter, type OutEdge, type WriterOwner } from './record-writer.js';
-import { apportion, BufferPool, NetBuffer, RunList } from './runs.js';
+import { apportion, BufferPool, NetBuffer, Run, RunList } from './runs.js';
 import { WindowState } from './window.js';
 
 export { EV_BUFFER, EV_CREDIT, EV_FINISH, EV_FLUSH, EV_WAKE } from './events.js';
@@ -51,13 +51,13 @@ export interface JobContext {
 /** The offload layer's grip on one operator of the chain (see src/offload). */
 export interface OffloadHook {
   readonly opIndex: number;
-  /** Take up to all of `count` records bound for operator opIndex; returns how many it took (the first ones). */
-  route(count: number, bytes: number, aFirst: number, aLast: number, seq: number, origin: number, key: number, now: number): number;
+  /** Take up to all of the run's records bound for operator opIndex; returns how many it took (the first ones). */
+  route(run: Run, now: number): number;
   /**
    * After operator opIndex ran locally on the rest of a run (its output given): true when the hook keeps the
    * output (ordered merge behind pending batches, or a fallback filling its place), which stops the walk.
    */
-  afterLocal(count: number, bytes: number, aFirst: number, aLast: number, seq: number, origin: number, key: number, tag: number, now: number): boolean;
+  afterLocal(run: Run, tag: number, now: number): boolean;
   /** Batches out or records waiting: the subtask must not finish before they come back. */
   outstanding(): number;
   /** Earliest event time among records out (windows wait for them before firing). */
@@ -100,14 +100,11 @@ export class Subtask implements EventHandler, WriterOwner {
   private walking = false;
   /** Inside tryStart(). */
   private starting = false;
+  /** The run being walked (loaded from the mailbox, the input buffer or the source queue; changed by the walk). */
+  private readonly cur = new Run();
   private pendingKind = 0; // 0 none, 1 emit downstream, 2 sink results
-  private pCount = 0;
-  private pBytes = 0;
-  private pFirst = 0;
-  private pLast = 0;
-  private pSeq = 0;
-  private pOrigin = 0;
-  private pKey = -1;
+  /** The output run being released (emitted, or leaving the sink). */
+  private readonly pending = new Run();
   private serviceEnd = 0;
 
   // Emission cursor while blocked.
@@ -201,9 +198,9 @@ export class Subtask implements EventHandler, WriterOwner {
         for (let j = 0; j < this.emitSub; j++) written += e.split[j];
         written += this.emitWritten;
       } else if (this.blocked && this.emitEdge > 0) {
-        written = this.pCount;
+        written = this.pending.count;
       }
-      o += this.pOrigin - apportion(this.pOrigin, 0, written, this.pCount);
+      o += this.pending.origin - apportion(this.pending.origin, 0, written, this.pending.count);
     }
     const bt = this.batch;
     for (let i = bt.head; i < bt.n; i++) o += bt.origin[i];
@@ -264,6 +261,12 @@ export class Subtask implements EventHandler, WriterOwner {
     this.tryStart(now);
   }
 
+  /** enqueueWork for a run (copied). */
+  enqueueRun(run: Run, startOp: number, now: number): void {
+    this.work.pushRun(run, startOp);
+    this.tryStart(now);
+  }
+
   private onBuffer(buf: NetBuffer, now: number): void {
     this.input.receive(buf, now);
     this.tryStart(now);
@@ -295,16 +298,10 @@ export class Subtask implements EventHandler, WriterOwner {
     const w = this.work;
     if (w.length > 0) {
       const i = w.head++;
-      const count = w.count[i];
-      const bytes = w.bytes[i];
-      const aFirst = w.aFirst[i];
-      const aLast = w.aLast[i];
-      const seq = w.seq[i];
-      const origin = w.origin[i];
-      const key = w.key[i];
+      const run = this.cur.load(w, i);
       const tag = w.tag[i];
       w.compact();
-      this.serve(count, bytes, aFirst, aLast, seq, origin, key, tag, now, false);
+      this.serve(run, tag, now, false);
       return true;
     }
     if (this.source) return this.takeFromSource(now);
@@ -319,7 +316,7 @@ export class Subtask implements EventHandler, WriterOwner {
             return true;
           }
           const i = r.head++;
-          this.serve(r.count[i], r.bytes[i], r.aFirst[i], r.aLast[i], r.seq[i], r.origin[i], r.key[i], 0, now, true);
+          this.serve(this.cur.load(r, i), 0, now, true);
           return true;
         }
         this.finishBuffer(now);
@@ -390,18 +387,18 @@ export class Subtask implements EventHandler, WriterOwner {
     const i = q.head;
     this.lastEmitted = q.aLast[i];
     if (q.aLast[i] > this.watermark) this.watermark = q.aLast[i];
-    this.serve(q.count[i], q.bytes[i], q.aFirst[i], q.aLast[i], q.seq[i], q.origin[i], q.key[i], 0, now, true);
+    this.serve(this.cur.load(q, i), 0, now, true);
     src.shift();
     return true;
   }
 
   /** Serve one run: walk the chain from the tag's operator (see walkInto), then serve for its service time. */
-  private serve(count: number, bytes: number, aFirst: number, aLast: number, seq: number, origin: number, key: number, tag: number, now: number, isInput: boolean): void {
+  private serve(run: Run, tag: number, now: number, isInput: boolean): void {
     if (this.inService) throw new Error(`subtask ${this.task.id}#${this.index}: a run started while another is in service`);
     const out = this.batch;
     out.clear();
     this.walking = true;
-    const service = this.walkInto(out, count, bytes, aFirst, aLast, seq, origin, key, tag, isInput, now);
+    const service = this.walkInto(out, run, tag, isInput, now);
     this.walking = false;
     this.startService(service, now);
   }
@@ -421,7 +418,7 @@ export class Subtask implements EventHandler, WriterOwner {
     this.walking = true;
     do {
       const i = r.head++;
-      service += this.walkInto(out, r.count[i], r.bytes[i], r.aFirst[i], r.aLast[i], r.seq[i], r.origin[i], r.key[i], 0, true, now);
+      service += this.walkInto(out, this.cur.load(r, i), 0, true, now);
     } while (r.head < r.n && service < q);
     this.walking = false;
     this.startService(service, now);
@@ -446,23 +443,16 @@ export class Subtask implements EventHandler, WriterOwner {
    * before its operator (not for work tagged TAG_NO_ROUTE). numRecordsIn counts what this task processes itself
    * (routed records bypass it, as behind a router), for input runs only.
    */
-  private walkInto(out: RunList, count: number, bytes: number, aFirst: number, aLast: number, seq: number, origin: number, key: number, tag: number, isInput: boolean, now: number): number {
+  private walkInto(out: RunList, run: Run, tag: number, isInput: boolean, now: number): number {
     const ops = this.task.operators;
     const hook = this.hook;
     const hookAt = hook ? hook.opIndex : -1;
     const routeAt = (tag & TAG_NO_ROUTE) === 0 ? hookAt : -1;
     let service = 0;
-    let c = count;
-    let b = bytes;
-    let k = key;
     let counted = !isInput;
     for (let j = tag & TAG_OP_MASK; j < ops.length; j++) {
-      if (j === routeAt && c > 0) {
-        c = this.routeFirst(c, b, aFirst, aLast, seq, origin, k, now);
-        aFirst = this.localFirst;
-        seq = this.localSeq;
-        origin = this.localOrigin;
-      }
+      if (j === routeAt && run.count > 0) this.routeFirst(run, now);
+      const c = run.count;
       if (!counted) {
         this.meter.addIn(now, c);
         counted = true;
@@ -471,30 +461,31 @@ export class Subtask implements EventHandler, WriterOwner {
       service += this.services[j].sumOf(c);
       const op = ops[j];
       if (op.kind === 'window') {
-        this.windows!.absorb(c, k, aFirst, aLast, this.rng);
-        out.push(0, b, aFirst, aLast, seq, origin, k, OUT_ABSORBED);
+        this.windows!.absorb(c, run.key, run.aFirst, run.aLast, this.rng);
+        run.count = 0;
+        out.pushRun(run, OUT_ABSORBED);
         return service;
       }
       if (op.kind === 'sink') {
-        out.push(c, b, aFirst, aLast, seq, origin, k, OUT_SINK);
+        out.pushRun(run, OUT_SINK);
         return service;
       }
       const sel = this.selectivities[j];
       if (sel) {
         const o = sel.sumOf(c);
-        if (o !== c && op.kind === 'flatMap') k = -1;
-        c = o;
+        if (o !== c && op.kind === 'flatMap') run.key = -1;
+        run.count = o;
       }
-      b = op.outputBytes;
+      run.bytes = op.outputBytes;
       // The hook keeps this output (ordered merge): its origins are now the hook's.
-      if (j === hookAt && hook!.afterLocal(c, b, aFirst, aLast, seq, origin, k, tag, now)) return service;
-      if (c === 0) {
-        out.push(0, b, aFirst, aLast, seq, origin, k, OUT_FILTERED);
+      if (j === hookAt && hook!.afterLocal(run, tag, now)) return service;
+      if (run.count === 0) {
+        out.pushRun(run, OUT_FILTERED);
         return service;
       }
     }
-    if (!counted) this.meter.addIn(now, c);
-    if (c > 0) out.push(c, b, aFirst, aLast, seq, origin, k, OUT_EMIT);
+    if (!counted) this.meter.addIn(now, run.count);
+    if (run.count > 0) out.pushRun(run, OUT_EMIT);
     return service;
   }
 
@@ -508,13 +499,7 @@ export class Subtask implements EventHandler, WriterOwner {
         this.ctx.ledger.complete(out.seq[i], out.origin[i], kind === OUT_FILTERED ? 'filtered' : 'absorbed');
         continue;
       }
-      this.pCount = out.count[i];
-      this.pBytes = out.bytes[i];
-      this.pFirst = out.aFirst[i];
-      this.pLast = out.aLast[i];
-      this.pSeq = out.seq[i];
-      this.pOrigin = out.origin[i];
-      this.pKey = out.key[i];
+      this.pending.load(out, i);
       if (kind === OUT_SINK) {
         this.sinkResults(now);
         continue;
@@ -531,47 +516,45 @@ export class Subtask implements EventHandler, WriterOwner {
 
   /** The pending run's results leave the sink now: latency against each record's intended arrival. */
   private sinkResults(now: number): void {
-    const c = this.pCount;
+    const p = this.pending;
+    const c = p.count;
     this.resultsEmitted += c;
     this.meter.addOut(now, c);
-    const spreadMs = this.pLast - this.pFirst;
+    const spreadMs = p.aLast - p.aFirst;
     const points = spreadMs > 0 ? Math.min(4, Math.ceil(spreadMs / Math.max(1, this.ctx.resolutionMs))) : 1;
-    this.ctx.latency.recordSpread(now - this.pLast, now - this.pFirst, c, points);
-    this.ctx.ledger.complete(this.pSeq, this.pOrigin, 'emitted');
+    this.ctx.latency.recordSpread(now - p.aLast, now - p.aFirst, c, points);
+    this.ctx.ledger.complete(p.seq, p.origin, 'emitted');
     this.pendingKind = 0;
   }
 
-  // What routeFirst leaves of a run locally (fields, not an object: this is on the hot path).
-  private localFirst = 0;
-  private localSeq = 0;
-  private localOrigin = 0;
-
   /**
-   * Offer a run to the offload hook. The routed records are the first ones of the run; returns how many stay local,
-   * with their arrival spread's start, first sequence number and origins in localFirst/localSeq/localOrigin.
+   * Offer a run to the offload hook. The routed records are the first ones of the run; what stays local is left in
+   * `run` (its count, the start of its arrival spread, its first sequence number and its origins).
    */
-  private routeFirst(c: number, b: number, aFirst: number, aLast: number, seq: number, origin: number, k: number, now: number): number {
-    const routed = this.hook!.route(c, b, aFirst, aLast, seq, origin, k, now);
-    const o = routed > 0 ? apportion(origin, 0, routed, c) : 0;
-    this.localFirst = routed > 0 ? aFirst + ((aLast - aFirst) * routed) / c : aFirst;
-    this.localSeq = seq + o;
-    this.localOrigin = origin - o;
-    return c - routed;
+  private routeFirst(run: Run, now: number): void {
+    const c = run.count;
+    const routed = this.hook!.route(run, now);
+    if (routed === 0) return;
+    const o = apportion(run.origin, 0, routed, c);
+    run.aFirst = run.aFirst + ((run.aLast - run.aFirst) * routed) / c;
+    run.seq += o;
+    run.origin -= o;
+    run.count = c - routed;
   }
 
   /** Offloaded results rejoin the chain after operator `opIndex` (0 results: their records are done). */
-  resumeAfter(opIndex: number, count: number, bytes: number, aFirst: number, aLast: number, seq: number, origin: number, key: number, now: number): void {
-    if (count === 0) {
-      this.ctx.ledger.complete(seq, origin, 'filtered');
+  resumeAfter(opIndex: number, run: Run, now: number): void {
+    if (run.count === 0) {
+      this.ctx.ledger.complete(run.seq, run.origin, 'filtered');
       return;
     }
-    this.enqueueWork(count, bytes, aFirst, aLast, seq, origin, key, opIndex + 1, now);
+    this.enqueueRun(run, opIndex + 1, now);
   }
 
   /** A partial aggregate from the function merges into the window state, exactly as local records would. */
-  mergePartial(count: number, key: number, aFirst: number, aLast: number, seq: number, origin: number): void {
-    this.windows!.absorb(count, key, aFirst, aLast, this.rng);
-    this.ctx.ledger.complete(seq, origin, 'absorbed');
+  mergePartial(run: Run): void {
+    this.windows!.absorb(run.count, run.key, run.aFirst, run.aLast, this.rng);
+    this.ctx.ledger.complete(run.seq, run.origin, 'absorbed');
   }
 
   /** Batches came back: windows held for them may fire now, and a finished input may let the subtask end. */
@@ -591,7 +574,7 @@ export class Subtask implements EventHandler, WriterOwner {
   /** Split the pending output over each edge's subpartitions (once per edge, before writing). */
   private splitFor(e: OutEdge): void {
     const split = e.split;
-    const c = this.pCount;
+    const c = this.pending.count;
     split.fill(0);
     if (e.count === 1) {
       split[0] = c;
@@ -607,8 +590,8 @@ export class Subtask implements EventHandler, WriterOwner {
         j = j + 1 === p ? 0 : j + 1;
       }
       e.rr = (e.rr + (c % p)) % p;
-    } else if (this.pKey >= 0 && this.routing) {
-      split[this.routing.subtaskForKey(this.pKey, e.count)] = c;
+    } else if (this.pending.key >= 0 && this.routing) {
+      split[this.routing.subtaskForKey(this.pending.key, e.count)] = c;
     } else {
       // A run of mixed keys: multinomial over the subtasks' key weights, by sequential binomials.
       const w = e.weights!;
@@ -638,10 +621,11 @@ export class Subtask implements EventHandler, WriterOwner {
         this.emitSub = 0;
         this.emitWritten = 0;
       }
-      const c = this.pCount;
+      const p = this.pending;
+      const c = p.count;
       // Origins ride on the first edge only, so a record sent to two consumers is counted once.
-      const origin = this.emitEdge === 0 ? this.pOrigin : 0;
-      const span = this.pLast - this.pFirst;
+      const origin = this.emitEdge === 0 ? p.origin : 0;
+      const span = p.aLast - p.aFirst;
       let before = 0;
       for (let j = 0; j < this.emitSub; j++) before += e.split[j];
       while (this.emitSub < e.count) {
@@ -655,13 +639,13 @@ export class Subtask implements EventHandler, WriterOwner {
           }
           const buf = sp.current!;
           const room = this.ctx.segmentBytes - buf.used;
-          const k = Math.min(n - this.emitWritten, Math.max(1, Math.ceil(room / this.pBytes)));
+          const k = Math.min(n - this.emitWritten, Math.max(1, Math.ceil(room / p.bytes)));
           const lo = before + this.emitWritten;
           const hi = lo + k;
           const o = apportion(origin, lo, hi, c);
-          const seq = this.pSeq + (origin > 0 ? Math.floor((origin * lo) / c) : 0);
-          buf.runs.push(k, this.pBytes, this.pFirst + (span * lo) / c, this.pFirst + (span * hi) / c, seq, o, this.pKey);
-          buf.used += k * this.pBytes;
+          const seq = p.seq + (origin > 0 ? Math.floor((origin * lo) / c) : 0);
+          buf.runs.push(k, p.bytes, p.aFirst + (span * lo) / c, p.aFirst + (span * hi) / c, seq, o, p.key);
+          buf.used += k * p.bytes;
           this.emitWritten += k;
           if (buf.used >= this.ctx.segmentBytes) this.output.finish(sp, now);
           else if (this.ctx.bufferTimeoutMs === 0) this.output.requestFlush(sp, now);
@@ -673,7 +657,7 @@ export class Subtask implements EventHandler, WriterOwner {
       this.emitEdge++;
       this.emitSub = -1;
     }
-    this.meter.addOut(now, this.pCount);
+    this.meter.addOut(now, this.pending.count);
     this.pendingKind = 0;
     return true;
   }

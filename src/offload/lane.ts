@@ -10,7 +10,7 @@
 import type { EventCalendar, EventHandler } from '../engine/calendar.js';
 import type { CountSampler, Sampler } from '../engine/distributions.js';
 import { TAG_NO_ROUTE, TAG_SLOT_SHIFT, type OffloadHook, type Subtask } from '../dataflow/subtask.js';
-import { apportion, RunList } from '../dataflow/runs.js';
+import { apportion, Run, RunList } from '../dataflow/runs.js';
 import type { PointDecision } from '../policy/contract.js';
 import type { InvokeFinal, SdkClient } from '../serverless/sdk-client.js';
 import { ReorderQueue } from './reorder.js';
@@ -61,6 +61,8 @@ export class OffloadLane implements OffloadHook, EventHandler {
   private localPosition = 0;
   private localCount = 0;
   private maxReleased = 0;
+  /** A run handed back to the subtask (it copies what it keeps). */
+  private readonly back = new Run();
   /** Records counted at this lane. */
   routed = 0;
   batches = 0;
@@ -86,7 +88,8 @@ export class OffloadLane implements OffloadHook, EventHandler {
   // ----------------------------------------------------------------------------------------------------
   // Routing (called by the subtask before the offloaded operator)
 
-  route(count: number, bytes: number, aFirst: number, aLast: number, seq: number, origin: number, key: number, now: number): number {
+  route(run: Run, now: number): number {
+    const { count, bytes, aFirst, aLast, seq, origin, key } = run;
     this.entered += count;
     const d = this.point.decision;
     let want = this.router.take(count, d.share, d.maxRateRps, now);
@@ -134,16 +137,16 @@ export class OffloadLane implements OffloadHook, EventHandler {
    * Called after the offloaded operator ran locally on the rest of a run. In ordered mode a run behind
    * pending batches is held (returns true: the subtask stops its walk); a fallback run fills its slot.
    */
-  afterLocal(count: number, bytes: number, aFirst: number, aLast: number, seq: number, origin: number, key: number, tag: number, now: number): boolean {
+  afterLocal(run: Run, tag: number, now: number): boolean {
     const slot = (tag >>> TAG_SLOT_SHIFT) - 1;
     if (slot >= 0) {
-      this.reorder.complete(slot, count, bytes, aFirst, aLast, seq, origin, key);
+      this.reorder.complete(slot, run);
       this.releaseOrdered(now);
       return true;
     }
-    if (this.isWindow || (tag & TAG_NO_ROUTE) !== 0 || count === 0) return false;
+    if (this.isWindow || (tag & TAG_NO_ROUTE) !== 0 || run.count === 0) return false;
     if (this.ordered && this.reorder.length > 0) {
-      this.reorder.addDone(this.localPosition, this.localCount, count, bytes, aFirst, aLast, seq, origin, key);
+      this.reorder.addDone(this.localPosition, this.localCount, run);
       return true;
     }
     this.noteReleased(this.localPosition, this.localCount);
@@ -247,21 +250,22 @@ export class OffloadLane implements OffloadHook, EventHandler {
       for (let i = 0; i < r.n; i++) {
         const slot = this.ordered && !this.isWindow ? b.slots[i] + 1 : 0;
         const tag = this.opIndex | TAG_NO_ROUTE | (slot << TAG_SLOT_SHIFT);
-        this.subtask.enqueueWork(r.count[i], r.bytes[i], r.aFirst[i], r.aLast[i], r.seq[i], r.origin[i], r.key[i], tag, now);
+        this.subtask.enqueueRun(this.back.load(r, i), tag, now);
       }
     } else if (this.isWindow) {
       // Partial aggregates merge into the window state: the same counts as if absorbed locally.
-      for (let i = 0; i < r.n; i++) this.subtask.mergePartial(r.count[i], r.key[i], r.aFirst[i], r.aLast[i], r.seq[i], r.origin[i]);
+      for (let i = 0; i < r.n; i++) this.subtask.mergePartial(this.back.load(r, i));
       this.subtask.offloadSettled(now);
     } else {
       for (let i = 0; i < r.n; i++) {
         const out = this.selectivity ? this.selectivity.sumOf(r.count[i]) : r.count[i];
         const key = out !== r.count[i] ? -1 : r.key[i];
+        const result = this.back.set(out, this.outputBytes, r.aFirst[i], r.aLast[i], r.seq[i], r.origin[i], key);
         if (this.ordered) {
-          this.reorder.complete(b.slots[i], out, this.outputBytes, r.aFirst[i], r.aLast[i], r.seq[i], r.origin[i], key);
+          this.reorder.complete(b.slots[i], result);
         } else {
           this.noteReleased(b.positions[i], r.count[i]);
-          this.subtask.resumeAfter(this.opIndex, out, this.outputBytes, r.aFirst[i], r.aLast[i], r.seq[i], r.origin[i], key, now);
+          this.subtask.resumeAfter(this.opIndex, result, now);
         }
       }
       if (this.ordered) this.releaseOrdered(now);
@@ -272,9 +276,9 @@ export class OffloadLane implements OffloadHook, EventHandler {
   }
 
   private releaseOrdered(now: number): void {
-    this.reorder.release((count, bytes, aFirst, aLast, seq, origin, key, position, inputCount) => {
+    this.reorder.release((run, position, inputCount) => {
       this.noteReleased(position, inputCount);
-      this.subtask.resumeAfter(this.opIndex, count, bytes, aFirst, aLast, seq, origin, key, now);
+      this.subtask.resumeAfter(this.opIndex, run, now);
     });
   }
 

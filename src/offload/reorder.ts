@@ -4,7 +4,7 @@
  * batch returns (or falls back), a local run is done at once; only a done head may leave, so a slow batch
  * holds back everything behind it (the head-of-line cost of ordering).
  */
-import { RunList } from '../dataflow/runs.js';
+import { Run, RunList } from '../dataflow/runs.js';
 
 export class ReorderQueue {
   /** Entries' data (valid once done); `tag` holds 1 when done. */
@@ -13,6 +13,8 @@ export class ReorderQueue {
   private positions: number[] = [];
   private inputs: number[] = [];
   private slotBase = 0;
+  /** The entry being released (handed to `release`'s callback, which must copy what it keeps). */
+  private readonly out = new Run();
 
   get length(): number {
     return this.entries.length;
@@ -27,35 +29,26 @@ export class ReorderQueue {
   }
 
   /** Append an entry already done (a local run behind pending ones). */
-  addDone(position: number, inputCount: number, count: number, bytes: number, aFirst: number, aLast: number, seq: number, origin: number, key: number): number {
-    this.entries.push(count, bytes, aFirst, aLast, seq, origin, key, 1);
+  addDone(position: number, inputCount: number, run: Run): number {
+    this.entries.pushRun(run, 1);
     this.positions.push(position);
     this.inputs.push(inputCount);
     return this.slotBase + this.entries.n - 1;
   }
 
   /** Fill a pending entry with its result (count 0 when the function produced nothing). */
-  complete(slot: number, count: number, bytes: number, aFirst: number, aLast: number, seq: number, origin: number, key: number): void {
+  complete(slot: number, run: Run): void {
     const i = slot - this.slotBase;
-    const e = this.entries;
-    e.count[i] = count;
-    e.bytes[i] = bytes;
-    e.aFirst[i] = aFirst;
-    e.aLast[i] = aLast;
-    e.seq[i] = seq;
-    e.origin[i] = origin;
-    e.key[i] = key;
-    e.tag[i] = 1;
+    this.entries.store(i, run);
+    this.entries.tag[i] = 1;
   }
 
   /** Release done entries from the head, in order. */
-  release(
-    emit: (count: number, bytes: number, aFirst: number, aLast: number, seq: number, origin: number, key: number, position: number, inputCount: number) => void,
-  ): void {
+  release(emit: (run: Run, position: number, inputCount: number) => void): void {
     const e = this.entries;
     while (e.head < e.n && e.tag[e.head] === 1) {
       const i = e.head++;
-      emit(e.count[i], e.bytes[i], e.aFirst[i], e.aLast[i], e.seq[i], e.origin[i], e.key[i], this.positions[i], this.inputs[i]);
+      emit(this.out.load(e, i), this.positions[i], this.inputs[i]);
     }
     if (e.head === e.n) {
       this.slotBase += e.n;
