@@ -18,11 +18,19 @@ export class SubtaskInput {
   currentChannel = -1;
   /**
    * Channels with data, in arrival order: a ring over a typed array (each channel is in it at most once,
-   * by its inAvailable flag, so the ring never holds more than the channel count; sized once wired).
+   * by its inAvailable flag, so the ring never holds more than the channel count; sized once wired). Not the
+   * engine's Fifo: read once per buffer, it is the hot path's one queue, and a bounded typed ring never compacts.
    */
   private availRing = new Int32Array(0);
   private availHead = 0;
   private availCount = 0;
+
+  /** A channel waiting for floating buffers gets its turn (grantWaiters' callback; made once, `grantAt` its time). */
+  private grantAt = 0;
+  private readonly grantFloating = (c: number): void => {
+    this.channels[c].waitingFloating = false;
+    this.lendFloating(c, this.grantAt);
+  };
 
   constructor(
     private readonly calendar: EventCalendar,
@@ -56,7 +64,7 @@ export class SubtaskInput {
     const ch = this.channels[buf.destChannel];
     ch.occupy();
     ch.backlog = buf.backlog;
-    ch.enqueue(buf);
+    ch.push(buf);
     if (!ch.inAvailable && this.currentChannel !== buf.destChannel) {
       ch.inAvailable = true;
       this.pushAvailable(buf.destChannel);
@@ -72,7 +80,7 @@ export class SubtaskInput {
     this.availCount--;
     const ch = this.channels[c];
     ch.inAvailable = false;
-    const buf = ch.dequeue();
+    const buf = ch.shift();
     this.current = buf;
     this.currentChannel = c;
     if (buf.endOfPartition) ch.ended = true;
@@ -90,7 +98,7 @@ export class SubtaskInput {
     if (buf.endOfPartition) ch.watermark = Infinity;
     this.recycle(c, now);
     this.buffers.release(buf);
-    if (ch.queued > 0 && !ch.inAvailable) {
+    if (ch.length > 0 && !ch.inAvailable) {
       ch.inAvailable = true;
       this.pushAvailable(c);
     }
@@ -106,7 +114,7 @@ export class SubtaskInput {
   /** Every channel has ended and nothing is left to read. */
   exhausted(): boolean {
     if (this.current) return false;
-    for (const ch of this.channels) if (!ch.ended || ch.queued > 0) return false;
+    for (const ch of this.channels) if (!ch.ended || ch.length > 0) return false;
     return true;
   }
 
@@ -133,8 +141,7 @@ export class SubtaskInput {
     const gate = this.gates[ch.gate];
     let want = ch.backlog - ch.available;
     let granted = 0;
-    while (want > 0 && gate.floatingFree > 0) {
-      gate.floatingFree--;
+    while (want > 0 && gate.pool.tryTake()) {
       ch.floatingHeld++;
       granted++;
       want--;
@@ -142,7 +149,7 @@ export class SubtaskInput {
     if (granted > 0) this.announce(ch, granted, now);
     if (want > 0 && !ch.waitingFloating) {
       ch.waitingFloating = true;
-      gate.waiting.push(c);
+      gate.pool.wait(c);
     }
   }
 
@@ -156,12 +163,9 @@ export class SubtaskInput {
     if (ch.usedFloating > 0) {
       ch.usedFloating--;
       const gate = this.gates[ch.gate];
-      gate.floatingFree++;
-      while (gate.floatingFree > 0 && gate.waiting.length > 0) {
-        const w = gate.waiting.shift()!;
-        this.channels[w].waitingFloating = false;
-        this.lendFloating(w, now);
-      }
+      gate.pool.give();
+      this.grantAt = now;
+      gate.pool.grantWaiters(this.grantFloating);
     } else {
       ch.exclusiveFree++;
       this.announce(ch, 1, now);

@@ -5,34 +5,9 @@
  * receiver announced); a receiver returns credit when it has consumed a buffer, and lends floating buffers
  * to channels whose sender announced a backlog.
  */
+import { Capacity } from '../engine/capacity.js';
+import { Fifo } from '../engine/fifo.js';
 import type { NetBuffer } from './runs.js';
-
-/** A FIFO of buffers with an amortised O(1) dequeue (a head index, compacted now and then). */
-class BufferFifo {
-  private readonly queue: NetBuffer[] = [];
-  private qHead = 0;
-
-  get queued(): number {
-    return this.queue.length - this.qHead;
-  }
-
-  enqueue(b: NetBuffer): void {
-    this.queue.push(b);
-  }
-
-  forEachQueued(f: (b: NetBuffer) => void): void {
-    for (let i = this.qHead; i < this.queue.length; i++) f(this.queue[i]);
-  }
-
-  dequeue(): NetBuffer {
-    const b = this.queue[this.qHead++];
-    if (this.qHead > 64 && this.qHead * 2 > this.queue.length) {
-      this.queue.splice(0, this.qHead);
-      this.qHead = 0;
-    }
-    return b;
-  }
-}
 
 /**
  * One outgoing channel of a subtask (Flink's ResultSubpartition); its FIFO holds finished buffers waiting for credit.
@@ -41,7 +16,7 @@ class BufferFifo {
  * consumer reads the producer's buffer in place, one at a time, so a sent buffer stays in the producer's pool
  * (`lent`) until the consumer recycles it, which the credit of 1 it returns signals.
  */
-export class Subpartition extends BufferFifo {
+export class Subpartition extends Fifo<NetBuffer> {
   /** Buffer being filled, or null. */
   current: NetBuffer | null = null;
   /** Buffers of the pool this subpartition holds (current + queued + lent to a local consumer). */
@@ -73,16 +48,15 @@ export class Subpartition extends BufferFifo {
   }
 }
 
-/** A subtask's output pool for one output edge (Flink's LocalBufferPool of a ResultPartition). */
-export class OutputPool {
-  free: number;
-  constructor(readonly size: number) {
-    this.free = size;
-  }
-}
+/**
+ * A subtask's output pool for one output edge (Flink's LocalBufferPool of a ResultPartition): a Capacity of buffers.
+ * It has no waiters of its own: the subtask that finds no buffer blocks as a whole (its emission stops at one
+ * subpartition, for want of a pool buffer or of room under the per-subpartition maximum) and retries at any send.
+ */
+export type OutputPool = Capacity;
 
 /** One incoming channel of a subtask (Flink's RemoteInputChannel); its FIFO holds buffers waiting to be consumed. */
-export class InputChannel extends BufferFifo {
+export class InputChannel extends Fifo<NetBuffer> {
   exclusiveFree: number;
   /** Floating buffers lent to this channel and still empty. */
   floatingHeld = 0;
@@ -128,11 +102,11 @@ export class InputChannel extends BufferFifo {
   }
 }
 
+/** An input gate's floating buffers: lent to channels (by index) whose sender has a backlog; channels wait in turn. */
 export class InputGate {
-  floatingFree: number;
-  readonly waiting: number[] = [];
+  readonly pool: Capacity<number>;
   constructor(readonly floating: number) {
-    this.floatingFree = floating;
+    this.pool = new Capacity<number>(floating);
   }
 }
 

@@ -7,7 +7,8 @@
  */
 import type { EventCalendar } from '../engine/calendar.js';
 import { EV_BUFFER } from './events.js';
-import { CREDIT_RADIX, OutputPool, Subpartition } from './network.js';
+import { Capacity } from '../engine/capacity.js';
+import { CREDIT_RADIX, Subpartition, type OutputPool } from './network.js';
 import type { BufferPool } from './runs.js';
 
 export interface OutEdge {
@@ -41,7 +42,7 @@ export class RecordWriter {
   ) {}
 
   addEdge(partitioning: OutEdge['partitioning'], poolSize: number, weights: Float64Array | null): number {
-    this.edges.push({ partitioning, pool: new OutputPool(poolSize), first: this.subparts.length, count: 0, rr: 0, weights, split: new Float64Array(0) });
+    this.edges.push({ partitioning, pool: new Capacity(poolSize), first: this.subparts.length, count: 0, rr: 0, weights, split: new Float64Array(0) });
     return this.edges.length - 1;
   }
 
@@ -58,16 +59,15 @@ export class RecordWriter {
     let size = 0;
     let used = 0;
     for (const e of this.edges) {
-      size += e.pool.size;
-      used += e.pool.size - e.pool.free;
+      size += e.pool.limit;
+      used += e.pool.used;
     }
     return size > 0 ? used / size : 0;
   }
 
   /** Give the subpartition a buffer from its edge's pool; false when the pool is empty or the subpartition full. */
   acquire(e: OutEdge, sp: Subpartition): boolean {
-    if (e.pool.free <= 0 || sp.held >= this.maxBuffersPerChannel) return false;
-    e.pool.free--;
+    if (sp.held >= this.maxBuffersPerChannel || !e.pool.tryTake()) return false;
     sp.held++;
     const b = this.buffers.take();
     b.destTarget = sp.destTarget;
@@ -101,7 +101,7 @@ export class RecordWriter {
     if (recycled > 0) {
       sp.lent -= recycled;
       sp.held -= recycled;
-      this.edges[sp.edge].pool.free += recycled;
+      this.edges[sp.edge].pool.give(recycled);
     }
     this.trySend(sp, now, recycled > 0);
   }
@@ -111,14 +111,13 @@ export class RecordWriter {
     for (const sp of this.subparts) {
       if (sp.current && sp.current.runs.n > 0 && flush) this.requestFlush(sp, now);
       // (The watermark is read afresh: a send may unblock the subtask, which may move it.)
-      else if (watermarks && this.owner.watermark > sp.sentWatermark && !sp.current && sp.queued === 0) {
+      else if (watermarks && this.owner.watermark > sp.sentWatermark && !sp.current && sp.length === 0) {
         // An idle channel still carries the watermark forward (Flink sends it as an event in a buffer).
         const b = this.buffers.take();
         b.destTarget = sp.destTarget;
         b.destChannel = sp.destChannel;
         const e = this.edges[sp.edge];
-        if (e.pool.free > 0 && sp.held < this.maxBuffersPerChannel) {
-          e.pool.free--;
+        if (sp.held < this.maxBuffersPerChannel && e.pool.tryTake()) {
           sp.held++;
           sp.current = b;
           this.finish(sp, now);
@@ -137,14 +136,14 @@ export class RecordWriter {
         this.buffers.release(sp.current);
         sp.current = null;
         sp.held--;
-        this.edges[sp.edge].pool.free++;
+        this.edges[sp.edge].pool.give();
       }
       const eop = this.buffers.take();
       eop.endOfPartition = true;
       eop.destTarget = sp.destTarget;
       eop.destChannel = sp.destChannel;
       eop.watermark = Infinity;
-      sp.enqueue(eop);
+      sp.push(eop);
       this.trySend(sp, now);
     }
   }
@@ -154,27 +153,27 @@ export class RecordWriter {
     sp.current = null;
     b.watermark = this.owner.watermark;
     sp.sentWatermark = this.owner.watermark;
-    sp.enqueue(b);
+    sp.push(b);
   }
 
   private trySend(sp: Subpartition, now: number, freedBefore = false): void {
     let freed = freedBefore;
     for (;;) {
-      while (sp.queued > 0 && sp.credit > 0) {
-        const b = sp.dequeue();
+      while (sp.length > 0 && sp.credit > 0) {
+        const b = sp.shift();
         sp.credit--;
-        b.backlog = sp.queued;
+        b.backlog = sp.length;
         this.calendar.schedule(now + sp.latencyMs, b.destTarget, EV_BUFFER, b.id);
         if (b.endOfPartition) continue;
         if (sp.local) {
           sp.lent++;
         } else {
           sp.held--;
-          this.edges[sp.edge].pool.free++;
+          this.edges[sp.edge].pool.give();
           freed = true;
         }
       }
-      if (!sp.flushRequested || sp.queued > 0) break;
+      if (!sp.flushRequested || sp.length > 0) break;
       const cur = sp.current;
       if (!cur || cur.runs.n === 0) {
         sp.flushRequested = false;

@@ -6,6 +6,11 @@
  * argument. That keeps scheduling free of allocation on the hot path. Events are never cancelled; a handler
  * that may have a stale event pending checks a generation number it keeps itself.
  *
+ * The one event style: an event is an integer kind named `EV_<WHAT>`, declared beside the handler that receives
+ * it (in a shared module, like dataflow/events.ts, when other files schedule it), with a comment saying what its
+ * argument is (an id, a packed pair, or a generation that makes stale events no-ops). Closures are never events:
+ * a callback such as an SDK call's `done` is a plain call made by whoever completes the work.
+ *
  * Layout (see docs/PERFORMANCE.md): the heap itself holds only each event's time and its slot; the slot
  * arrays hold the sequence number, target, kind and argument and never move while the event is pending. A
  * sift step therefore moves two numbers, not five, and the sequence number is read only on a tie in time.

@@ -8,6 +8,7 @@
  * flight, in the reorder queue, or back in the subtask.
  */
 import type { EventCalendar, EventHandler } from '../engine/calendar.js';
+import { Capacity } from '../engine/capacity.js';
 import type { CountSampler, Sampler } from '../engine/distributions.js';
 import { TAG_NO_ROUTE, TAG_SLOT_SHIFT, type OffloadHook, type Subtask } from '../dataflow/subtask.js';
 import { apportion, Run, RunList } from '../dataflow/runs.js';
@@ -53,8 +54,11 @@ export class OffloadLane implements OffloadHook, EventHandler {
   private open: Batch | null = null;
   private openGen = 0;
   private readonly inFlight = new Set<Batch>();
-  /** Closed batches waiting for an invocation slot (only with an async capacity above maxInFlight). */
-  private readonly waiting: Batch[] = [];
+  /**
+   * Invocation slots (limit: the decision's maxInFlight, at least 1; used: the batches in flight) and the closed
+   * batches waiting for one (only with an async capacity above maxInFlight).
+   */
+  private readonly slots = new Capacity<Batch>(1);
   private readonly spare: Batch[] = [];
   private readonly reorder = new ReorderQueue();
   private position = 0;
@@ -97,7 +101,7 @@ export class OffloadLane implements OffloadHook, EventHandler {
     let done = 0;
     while (want > 0) {
       if (!this.open) {
-        if (d.maxInFlight <= 0 || this.inFlight.size + this.waiting.length >= Math.max(d.maxInFlight, this.point.asyncCapacity ?? 0)) break;
+        if (d.maxInFlight <= 0 || this.inFlight.size + this.slots.waiters.length >= Math.max(d.maxInFlight, this.point.asyncCapacity ?? 0)) break;
         this.open = this.spare.pop() ?? new Batch();
         this.open.reset();
         this.open.openedAt = now;
@@ -154,14 +158,16 @@ export class OffloadLane implements OffloadHook, EventHandler {
   }
 
   outstanding(): number {
-    return (this.open?.records ?? 0) + this.inFlight.size + this.waiting.length + this.reorder.length;
+    return (this.open?.records ?? 0) + this.inFlight.size + this.slots.waiters.length + this.reorder.length;
   }
 
   /** Earliest event time of records out in batches (a window must not fire before they merge back). */
   minOutstandingEventTime(): number {
     let m = this.open ? this.open.minEventTime : Infinity;
     for (const b of this.inFlight) if (b.minEventTime < m) m = b.minEventTime;
-    for (const b of this.waiting) if (b.minEventTime < m) m = b.minEventTime;
+    this.slots.waiters.forEach((b) => {
+      if (b.minEventTime < m) m = b.minEventTime;
+    });
     return m;
   }
 
@@ -172,14 +178,14 @@ export class OffloadLane implements OffloadHook, EventHandler {
     };
     if (this.open) add(this.open);
     for (const b of this.inFlight) add(b);
-    for (const b of this.waiting) add(b);
+    this.slots.waiters.forEach(add);
     return o;
   }
 
   inFlightRecords(): number {
     let n = this.open?.records ?? 0;
     for (const b of this.inFlight) n += b.records;
-    for (const b of this.waiting) n += b.records;
+    this.slots.waiters.forEach((b) => (n += b.records));
     return n;
   }
 
@@ -210,21 +216,28 @@ export class OffloadLane implements OffloadHook, EventHandler {
       return;
     }
     this.batches++;
-    if (this.inFlight.size >= this.slots()) this.waiting.push(b);
+    this.slots.limit = this.slotLimit();
+    if (this.slots.free <= 0) this.slots.wait(b);
     else this.invoke(b, now);
   }
 
   /** Invocations at once: the decision's maxInFlight, but at least one so closed batches always drain. */
-  private slots(): number {
+  private slotLimit(): number {
     return Math.max(1, this.point.decision.maxInFlight);
   }
 
   /** Slots freed (a batch came back, or maxInFlight was raised): invoke waiting batches, oldest first. */
   private dispatchWaiting(now: number): void {
-    while (this.waiting.length > 0 && this.inFlight.size < this.slots()) this.invoke(this.waiting.shift()!, now);
+    this.slots.limit = this.slotLimit();
+    this.dispatchAt = now;
+    this.slots.grantWaiters(this.invokeWaiting);
   }
 
+  private dispatchAt = 0;
+  private readonly invokeWaiting = (b: Batch): void => this.invoke(b, this.dispatchAt);
+
   private invoke(b: Batch, now: number): void {
+    this.slots.tryTake();
     this.inFlight.add(b);
     const resultRecords = this.isWindow ? Math.min(b.records, 1000) : b.records * (this.selectivity?.mean ?? 1);
     const req = {
@@ -239,6 +252,7 @@ export class OffloadLane implements OffloadHook, EventHandler {
   private onDone(b: Batch, final: InvokeFinal, sentAt: number): void {
     const now = this.point.calendar.now;
     this.inFlight.delete(b);
+    this.slots.give();
     this.roundTripSum += now - sentAt;
     this.roundTrips++;
     this.point.onBatchDone(final);

@@ -16,6 +16,7 @@
  *   maxSockets 50); further attempts wait in FIFO order for a socket. Backoff waits hold no socket.
  */
 import type { EventCalendar, EventHandler } from '../engine/calendar.js';
+import { Capacity } from '../engine/capacity.js';
 import type { RandomStreams, Rng } from '../engine/random.js';
 import type { AttemptResult, InvocationRequest } from './platform.js';
 
@@ -116,7 +117,8 @@ export interface SdkClientStats {
   maxQueued: number;
 }
 
-const K_RETRY = 1;
+/** A call's backoff is over: send it again (arg: the call's id). */
+const EV_RETRY = 1;
 
 class Call {
   req: InvocationRequest = { records: 0, payloadBytes: 0, responseBytes: 0, workMs: 0 };
@@ -146,9 +148,8 @@ export class SdkClient implements EventHandler {
   private readonly handlerId: number;
 
   private quota: number;
-  private socketsInUse = 0;
-  private readonly queue: Call[] = [];
-  private queueHead = 0;
+  /** Sockets in use, and the calls waiting for one (FIFO). */
+  private readonly sockets: Capacity<Call>;
   private readonly calls: Call[] = [];
   private readonly freeCalls: Call[] = [];
 
@@ -169,6 +170,7 @@ export class SdkClient implements EventHandler {
     this.retryTimeouts = options.retryFunctionTimeouts ?? false;
     this.maxSockets = options.maxSockets ?? 50;
     if (!(this.maxSockets >= 1)) throw new Error(`client ${id}: maxSockets must be >= 1`);
+    this.sockets = new Capacity<Call>(this.maxSockets);
     this.quota = this.profile.quotaTokens;
     this.jitter = streams.stream(`client:${id}:backoff`);
     this.handlerId = calendar.register(this);
@@ -202,20 +204,20 @@ export class SdkClient implements EventHandler {
       quotaRefusals: s.quotaRefusals,
       quotaTokens: this.quota,
       backoffMs: s.backoffMs,
-      socketsInUse: this.socketsInUse,
-      queued: this.queue.length - this.queueHead,
+      socketsInUse: this.sockets.used,
+      queued: this.sockets.waiters.length,
       maxQueued: s.maxQueued,
     };
   }
 
   onEvent(kind: number, arg: number): void {
-    if (kind === K_RETRY) this.send(this.calls[arg]);
+    if (kind === EV_RETRY) this.send(this.calls[arg]);
   }
 
   /** @internal Called by a Call's result callback. */
   attemptDone(call: Call, r: AttemptResult): void {
-    this.socketsInUse--;
-    this.pump();
+    this.sockets.give();
+    this.sockets.grantWaiters(this.startAttempt);
     call.attempts.push(r);
     call.costUsd += r.costUsd;
     if (r.outcome === 'ok') {
@@ -249,7 +251,7 @@ export class SdkClient implements EventHandler {
     call.retries++;
     this.s.retries++;
     this.s.backoffMs += delay;
-    this.calendar.schedule(this.calendar.now + delay, this.handlerId, K_RETRY, call.id);
+    this.calendar.schedule(this.calendar.now + delay, this.handlerId, EV_RETRY, call.id);
   }
 
   private newCall(): Call {
@@ -259,29 +261,21 @@ export class SdkClient implements EventHandler {
   }
 
   private send(call: Call): void {
-    if (this.socketsInUse < this.maxSockets) {
-      this.socketsInUse++;
-      this.s.attempts++;
-      this.target.invoke(call.req, call.onResult);
+    if (this.sockets.free > 0) {
+      this.startAttempt(call);
       return;
     }
-    this.queue.push(call);
-    const q = this.queue.length - this.queueHead;
+    this.sockets.wait(call);
+    const q = this.sockets.waiters.length;
     if (q > this.s.maxQueued) this.s.maxQueued = q;
   }
 
-  private pump(): void {
-    while (this.socketsInUse < this.maxSockets && this.queueHead < this.queue.length) {
-      const next = this.queue[this.queueHead++];
-      if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
-        this.queue.splice(0, this.queueHead);
-        this.queueHead = 0;
-      }
-      this.socketsInUse++;
-      this.s.attempts++;
-      this.target.invoke(next.req, next.onResult);
-    }
-  }
+  /** An attempt takes a socket and goes out. */
+  private readonly startAttempt = (call: Call): void => {
+    this.sockets.tryTake();
+    this.s.attempts++;
+    this.target.invoke(call.req, call.onResult);
+  };
 
   private finish(call: Call, ok: boolean, stoppedBy: InvokeFinal['stoppedBy']): void {
     if (ok) this.s.succeeded++;
