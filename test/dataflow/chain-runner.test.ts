@@ -1,0 +1,81 @@
+/**
+ * The chain runner on its own: one subtask with no inputs or outputs, fed mailbox work, and what its one chain
+ * walk does with a run — service time summed over the chain, results leaving the sink with their latency spread,
+ * a filter's empty output completing its origins, the walk resuming at the work's chain position.
+ */
+import { describe, expect, it } from 'vitest';
+import { EventCalendar } from '../../src/engine/calendar.js';
+import { makeCountSampler, makeSampler, type CountSpec } from '../../src/engine/distributions.js';
+import { RandomStreams } from '../../src/engine/random.js';
+import type { OperatorDef, TaskDef } from '../../src/dataflow/graph.js';
+import { BufferPool } from '../../src/dataflow/runs.js';
+import { Subtask, type JobContext } from '../../src/dataflow/subtask.js';
+import type { Ledger } from '../../src/metrics/ledger.js';
+import type { LatencyRecorder } from '../../src/metrics/latency.js';
+
+const op = (id: string, kind: OperatorDef['kind'], serviceMs: number, outputBytes: number, selectivity?: CountSpec): OperatorDef => ({
+  id,
+  kind,
+  service: { type: 'deterministic', value: serviceMs },
+  selectivity,
+  outputBytes,
+  windowSizeMs: 0,
+  outOfOrdernessMs: 0,
+});
+
+function setup(ops: OperatorDef[]) {
+  const calendar = new EventCalendar(16);
+  const completed: [number, number, string][] = [];
+  const latency: [number, number, number, number][] = [];
+  const ctx = {
+    calendar,
+    buffers: new BufferPool(),
+    ledger: { complete: (seq: number, n: number, how: string) => completed.push([seq, n, how]) } as unknown as Ledger,
+    latency: { recordSpread: (lo: number, hi: number, c: number, p: number) => latency.push([lo, hi, c, p]) } as unknown as LatencyRecorder,
+    segmentBytes: 32768,
+    bufferTimeoutMs: 100,
+    maxBuffersPerChannel: 10,
+    resolutionMs: 0,
+    watermarks: false,
+    stopping: false,
+    subtaskFinished: () => {},
+  } satisfies JobContext;
+  const task: TaskDef = { index: 0, id: ops.map((o) => o.id).join(' -> '), operators: ops, parallelism: 1, isSource: false, isSink: true, inputs: [], outputs: [] };
+  const streams = new RandomStreams(1);
+  const rng = streams.stream('t');
+  const s = new Subtask(task, 0, ctx, ops.map((o) => makeSampler(o.service, rng)), ops.map((o) => (o.selectivity ? makeCountSampler(o.selectivity, rng) : null)), null, rng, 1000);
+  s.target = calendar.register(s);
+  return { s, calendar, completed, latency };
+}
+
+describe('the chain walk', () => {
+  it('serves a run through map and sink for the sum of their services, then records its results at the sink', () => {
+    const { s, calendar, completed, latency } = setup([op('m', 'map', 1, 50), op('k', 'sink', 0.5, 0)]);
+    s.enqueueWork(10, 100, 0, 9, 40, 10, -1, 0, 0);
+    calendar.run();
+    expect(calendar.now).toBe(15); // 10 × 1 ms + 10 × 0.5 ms, one FINISH
+    expect(calendar.eventsProcessed).toBe(1);
+    expect(latency).toEqual([[15 - 9, 15 - 0, 10, 4]]); // spread over [aFirst, aLast], 4 points at q = 0
+    expect(completed).toEqual([[40, 10, 'emitted']]);
+    expect(s.resultsEmitted).toBe(10);
+  });
+
+  it("completes a filter's origins when nothing passes, and serves no operator after it", () => {
+    const { s, calendar, completed, latency } = setup([op('f', 'filter', 2, 50, { type: 'deterministic', value: 0 }), op('k', 'sink', 0.5, 0)]);
+    s.enqueueWork(3, 100, 5, 5, 7, 3, -1, 0, 0);
+    calendar.run();
+    expect(calendar.now).toBe(6); // 3 × 2 ms: the sink's service is not paid
+    expect(latency).toEqual([]);
+    expect(completed).toEqual([[7, 3, 'filtered']]);
+  });
+
+  it("resumes mailbox work at its chain position, multiplying by a flatMap's selectivity before the sink", () => {
+    const { s, calendar, completed, latency } = setup([op('a', 'map', 100, 50), op('t', 'flatMap', 1, 20, { type: 'deterministic', value: 3 }), op('k', 'sink', 0.25, 0)]);
+    s.enqueueWork(2, 100, 0, 0, 0, 2, 5, 1, 0); // starts at the flatMap: the map's 100 ms are not paid
+    calendar.run();
+    expect(calendar.now).toBe(2 * 1 + 6 * 0.25);
+    expect(latency).toEqual([[3.5, 3.5, 6, 1]]);
+    expect(completed).toEqual([[0, 2, 'emitted']]);
+    expect(s.resultsEmitted).toBe(6);
+  });
+});
