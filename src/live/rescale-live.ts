@@ -83,14 +83,24 @@ export async function waitAllSubtasksRunning(client: FlinkRestClient, jobId: str
  * When the last subtask of the job turned RUNNING, from Flink's own per-subtask timestamps
  * (GET /jobs/:id/vertices/:vid/subtasktimes), epoch ms: exact, unlike a poll of the cached job details.
  */
-export async function allRunningAt(client: FlinkRestClient, jobId: string): Promise<number> {
-  const job = await client.job(jobId);
+export async function allRunningAt(client: FlinkRestClient, jobId: string, timeoutMs = 10_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const t = await lastRunning(client, jobId);
+    if (t !== null) return t;
+    // the REST caches answer per request path: one view may lag the other by a refresh interval
+    if (Date.now() > deadline) throw new Error(`job ${jobId}: a subtask has no RUNNING timestamp after ${timeoutMs} ms`);
+    await sleep(100);
+  }
+}
+
+async function lastRunning(client: FlinkRestClient, jobId: string): Promise<number | null> {
   let last = 0;
-  for (const v of job.vertices) {
+  for (const v of (await client.job(jobId)).vertices) {
     const r = await rest<{ subtasks: { timestamps: Record<string, number> }[] }>(client, 'GET', `/jobs/${jobId}/vertices/${v.id}/subtasktimes`);
     for (const st of r.subtasks) {
       const t = st.timestamps['RUNNING'] ?? 0;
-      if (t <= 0) throw new Error(`job ${jobId}: vertex ${v.name} has a subtask not RUNNING yet`);
+      if (t <= 0) return null;
       last = Math.max(last, t);
     }
   }
