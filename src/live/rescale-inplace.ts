@@ -6,7 +6,7 @@
  * replayed; the sink's ledger (writer state) rewinds with them, so output stays exactly once.
  */
 import { findVertex, type FlinkRestClient, type JobDetails } from './flink-rest.js';
-import { allRunningAt } from './rescale-live.js';
+import { allRunningAt, rest as json } from './rescale-live.js';
 
 type Requirements = Record<string, { parallelism: { lowerBound: number; upperBound: number } }>;
 
@@ -23,17 +23,6 @@ export function adaptiveSchedulerConfig(checkpointDir: string): [string, string 
     // keep every checkpoint of a short run in GET /jobs/:id/checkpoints (the restored one's times are read there)
     ['web.checkpoints.history', 100],
   ];
-}
-
-async function json<T>(client: FlinkRestClient, method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(client.baseUrl + path, {
-    method,
-    signal: AbortSignal.timeout(30_000),
-    ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } }),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status}: ${text.slice(0, 300)}`);
-  return (text ? JSON.parse(text) : {}) as T;
 }
 
 /** GET the job's resource requirements, set one vertex's parallelism (both bounds), PUT them back. */

@@ -34,7 +34,8 @@ export interface RescaleTiming {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function rest<T>(client: FlinkRestClient, method: string, path: string, body?: unknown): Promise<T> {
+/** One REST call with a JSON body and answer (an empty answer is {}); a non-2xx status is an error naming it. */
+export async function rest<T>(client: FlinkRestClient, method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(client.baseUrl + path, {
     method,
     signal: AbortSignal.timeout(30_000),
@@ -42,7 +43,7 @@ async function rest<T>(client: FlinkRestClient, method: string, path: string, bo
   });
   const text = await res.text();
   if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status}: ${text.slice(0, 300)}`);
-  return JSON.parse(text) as T;
+  return (text ? JSON.parse(text) : {}) as T;
 }
 
 /** POST /jobs/:id/stop (no drain) and poll the trigger until the savepoint is written; its location. */

@@ -9,27 +9,9 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../src/experiment/runner.js';
-import type { PolicyFactory } from '../../src/policy/contract.js';
 import { scenario, tokenizerSpec } from '../helpers/scenarios.js';
+import { expectEveryRecordOnce, scripted } from '../helpers/scripted-policy.js';
 import { tempDir } from '../helpers/tmp.js';
-
-function scripted(requests: { tS: number; p: number }[], share: number): PolicyFactory {
-  return {
-    name: 'scripted',
-    description: 'test',
-    params: [],
-    create(_p, ctx) {
-      return {
-        name: 'scripted',
-        decide(snap) {
-          const points = Object.fromEntries(ctx.offloadPoints.map((pt) => [pt.id, { share, batchRecords: 10, maxWaitMs: 20, maxInFlight: 8 }]));
-          const due = requests.filter((r) => r.tS * 1000 <= snap.tMs).pop();
-          return due ? { points, parallelism: { tokenizer: due.p } } : { points };
-        },
-      };
-    },
-  };
-}
 
 const IN_PLACE = { model: 'cluster-test.json', rescale: 'in-place' as const, checkpoint_interval_s: 4 };
 
@@ -84,11 +66,7 @@ describe('in-place rescaling (adaptive scheduler)', () => {
           const requests = [...reqs].sort((a, b) => a.tS - b.tS);
           const spec = tokenizerSpec({ cluster: { ...IN_PLACE, checkpoint_interval_s: interval }, duration_s: 20 });
           const s = runScenario(scenario(spec), { policy: scripted(requests, share) }).summary;
-          expect(s.drained).toBe(true);
-          expect(s.records.lost).toBe(0);
-          expect(s.records.duplicated).toBe(0);
-          expect(s.records.emitted).toBe(s.records.arrived);
-          expect(s.records.results).toBe(3 * s.records.arrived);
+          expectEveryRecordOnce(s);
           for (const e of s.cluster.events) expect(e.barrier_s! % interval).toBeCloseTo(0, 6);
         },
       ),
