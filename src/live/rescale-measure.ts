@@ -97,6 +97,8 @@ export async function measureRescales(o: RescaleMeasureOptions): Promise<Rescale
 /** One job: run, rescale once, run its trace to the end; the timing, the measured backlog and the ledger. */
 async function oneRescale(cluster: SessionCluster, jarId: string, mode: RescaleMode, o: RescaleMeasureOptions, outDir: string, savepointDir: string) {
   const client = cluster.client;
+  // an earlier run's summary.json would be read as this job's ledger (and the jar's main() reports it at submission)
+  rmSync(outDir, { recursive: true, force: true });
   const config = jobConfig(o, outDir);
   const jobId = await runJob(client, jarId, config, o.from);
   await waitAllSubtasksRunning(client, jobId);
