@@ -22,7 +22,7 @@ const intIn = (name: string, v: number, lo: number, hi: number) => {
 
 export const rescaleLiveCommand: CommandModule<object, Args> = {
   command: 'rescale-live',
-  describe: 'Measure real stop-with-savepoint rescales on a local Flink session cluster (downtime, restart_s fit)',
+  describe: 'Measure real rescales (stop-with-savepoint, or the adaptive scheduler in place) on a local Flink session cluster: downtime, backlog, the ledger across the stop, restart fit',
   builder: (y: Argv) =>
     y
       .option('repeats', { type: 'number', default: 3, describe: 'rescales to measure' })
