@@ -23,6 +23,8 @@ export interface ClusterModel {
   billing: { granularity_s: number; min_billed_s: number };
   /** Stop-with-savepoint to running again on nodes already there, s (without state restore). */
   restart_s: ShiftedSpec;
+  /** The adaptive scheduler's in-place rescale: the checkpoint it waits for complete → running again, s (optional). */
+  in_place_restart_s?: ShiftedSpec;
   /** State restore time per GB of keyed state, s. */
   restore_s_per_gb: number;
   /** A new TaskManager on a new node: request to ready, s. */
@@ -63,6 +65,7 @@ const schema = {
       properties: { granularity_s: positive, min_billed_s: nonNegative },
     },
     restart_s: dist,
+    in_place_restart_s: dist,
     restore_s_per_gb: nonNegative,
     taskmanager_ready_s: dist,
   },
@@ -81,7 +84,8 @@ export function loadClusterModel(path: string): ClusterModel {
   const problem = validate(json);
   if (problem) throw new UserError(where(path, problem.field, problem.what));
   const m = json as ClusterModel;
-  for (const f of ['restart_s', 'taskmanager_ready_s'] as const) {
+  for (const f of ['restart_s', 'in_place_restart_s', 'taskmanager_ready_s'] as const) {
+    if (m[f] === undefined) continue;
     const bad = checkDistribution(m[f]);
     if (bad) throw new UserError(where(path, f, bad));
   }

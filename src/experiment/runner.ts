@@ -15,8 +15,8 @@ import { loadTrace } from '../workload/parse.js';
 import type { Trace } from '../workload/types.js';
 import { attachController, attachOffload, createJobPolicy, type OffloadRuntime } from '../offload/attach.js';
 import type { DecisionRecord, ParallelismSink } from '../offload/controller.js';
-import { loadClusterModel } from '../cluster/model.js';
-import { UserError } from '../util/errors.js';
+import { loadClusterModel, type ClusterModel } from '../cluster/model.js';
+import { UserError, where } from '../util/errors.js';
 import { Rescaler } from './rescaler.js';
 import { flappingSummary } from '../metrics/flapping.js';
 import type { Scenario } from '../scenario/scenario.js';
@@ -105,7 +105,10 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
   // Without offload points a policy can still rescale (an autoscaler); backpressure needs no controller.
   const policy = offload || factory.name !== 'backpressure' ? createJobPolicy(job, scenario, factory, params, points) : null;
   const rescaler = scenario.cluster
-    ? new Rescaler(job, job.calendar, loadClusterModel(scenario.cluster.model), streams, scenario.cluster.state_mb ?? 0, endMs)
+    ? new Rescaler(job, job.calendar, clusterModelFor(scenario.cluster), streams, scenario.cluster.state_mb ?? 0, endMs, {
+        mode: scenario.cluster.rescale ?? 'savepoint',
+        checkpointIntervalS: scenario.cluster.checkpoint_interval_s ?? 10,
+      })
     : null;
   const onParallelism: ParallelismSink = rescaler
     ? (p, now) => rescaler.request(p, now)
@@ -141,6 +144,13 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
     throw new InvariantError(`zero-loss invariant violated: ${r.lost} lost, ${r.duplicated} duplicated of ${r.arrived} records`, result);
   }
   return result;
+}
+
+/** The scenario's cluster model; an in-place rescale needs the model's in_place_restart_s. */
+function clusterModelFor(spec: NonNullable<Scenario['cluster']>): ClusterModel {
+  const m = loadClusterModel(spec.model);
+  if (spec.rescale === 'in-place' && !m.in_place_restart_s) throw new UserError(where(spec.model, 'in_place_restart_s', 'required by the scenario\'s cluster.rescale "in-place"'));
+  return m;
 }
 
 function summarize(
@@ -239,7 +249,7 @@ function summarize(
       taskmanager_hours: round6(clusterCost?.taskmanager_hours ?? 0),
       rescales: rescaler?.events.length ?? 0,
       downtime_s: round3(rescaler?.downtimeS() ?? 0),
-      events: (rescaler?.events ?? []).map((e) => ({ ...e, request_s: round3(e.request_s), stopped_s: round3(e.stopped_s), resumed_s: round3(e.resumed_s) })),
+      events: (rescaler?.events ?? []).map((e) => ({ ...e, request_s: round3(e.request_s), barrier_s: round3(e.barrier_s), stopped_s: round3(e.stopped_s), resumed_s: round3(e.resumed_s) })),
     },
     offload: o?.offload ?? { records: 0, batches: 0, fallbacks: 0, share: 0 },
     lambda: o?.lambda ?? { invocations: 0, cold_starts: 0, throttles: 0, errors: 0, timeouts: 0, max_concurrency: 0 },

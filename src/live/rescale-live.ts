@@ -7,25 +7,35 @@
 import { lognormal } from '../calibrate/families.js';
 import type { DistributionSpec } from '../engine/distributions.js';
 import { FLINK_VALIDATE_MAIN_CLASS, waitForJobState, type FlinkJobConfig } from './flink-job.js';
-import { TERMINAL_JOB_STATES, type FlinkRestClient } from './flink-rest.js';
+import { TERMINAL_JOB_STATES, findVertex, resolveMetricName, type FlinkRestClient } from './flink-rest.js';
 
 export interface RescaleTiming {
+  mode: 'savepoint' | 'in-place';
   from: number;
   to: number;
-  /** Stop requested → savepoint completed, ms. */
-  savepointMs: number;
-  /** Stop requested → old job FINISHED, ms. */
-  stoppedMs: number;
-  /** Stop requested → every subtask of the new job RUNNING, ms: the downtime. */
+  /** Stop requested → savepoint completed, ms (savepoint mode). */
+  savepointMs: number | null;
+  /** Stop requested → old job FINISHED, ms (savepoint mode). */
+  stoppedMs: number | null;
+  /** Request → the tasks stop, ms: 0 for a stop-with-savepoint; the wait for a checkpoint in place. */
+  waitMs: number;
+  /** The tasks stop (savepoint mode: the stop request) → every subtask RUNNING at the new parallelism, ms. */
   downtimeMs: number;
-  /** Records the source's queue gained while down (the trace's rate x downtime). */
+  /** In place: the restored checkpoint's barrier → its completion, ms (what was read in it is replayed). */
+  replayWindowMs?: number;
+  /** Measured: records due but not yet read when the restored source first polled (its restoredBacklog gauge). */
   backlogRecords: number;
-  savepoint: string;
+  /** The simulator's figure for the same downtime: its external queue gains the trace's rate x downtime. */
+  backlogSimulated: number;
+  /** The source's pendingRecords just before the request (what was already waiting). */
+  pendingBefore: number | null;
+  savepoint: string | null;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function rest<T>(client: FlinkRestClient, method: string, path: string, body?: unknown): Promise<T> {
+/** One REST call with a JSON body and answer (an empty answer is {}); a non-2xx status is an error naming it. */
+export async function rest<T>(client: FlinkRestClient, method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(client.baseUrl + path, {
     method,
     signal: AbortSignal.timeout(30_000),
@@ -33,7 +43,7 @@ async function rest<T>(client: FlinkRestClient, method: string, path: string, bo
   });
   const text = await res.text();
   if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status}: ${text.slice(0, 300)}`);
-  return JSON.parse(text) as T;
+  return (text ? JSON.parse(text) : {}) as T;
 }
 
 /** POST /jobs/:id/stop (no drain) and poll the trigger until the savepoint is written; its location. */
@@ -70,6 +80,34 @@ export async function waitAllSubtasksRunning(client: FlinkRestClient, jobId: str
   }
 }
 
+/**
+ * When the last subtask of the job turned RUNNING, from Flink's own per-subtask timestamps
+ * (GET /jobs/:id/vertices/:vid/subtasktimes), epoch ms: exact, unlike a poll of the cached job details.
+ */
+export async function allRunningAt(client: FlinkRestClient, jobId: string, timeoutMs = 10_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const t = await lastRunning(client, jobId);
+    if (t !== null) return t;
+    // the REST caches answer per request path: one view may lag the other by a refresh interval
+    if (Date.now() > deadline) throw new Error(`job ${jobId}: a subtask has no RUNNING timestamp after ${timeoutMs} ms`);
+    await sleep(100);
+  }
+}
+
+async function lastRunning(client: FlinkRestClient, jobId: string): Promise<number | null> {
+  let last = 0;
+  for (const v of (await client.job(jobId)).vertices) {
+    const r = await rest<{ subtasks: { timestamps: Record<string, number> }[] }>(client, 'GET', `/jobs/${jobId}/vertices/${v.id}/subtasktimes`);
+    for (const st of r.subtasks) {
+      const t = st.timestamps['RUNNING'] ?? 0;
+      if (t <= 0) return null;
+      last = Math.max(last, t);
+    }
+  }
+  return last;
+}
+
 /** The job's config at a tokenizer parallelism, passed inline as submitRemoteJob does. */
 function programArgs(config: FlinkJobConfig, tokenizer: number): string[] {
   const c: FlinkJobConfig = { ...config, parallelism: { ...(config.parallelism ?? {}), tokenizer } };
@@ -96,9 +134,36 @@ export async function rescaleOnce(
   const stoppedMs = Date.now() - t0;
   const newJobId = await runJob(client, a.jarId, a.config, a.to, savepoint);
   await waitAllSubtasksRunning(client, newJobId);
-  const downtimeMs = Date.now() - t0;
-  const timing = { from: a.from, to: a.to, savepointMs, stoppedMs, downtimeMs, backlogRecords: Math.round((a.ratePerS * downtimeMs) / 1000), savepoint };
+  const downtimeMs = (await allRunningAt(client, newJobId)) - t0;
+  const timing: RescaleTiming = {
+    ...{ mode: 'savepoint', from: a.from, to: a.to, savepointMs, stoppedMs, waitMs: 0, downtimeMs },
+    ...{ backlogRecords: NaN, backlogSimulated: Math.round((a.ratePerS * downtimeMs) / 1000), pendingBefore: null, savepoint },
+  };
   return { timing, newJobId };
+}
+
+/** The sum over the source's subtasks of one of its metrics and their minimum, or null while it is not reported. */
+export async function sourceMetric(client: FlinkRestClient, jobId: string, wanted: string): Promise<{ sum: number; min: number } | null> {
+  const v = findVertex(await client.job(jobId), 'source');
+  if (!v) return null;
+  const name = resolveMetricName(await client.vertexMetricNames(jobId, v.id), wanted);
+  if (!name) return null;
+  const m = (await client.vertexMetrics(jobId, v.id, [name], ['sum', 'min'])).get(name);
+  return m?.sum === undefined || m.min === undefined ? null : { sum: m.sum, min: m.min };
+}
+
+/**
+ * The backlog a rescale left, measured: the restored source readers' restoredBacklog gauge (records whose
+ * intended time had passed but which were not read when the reader first polled), once every reader reported it.
+ */
+export async function measuredBacklog(client: FlinkRestClient, jobId: string, timeoutMs = 20_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const m = await sourceMetric(client, jobId, 'restoredBacklog').catch(() => null);
+    if (m && m.min >= 0) return m.sum;
+    if (Date.now() > deadline) throw new Error(`job ${jobId}: the restored source reported no restoredBacklog in ${timeoutMs} ms`);
+    await sleep(250);
+  }
 }
 
 /**

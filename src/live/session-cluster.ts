@@ -26,6 +26,8 @@ export interface SessionClusterOptions {
   dir: string;
   taskManagers?: number;
   slotsPerTaskManager?: number;
+  /** More config.yaml entries (e.g. the adaptive scheduler and checkpointing for an in-place rescale). */
+  extraConfig?: [string, string | number][];
   /** Time allowed for the REST API and every TaskManager to register (default 180 s). */
   startTimeoutMs?: number;
   log?: (line: string) => void;
@@ -47,7 +49,7 @@ export interface SessionCluster {
  * config.yaml for Flink 2.x. A TaskManager started without Flink's scripts must be given every memory component
  * and its CPU cores (the scripts compute them with BashJavaUtils): TaskExecutorResourceUtils refuses otherwise.
  */
-export function sessionConfigYaml(c: { rpcPort: number; restPort: number; slots: number; savepointDir: string }): string {
+export function sessionConfigYaml(c: { rpcPort: number; restPort: number; slots: number; savepointDir: string; extra?: [string, string | number][] }): string {
   const entries: [string, string | number][] = [
     ['jobmanager.rpc.address', '127.0.0.1'],
     ['jobmanager.rpc.port', c.rpcPort],
@@ -77,6 +79,7 @@ export function sessionConfigYaml(c: { rpcPort: number; restPort: number; slots:
     ['metrics.fetcher.update-interval', '1000 ms'],
     ['restart-strategy.type', 'none'],
     ['web.submit.enable', 'true'],
+    ...(c.extra ?? []),
   ];
   return entries.map(([k, v]) => `${k}: ${v}`).join('\n') + '\n';
 }
@@ -164,7 +167,7 @@ export async function startSessionCluster(o: SessionClusterOptions): Promise<Ses
   mkdirSync(confDir, { recursive: true });
   mkdirSync(join(o.dir, 'savepoints'), { recursive: true });
   const [rpcPort, restPort] = [await freePort(), await freePort()];
-  writeFileSync(join(confDir, 'config.yaml'), sessionConfigYaml({ rpcPort, restPort, slots, savepointDir: join(o.dir, 'savepoints') }));
+  writeFileSync(join(confDir, 'config.yaml'), sessionConfigYaml({ rpcPort, restPort, slots, savepointDir: join(o.dir, 'savepoints'), extra: o.extraConfig }));
   writeFileSync(join(confDir, 'log4j.properties'), readFileSync(join(flinkValidateDir(), 'src', 'main', 'resources', 'log4j2.properties')));
   const jvms = new Jvms(await sessionClasspath(), confDir, o.dir);
   const restUrl = `http://127.0.0.1:${restPort}`;

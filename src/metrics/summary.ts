@@ -77,9 +77,9 @@ export interface RunSummary {
     taskmanagers: number;
     taskmanager_hours: number;
     rescales: number;
-    /** Sum over rescales of stop request to running again, s. */
+    /** Sum over rescales of the sources' stop (the barrier) to running again, s. */
     downtime_s: number;
-    events: { request_s: number; stopped_s: number; resumed_s: number; from: Record<string, number>; to: Record<string, number>; taskmanagers: number }[];
+    events: { mode?: 'savepoint' | 'in-place'; request_s: number; barrier_s?: number; stopped_s: number; resumed_s: number; from: Record<string, number>; to: Record<string, number>; taskmanagers: number }[];
   };
   offload: { records: number; batches: number; fallbacks: number; share: number };
   lambda: { invocations: number; cold_starts: number; throttles: number; errors: number; timeouts: number; max_concurrency: number };

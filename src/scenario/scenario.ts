@@ -143,6 +143,10 @@ export interface ClusterSpec {
   model: string;
   /** Keyed state the job restores on a restart, MB (restore time grows with it). Default 0. */
   state_mb?: number;
+  /** How a rescale runs: stop-with-savepoint and a new job (default), or the adaptive scheduler's in-place restart. */
+  rescale?: 'savepoint' | 'in-place';
+  /** Checkpoint interval, s (an in-place rescale waits for the next checkpoint). Default 10. */
+  checkpoint_interval_s?: number;
 }
 
 export interface ControllerSpec {

@@ -143,6 +143,8 @@ export const scenarioSchema = {
       properties: {
         model: { type: 'string', minLength: 1 },
         state_mb: { type: 'number', minimum: 0, maximum: 1e9 },
+        rescale: { enum: ['savepoint', 'in-place'] },
+        checkpoint_interval_s: { type: 'number', minimum: 0.1, maximum: 86400 },
       },
     },
     controller: {

@@ -12,6 +12,7 @@ const cases: [string[], RegExp][] = [
   [['--to', '2.5'], /^spillway: --to: expected an integer in \[1, 8\], got 2\.5$/],
   [['--rate', '-3'], /^spillway: --rate: expected records\/s in \(0, 100000\], got -3$/],
   [['--warm', '0'], /^spillway: --warm: expected seconds in \[1, 600\], got 0$/],
+  [['--mode', 'reactive'], /^spillway: --mode: expected savepoint or in-place, got reactive$/],
 ];
 
 describe('bad input to `spillway rescale-live`', () => {

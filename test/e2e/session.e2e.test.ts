@@ -3,7 +3,9 @@
  * separate JVMs from Maven Central artifacts, the job submitted over REST.
  *  - validate with the tokenizer at parallelism 2 (one slot per TaskManager, so the job spans both): zero loss, and
  *    every edge's local channels as the simulator's SlotPlacement (network.task_managers = 2) takes them;
- *  - one live rescale (stop-with-savepoint, run again from it at parallelism 4): the restored job keeps running.
+ *  - one live rescale each way, p 2 → 4: stop-with-savepoint and a new job from it; the adaptive scheduler's
+ *    in-place rescale from the last checkpoint. Each job runs its whole trace; its sink's ledger, carried across
+ *    the stop as writer state, counts every record exactly once (a record lost or replayed twice fails the run).
  * Afterwards the cluster's REST port no longer answers (every JVM stopped).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -48,14 +50,26 @@ describe('Flink session cluster (JobManager + 2 TaskManagers)', () => {
     await expect(fetch(`${s.rest_url}/config`, { signal: AbortSignal.timeout(2000) })).rejects.toThrow();
   });
 
-  it('rescales live: stop-with-savepoint at p=2, restored at p=4, keeps running', async () => {
+  it('rescales live: stop-with-savepoint at p=2, restored at p=4, every record once across both jobs', async () => {
     const m = await measureRescales({ repeats: 1, from: 2, to: 4, rate: 300, warmS: 3, out: join(OUT, 'rescale'), log: (l) => process.stderr.write(l + '\n') });
     expect(m.timings).toHaveLength(1);
     const t = m.timings[0];
     expect(t.savepoint).toMatch(/savepoint-/);
     // the phases are ordered: savepoint written, then the old job ends, then the new one runs
-    expect(t.savepointMs).toBeLessThanOrEqual(t.stoppedMs);
-    expect(t.stoppedMs).toBeLessThanOrEqual(t.downtimeMs);
+    expect(t.savepointMs!).toBeLessThanOrEqual(t.stoppedMs!);
+    expect(t.stoppedMs!).toBeLessThanOrEqual(t.downtimeMs);
+    // 300 records/s for 3 + 12 s: every one emitted once over both incarnations
+    expect(t.ledger).toEqual({ ok: true, generated: 4500, emitted: 4500, lost: 0, duplicated: 0 });
+    expect(t.backlogRecords).toBeGreaterThanOrEqual(0);
     expect(m.taskmanager_ready_s).toHaveLength(1);
+  });
+
+  it('rescales live in place (adaptive scheduler): from the last checkpoint, every record once', async () => {
+    const m = await measureRescales({ repeats: 1, mode: 'in-place', from: 2, to: 4, rate: 300, warmS: 3, out: join(OUT, 'rescale-in-place'), log: (l) => process.stderr.write(l + '\n') });
+    const t = m.timings[0];
+    expect(t.mode).toBe('in-place');
+    expect(t.waitMs).toBeGreaterThanOrEqual(0);
+    expect(t.downtimeMs).toBeGreaterThanOrEqual(0);
+    expect(t.ledger).toEqual({ ok: true, generated: 4500, emitted: 4500, lost: 0, duplicated: 0 });
   });
 });

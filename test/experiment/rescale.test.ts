@@ -6,27 +6,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../src/experiment/runner.js';
-import type { PolicyFactory } from '../../src/policy/contract.js';
 import { scenario, tokenizerSpec } from '../helpers/scenarios.js';
-
-/** A policy that asks for the given parallelism of the tokenizer at the given times, and offloads `share`. */
-function scripted(requests: { tS: number; p: number }[], share: number): PolicyFactory {
-  return {
-    name: 'scripted',
-    description: 'test',
-    params: [],
-    create(_p, ctx) {
-      return {
-        name: 'scripted',
-        decide(snap) {
-          const points = Object.fromEntries(ctx.offloadPoints.map((pt) => [pt.id, { share, batchRecords: 10, maxWaitMs: 20, maxInFlight: 8 }]));
-          const due = requests.filter((r) => r.tS * 1000 <= snap.tMs).pop();
-          return due ? { points, parallelism: { tokenizer: due.p } } : { points };
-        },
-      };
-    },
-  };
-}
+import { expectEveryRecordOnce, scripted } from '../helpers/scripted-policy.js';
 
 const CLUSTER = { model: 'cluster-test.json' };
 
@@ -76,11 +57,7 @@ describe('rescaling', () => {
           const spec = tokenizerSpec({ cluster: CLUSTER, duration_s: 20 });
           spec.edges[0].partitioning = partitioning as 'rebalance' | 'hash';
           const s = runScenario(scenario(spec), { policy: scripted(requests, share) }).summary;
-          expect(s.drained).toBe(true);
-          expect(s.records.lost).toBe(0);
-          expect(s.records.duplicated).toBe(0);
-          expect(s.records.emitted).toBe(s.records.arrived);
-          expect(s.records.results).toBe(3 * s.records.arrived);
+          expectEveryRecordOnce(s);
           expect(s.cluster.rescales).toBeGreaterThanOrEqual(requests.some((r) => r.p !== 2) ? 1 : 0);
           expect(s.cluster.rescales).toBeLessThanOrEqual(requests.length);
         },

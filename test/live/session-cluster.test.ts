@@ -66,9 +66,16 @@ describe('restart_s fit', () => {
   it('summarizes min/median/max', () => {
     expect(spread([5, 1, 3])).toEqual({ min: 1, median: 3, max: 5 });
     expect(spread([4, 1, 3, 2])).toEqual({ min: 1, median: 2.5, max: 4 });
-    const t = (ms: number) => ({ from: 2, to: 4, savepointMs: 500, stoppedMs: 600, downtimeMs: ms, backlogRecords: 0, savepoint: 'x' });
-    const m = summarize([t(4000), t(6000), t(5000)], [2.5]);
+    const ledger = { ok: true, generated: 10, emitted: 10, lost: 0, duplicated: 0 };
+    const t = (ms: number, backlog: number) => ({
+      ...{ mode: 'savepoint' as const, from: 2, to: 4, savepointMs: 500, stoppedMs: 600, waitMs: 0, downtimeMs: ms },
+      ...{ backlogRecords: backlog, backlogSimulated: (300 * ms) / 1000, pendingBefore: 0, savepoint: 'x', ledger },
+    });
+    const m = summarize('savepoint', [t(4000, 1200), t(6000, 2700), t(5000, 1500)], [2.5]);
     expect(m.downtime_s).toEqual({ min: 4, median: 5, max: 6 });
     expect(m.savepoint_s).toEqual({ min: 0.5, median: 0.5, max: 0.5 });
+    expect(m.backlog_records).toEqual({ min: 1200, median: 1500, max: 2700 });
+    // measured / (300 records/s x downtime): 1200/1200, 2700/1800, 1500/1500
+    expect(m.backlog_ratio).toEqual({ min: 1, median: 1, max: 1.5 });
   });
 });

@@ -1,9 +1,11 @@
 package io.spillway.flink.sink;
 
+import java.io.Serializable;
 import java.util.BitSet;
 
 /** Checks that every sequence number in [0, expected) arrives exactly once. */
-public final class ExactlyOnceChecker {
+public final class ExactlyOnceChecker implements Serializable {
+  private static final long serialVersionUID = 1L;
   private final long expected;
   private final BitSet seen;
   private long received;

@@ -4,8 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.spillway.flink.Result;
 import io.spillway.flink.Trace;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.io.PrintStream;
+import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,12 +21,14 @@ import java.util.Locale;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogWriter;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /**
  * Everything the sink measures: exactly-once check, latency histogram (ms, now - intended arrival), per-second
  * series, offload statistics; writes summary.json, timeseries.csv, latency.hlog and latency_percentiles.txt.
  */
-public final class RunStats {
+public final class RunStats implements Serializable {
+  private static final long serialVersionUID = 1L;
   private final Trace trace;
   private final ExactlyOnceChecker checker;
   private final Histogram latency = new Histogram(3);
@@ -80,6 +87,31 @@ public final class RunStats {
     secHist.reset();
     secEmitted = secOffloaded = secFallback = 0;
   }
+
+  /** The whole ledger as bytes (Java serialization: every field is Serializable), for the sink's writer state. */
+  public byte[] snapshot() throws IOException {
+    ByteArrayOutputStream bos = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bos)) { out.writeObject(this); }
+    return bos.toByteArray();
+  }
+
+  public static RunStats restore(byte[] state) throws IOException {
+    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(state))) {
+      return (RunStats) in.readObject();
+    } catch (ClassNotFoundException e) {
+      throw new IOException("result sink ledger state: " + e.getMessage(), e);
+    }
+  }
+
+  /** The snapshot bytes as they are (version 1: RunStats serialized). */
+  public static final SimpleVersionedSerializer<byte[]> STATE_SERIALIZER = new SimpleVersionedSerializer<>() {
+    @Override public int getVersion() { return 1; }
+    @Override public byte[] serialize(byte[] b) { return b; }
+    @Override public byte[] deserialize(int version, byte[] b) throws IOException {
+      if (version != 1) throw new IOException("result sink ledger state: unknown version " + version);
+      return b;
+    }
+  };
 
   public ExactlyOnceChecker checker() { return checker; }
   public long emitted() { return emitted; }

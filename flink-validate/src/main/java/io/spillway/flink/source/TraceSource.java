@@ -145,7 +145,9 @@ public final class TraceSource implements Source<Line, TraceSplit, Long> {
     }
 
     @Override public void addSplitsBack(List<TraceSplit> splits, int subtask) {
-      // No fault tolerance in validation runs (restart strategy none): a failure fails the run.
+      // A subtask reset hands back what was assigned after the last checkpoint: nothing, as splits are assigned once
+      // at the start (a rescale restores them from state). No fault tolerance otherwise (restart strategy none).
+      if (splits.isEmpty()) return;
       throw new IllegalStateException("trace splits cannot be re-assigned (restart strategy must be none)");
     }
 
@@ -170,6 +172,10 @@ public final class TraceSource implements Source<Line, TraceSplit, Long> {
     private volatile long nextSeq = -1;
     private boolean noMoreSplits;
     private boolean splitDone;
+    /** A split came from state (savepoint or checkpoint) before start(): this reader resumes a stopped job. */
+    private boolean restored;
+    /** Records due but not emitted when the restored reader first polled: the backlog a rescale left; -1 if none. */
+    private volatile long restoredBacklog = -1;
 
     Reader(SourceReaderContext ctx, Trace trace, TextGen textGen) {
       this.ctx = ctx;
@@ -186,7 +192,9 @@ public final class TraceSource implements Source<Line, TraceSplit, Long> {
         return t;
       });
       ctx.metricGroup().setPendingRecordsGauge(this::pendingRecords);
+      ctx.metricGroup().gauge("restoredBacklog", () -> restoredBacklog);
       // a split restored from a savepoint arrives (addSplits) before start(): ask only when there is none
+      restored = split != null;
       if (split == null) ctx.sendSplitRequest();
     }
 
@@ -210,6 +218,7 @@ public final class TraceSource implements Source<Line, TraceSplit, Long> {
         if (noMoreSplits) return InputStatus.END_OF_INPUT;
         return nothing();
       }
+      if (restored && restoredBacklog < 0) restoredBacklog = pendingRecords();
       long now = System.currentTimeMillis();
       long n = nextSeq;
       for (int i = 0; i < MAX_PER_POLL; i++) {
