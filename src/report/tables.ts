@@ -150,7 +150,7 @@ export function rankingTable(rows: readonly SweepRow[]): string {
       t(stat(r, 'throughput_rps', (n) => fmtNum(n, 0))),
       t(stat(r, 'share_switches_per_min', (n) => fmtNum(n, 2))),
       t(stat(r, 'share_variance', (n) => fmtNum(n, 3))),
-      t(stat(r, 'time_to_react_s', (n) => fmtNum(n, 1))),
+      t(stat(r, 'time_to_react_s', (n) => fmtNum(n, 3))), // record resolution: ms
       status,
       t(r.score === null ? '—' : fmtNum(r.score, 4)),
     ];

@@ -49,6 +49,6 @@ describe('tables', () => {
     const flap = sweep.rows.map((r) => ({ ...r, metrics: { ...r.metrics, share_switches_per_min: { mean: 3.5, ci95: NaN }, time_to_react_s: { mean: 6.7, ci95: 0.25 } } }));
     const html = rankingTable(flap);
     expect(html).toContain('<th>share switches/min</th><th>share variance</th><th>time to react (s)</th>');
-    expect(html).toContain('<td>3.5</td><td>—</td><td>6.7 ± 0.3</td>');
+    expect(html).toContain('<td>3.5</td><td>—</td><td>6.7 ± 0.25</td>');
   });
 });
