@@ -127,7 +127,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
   }
   const wallMs = performance.now() - t0;
   const summary = summarize(job, offload, rescaler, scenario, factory.name, params, seed, endMs);
-  summary.flapping = flappingSummary(decisions, job.collector, offload?.points[0], endMs);
+  summary.flapping = flappingSummary(decisions, job.collector, offload?.points[0], endMs, offload?.points[0]?.firstRoutedMs() ?? null);
   const result: RunResult = {
     summary,
     timeseries: { columns: job.collector.columns, rows: job.collector.rows },

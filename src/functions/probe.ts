@@ -23,6 +23,8 @@ export interface ProbeOptions {
   functionName: string;
   endpoint?: string;
   region?: string;
+  /** Shared-config profile for the region and the credentials (--profile). */
+  profile?: string;
   /** Cold invocations per batch size. */
   cold?: number;
   /** Warm invocations per batch size. */
@@ -84,13 +86,13 @@ export function validateProbeOptions(o: ProbeOptions): { cold: number; warm: num
 export async function probeLambda(o: ProbeOptions): Promise<ProbeSample[]> {
   const v = validateProbeOptions(o);
   const log = o.log ?? (() => undefined);
-  const client = o.client ?? makeLambdaClient({ endpoint: o.endpoint, region: o.region });
+  const client = o.client ?? makeLambdaClient({ endpoint: o.endpoint, region: o.region, profile: o.profile });
   const FunctionName = o.functionName;
   const step = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
     try {
       return await fn();
     } catch (err) {
-      throw userErrorFromAws(err, `lambda probe: ${what}`, o.endpoint);
+      throw userErrorFromAws(err, `lambda probe: ${what}`, o.endpoint, o.profile);
     }
   };
   const samples: ProbeSample[] = [];

@@ -60,6 +60,7 @@ export interface FlinkJobConfig {
     function_name?: string;
     endpoint_url?: string | null;
     region?: string | null;
+    profile?: string;
     qualifier?: string | null;
     mode?: 'ordered' | 'unordered';
     async_capacity?: number;

@@ -69,6 +69,8 @@ export class OffloadLane implements OffloadHook, EventHandler {
   private readonly back = new Run();
   /** Records counted at this lane. */
   routed = 0;
+  /** Simulated time of the first record this lane routed out, ms; NaN before (the summary's time to react). */
+  firstRoutedMs = Number.NaN;
   batches = 0;
   fallbacks = 0;
   fallbackRecords = 0;
@@ -130,6 +132,7 @@ export class OffloadLane implements OffloadHook, EventHandler {
       want -= k;
       if (b.records >= d.batchRecords) this.send(now);
     }
+    if (done > 0 && Number.isNaN(this.firstRoutedMs)) this.firstRoutedMs = now;
     this.routed += done;
     this.localPosition = this.position + done;
     this.localCount = count - done;

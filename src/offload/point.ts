@@ -98,6 +98,13 @@ export class OffloadPoint {
     };
   }
 
+  /** When the first record of any lane was routed out, ms; null when none was. */
+  firstRoutedMs(): number | null {
+    let first = Infinity;
+    for (const l of this.lanes) if (l.firstRoutedMs < first) first = l.firstRoutedMs;
+    return Number.isFinite(first) ? first : null;
+  }
+
   originsInFlight(): number {
     let o = 0;
     for (const l of this.lanes) o += l.originsInFlight();

@@ -97,6 +97,8 @@ const SUMMARY_ROWS: Row[] = [
   { key: 'throttles / errors / timeouts', cell: (s) => t(`${fmtInt(s.lambda.throttles)} / ${fmtInt(s.lambda.errors)} / ${fmtInt(s.lambda.timeouts)}`) },
   { key: 'max concurrency', cell: (s) => t(fmtInt(s.lambda.max_concurrency)) },
   { key: 'order violations', cell: (s) => t(fmtInt(s.order_violations), s.order_violations > 0 ? 'warn' : undefined) },
+  // first overloaded interval → first offloaded record, at record resolution (metrics/flapping.ts)
+  { key: 'time to react (s)', cell: (s) => t(fmtNum(s.flapping?.time_to_react_s ?? null, 3)) },
   { group: 'Cost' },
   { key: 'total (USD)', cell: (s) => t(fmtUsd(s.cost_usd.total)) },
   { key: 'requests / duration / provisioned (USD)', cell: (s) => t(`${fmtUsd(s.cost_usd.requests)} / ${fmtUsd(s.cost_usd.duration)} / ${fmtUsd(s.cost_usd.provisioned)}`) },
@@ -150,7 +152,7 @@ export function rankingTable(rows: readonly SweepRow[]): string {
       t(stat(r, 'throughput_rps', (n) => fmtNum(n, 0))),
       t(stat(r, 'share_switches_per_min', (n) => fmtNum(n, 2))),
       t(stat(r, 'share_variance', (n) => fmtNum(n, 3))),
-      t(stat(r, 'time_to_react_s', (n) => fmtNum(n, 1))),
+      t(stat(r, 'time_to_react_s', (n) => fmtNum(n, 3))), // record resolution: ms
       status,
       t(r.score === null ? '—' : fmtNum(r.score, 4)),
     ];

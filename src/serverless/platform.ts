@@ -79,6 +79,7 @@ export interface PlatformStats {
   /** Attempts sent to the platform. */
   invocations: number;
   ok: number;
+  /** Environments (instances) started on demand by a request; requests that joined one while it started are not counted. */
   coldStarts: number;
   throttles: number;
   errors: number;
@@ -613,11 +614,13 @@ export class Platform implements EventHandler {
     if (env.state === ST_INIT) {
       a.coldStart = true;
       if (env.initUnclaimed) {
-        // This attempt started the environment: its INIT is charged to it.
+        // This attempt started the environment: its INIT is charged to it, and it is the cold start. Requests that
+        // join an instance still starting (Azure: up to 100 a instance) wait for it too but start nothing; counting
+        // them made the Azure model read ~4x the instances the endpoint and the job count (docs/AZURE.md).
         a.initMs = env.initMs;
         env.initUnclaimed = false;
+        if (!a.prewarm) this.s.coldStarts++;
       }
-      if (!a.prewarm) this.s.coldStarts++;
       env.waiting.push(a);
     } else {
       this.startExecution(env, a, now);

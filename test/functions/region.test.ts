@@ -3,9 +3,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { probeLambda } from '../../src/functions/probe.js';
 import { resolveRegion } from '../../src/functions/region.js';
 
-const KEYS = ['AWS_REGION', 'AWS_PROFILE', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_EC2_METADATA_DISABLED'] as const;
+const KEYS = ['AWS_REGION', 'AWS_PROFILE', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_EC2_METADATA_DISABLED', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'] as const;
 let saved: Record<string, string | undefined>;
 
 beforeEach(() => {
@@ -38,5 +39,16 @@ describe('resolveRegion: the SDK chain with a profile', () => {
   it('no region anywhere: one line naming the profile', async () => {
     await expect(resolveRegion({ profile: 'bare' })).rejects.toThrow(/^no AWS region: pass --region, set AWS_REGION, or set region for the profile "bare" in ~\/\.aws\/config/);
     await expect(resolveRegion({ profile: 'missing' })).rejects.toThrow(/profile "missing"/);
+  });
+});
+
+describe('lambda probe --profile', () => {
+  it('the profile reaches the probe\'s client: its region, and its (missing) credentials named in one line', async () => {
+    // dev has a region and no credentials anywhere: the first call fails before any network
+    await expect(probeLambda({ functionName: 'spillway-offload', profile: 'dev', cold: 0, warm: 1 })).rejects.toThrow(
+      /^lambda probe: GetFunctionConfiguration: no AWS credentials found by profile "dev"$/,
+    );
+    // bare has no region: the client asks that profile, not the default one (which has eu-west-1)
+    await expect(probeLambda({ functionName: 'spillway-offload', profile: 'bare', cold: 0, warm: 1 })).rejects.toThrow(/no AWS region.*profile "bare"/);
   });
 });

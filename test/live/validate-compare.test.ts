@@ -52,6 +52,7 @@ describe('comparison maths', () => {
       'invocations',
       'cold_starts',
       'cost_usd',
+      'time_to_react_s',
     ]);
     expect(by.throughput_rps).toMatchObject({ real: 20, simulated: 25, rel_error: 0.25 });
     expect(by.latency_p50_ms).toMatchObject({ real: 200, simulated: 150, rel_error: -0.25 });
@@ -62,9 +63,20 @@ describe('comparison maths', () => {
     expect(by.invocations).toMatchObject({ real: 100, simulated: 80, rel_error: -0.2 });
     expect(by.cold_starts).toMatchObject({ real: 10, simulated: 0, rel_error: -1 });
     expect(by.cost_usd).toMatchObject({ real: 0.002, simulated: 0.003, rel_error: 0.5 });
+    // summaries without a flapping block: no time to react on either side
+    expect(by.time_to_react_s).toMatchObject({ real: null, simulated: null, rel_error: null });
     // mean of |0.25, -0.25, 0.25, 0.5, -0.5, 0.25, -0.2, -1, 0.5| = 3.7 / 9
     expect(meanAbsError(rows)).toBe(Math.round((3.7 / 9) * 1e4) / 1e4);
     expect(rows[0].calibrated).toBeUndefined();
+  });
+
+  it('time to react: both sides shown, no relative error (a difference of times, 0 or negative), not in the mean', () => {
+    const flap = (t: number | null) => ({ share_switches_per_min: 0, share_variance: 0, time_to_react_s: t });
+    const real = { ...summary({ p50: 200 }), flapping: flap(0.73) };
+    const rows = compareSummaries(real, { ...summary({ p50: 100 }), flapping: flap(-0.2) }, { ...summary({ p50: 180 }), flapping: flap(0.5) });
+    const row = rows.find((r) => r.key === 'time_to_react_s')!;
+    expect(row).toMatchObject({ real: 0.73, simulated: -0.2, rel_error: null, calibrated: 0.5, rel_error_calibrated: null });
+    expect(meanAbsError(rows.filter((r) => r.key === 'time_to_react_s'))).toBeNull();
   });
 
   it('throughput uses the time of the last result when known', () => {

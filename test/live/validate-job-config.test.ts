@@ -67,6 +67,13 @@ describe('scenario → job config', () => {
     });
   });
 
+  it('--profile reaches the job\'s Lambda client for real AWS only (the local endpoint takes dummy credentials)', () => {
+    const s = loadScenario(DEFAULT);
+    expect(scenarioToJobConfig(s, { ...base, endpointUrl: null, profile: 'burst', durationS: 10 }).config.offload?.profile).toBe('burst');
+    expect(scenarioToJobConfig(s, { ...base, endpointUrl: null, durationS: 10 }).config.offload).not.toHaveProperty('profile');
+    expect(scenarioToJobConfig(s, { ...base, profile: 'burst', durationS: 10 }).config.offload).not.toHaveProperty('profile');
+  });
+
   it('applies rate_scale, work_factor, merge and max_attempts', () => {
     const s = scenarioWith((j) => {
       (j.workload as Record<string, unknown>).rate_scale = 0.5;

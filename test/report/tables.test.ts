@@ -38,6 +38,12 @@ describe('tables', () => {
     expect(html).toContain('a&lt;script&gt;');
     expect(html).not.toContain('a<script>');
   });
+  it('the summary shows the time to react to the millisecond, a dash when there is none', () => {
+    const flapping = { share_switches_per_min: 0, share_variance: 0, time_to_react_s: 0.27 };
+    expect(summaryTable([{ label: 'a', summary: { ...run.summary, flapping } }])).toContain('time to react (s)</td><td>0.27</td>');
+    expect(summaryTable([{ label: 'a', summary: { ...run.summary, flapping: { ...flapping, time_to_react_s: -1.0005 } } }])).toContain('<td>-1.001</td>');
+    expect(summaryTable([{ label: 'a', summary: { ...run.summary, flapping: undefined } }])).toContain('time to react (s)</td><td>—</td>');
+  });
   it('show the trace column only when rows replay different traces', () => {
     expect(rankingTable(sweep.rows)).not.toContain('<th class="k">trace</th>');
     expect(rankingTable(sweep.rows)).toContain('Every row replays traces/spike.csv.');
@@ -49,6 +55,6 @@ describe('tables', () => {
     const flap = sweep.rows.map((r) => ({ ...r, metrics: { ...r.metrics, share_switches_per_min: { mean: 3.5, ci95: NaN }, time_to_react_s: { mean: 6.7, ci95: 0.25 } } }));
     const html = rankingTable(flap);
     expect(html).toContain('<th>share switches/min</th><th>share variance</th><th>time to react (s)</th>');
-    expect(html).toContain('<td>3.5</td><td>—</td><td>6.7 ± 0.3</td>');
+    expect(html).toContain('<td>3.5</td><td>—</td><td>6.7 ± 0.25</td>');
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CONSUMPTION_PLAN, place } from '../../src/endpoint/azure/plan.js';
 import { EventCalendar } from '../../src/engine/calendar.js';
 import { RandomStreams } from '../../src/engine/random.js';
 import { AccountConcurrency } from '../../src/serverless/account.js';
@@ -279,6 +280,38 @@ describe('Azure Functions Consumption', () => {
     expect(b.executionMs).toBeCloseTo(4000, 6);
     expect(a.endMs).toBeCloseTo(4000, 6);
     expect(b.endMs).toBeCloseTo(6000, 6);
+  });
+
+  it('a cold start is an instance started, as the endpoint counts it: requests joining a starting instance only wait', () => {
+    // 10 s of work each (nothing ends before 1.5 s), INIT 2 s, one new instance a second, scale target 1:
+    // 0 ms ×5: the first starts A, the other 4 find every instance busy and no new one allowed → A;
+    // 500 ms ×3: half a token → A; 1,000 ms ×1: a whole token → B; 1,500 ms ×2: B is the least busy (1 < 8) → B.
+    const arrivals: [number, number][] = [[0, 5], [500, 3], [1000, 1], [1500, 2]];
+    const rig = new Rig(detAzure());
+    for (const [t, n] of arrivals) rig.at(t, req(10_000), n);
+    rig.run();
+    const st = rig.platform.stats();
+    expect(st.environmentsStarted).toBe(2);
+    expect(st.coldStarts).toBe(2);
+    // every one of the 11 waited for an INIT (its latency has the cold start), but only 2 started one
+    expect(rig.results.filter((r) => r.coldStart).length).toBe(11);
+    // the local endpoint's placement rule (src/endpoint/azure/plan.ts) on the same arrivals starts the same 2
+    const slots: { running: number; queued: number; lastUsed: number }[] = [];
+    let last: number | null = null;
+    let started = 0;
+    for (const [t, n] of arrivals) {
+      for (let i = 0; i < n; i++) {
+        const p = place(slots, t, last, CONSUMPTION_PLAN);
+        if (p.kind === 'new') {
+          slots.push({ running: 1, queued: 0, lastUsed: t });
+          last = t;
+          started++;
+        } else if (p.kind === 'run') slots[p.at].running++;
+        else throw new Error(`unexpected ${p.kind}`);
+      }
+    }
+    expect(started).toBe(2);
+    expect(slots.map((s) => s.running)).toEqual([8, 3]);
   });
 
   it('idle instances live 20 minutes', () => {

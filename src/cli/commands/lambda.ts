@@ -162,6 +162,7 @@ interface ProbeArgs {
   'function-name': string;
   endpoint?: string;
   region?: string;
+  profile?: string;
   cold: number;
   warm: number;
   'batch-records': (string | number)[];
@@ -176,7 +177,8 @@ const probeCommand: CommandModule<object, ProbeArgs> = {
     y
       .option('function-name', { type: 'string', default: 'spillway-offload' })
       .option('endpoint', { type: 'string', describe: 'local endpoint URL; omit for AWS' })
-      .option('region', { type: 'string' })
+      .option('region', { type: 'string', describe: 'AWS region (default: the SDK chain: AWS_REGION, the profile\'s region; us-east-1 locally)' })
+      .option('profile', { type: 'string', describe: 'shared-config profile for region and credentials (default: AWS_PROFILE, else default)' })
       .option('cold', { type: 'number', default: 3, describe: 'cold invocations per batch size' })
       .option('warm', { type: 'number', default: 10, describe: 'warm invocations per batch size' })
       .option('batch-records', { type: 'array', default: ['1', '100'], describe: 'records per invocation, e.g. 1,10,100' })
@@ -188,6 +190,7 @@ const probeCommand: CommandModule<object, ProbeArgs> = {
       functionName: a['function-name'],
       endpoint: a.endpoint,
       region: a.region,
+      profile: a.profile,
       cold: num('cold', a.cold),
       warm: num('warm', a.warm),
       batchRecords: parseNumberList('batch-records', a['batch-records']),

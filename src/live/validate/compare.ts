@@ -14,6 +14,8 @@ export interface ComparisonMetric {
   unit: string;
   /** `lastResultS`: time of the last result after t0, s (NaN when unknown: end_s is used). */
   of: (s: RunSummary, lastResultS: number) => number;
+  /** A difference of times that may be 0 or negative: shown side by side, no relative error (not in the mean). */
+  noRelativeError?: boolean;
 }
 
 const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
@@ -36,6 +38,8 @@ export const COMPARISON_METRICS: readonly ComparisonMetric[] = [
   { key: 'invocations', label: 'invocations', unit: '', of: (s) => s.lambda.invocations },
   { key: 'cold_starts', label: 'cold starts', unit: '', of: (s) => s.lambda.cold_starts },
   { key: 'cost_usd', label: 'cost', unit: 'USD', of: (s) => s.cost_usd.total },
+  // First overloaded interval → first offloaded record (src/metrics/flapping.ts; live: react.ts)
+  { key: 'time_to_react_s', label: 'time to react', unit: 's', of: (s) => s.flapping?.time_to_react_s ?? NaN, noRelativeError: true },
 ];
 
 export function relativeError(real: number | null, simulated: number | null): number | null {
@@ -98,16 +102,17 @@ export function compareSummaries(
   return COMPARISON_METRICS.map((m) => {
     const r = val(m.of(real, last.real ?? NaN));
     const s = val(m.of(simulated, last.simulated ?? NaN));
-    const row: ComparisonRow = { key: m.key, label: m.label, unit: m.unit, real: r, simulated: s, rel_error: err(relativeError(r, s)) };
+    const rel = (x: number | null) => (m.noRelativeError ? null : err(relativeError(r, x)));
+    const row: ComparisonRow = { key: m.key, label: m.label, unit: m.unit, real: r, simulated: s, rel_error: rel(s) };
     if (published) {
       const p = val(m.of(published, last.published ?? NaN));
       row.published = p;
-      row.rel_error_published = err(relativeError(r, p));
+      row.rel_error_published = rel(p);
     }
     if (calibrated) {
       const c = val(m.of(calibrated, last.calibrated ?? NaN));
       row.calibrated = c;
-      row.rel_error_calibrated = err(relativeError(r, c));
+      row.rel_error_calibrated = rel(c);
     }
     return row;
   });

@@ -89,7 +89,8 @@ export const TASK_METRICS = [
   'numBytesOut',
 ] as const;
 export const SOURCE_METRICS = ['pendingRecords', 'currentEmitEventTimeLag'] as const;
-export const ROUTER_METRICS = ['routedOffload', 'routedLocal'] as const;
+// firstOffloadEpochMs: wall time of the job's first offloaded record (min over the subtasks that offloaded)
+export const ROUTER_METRICS = ['routedOffload', 'routedLocal', 'firstOffloadEpochMs'] as const;
 export const OFFLOAD_METRICS = [
   'openBatchRecords',
   'offloadInFlight',
@@ -153,7 +154,7 @@ export interface LiveSample {
   /** Per scenario vertex: the counters numRecordsIn / numRecordsOut (sum over subtasks), NaN when unread; numBytesOut when read. */
   counters: Record<string, { recordsIn: number; recordsOut: number; bytesOut?: number }>;
   /** Offload counters (sum over subtasks), NaN when unread. */
-  offload: { invocations: number; batches: number; coldStarts: number; throttles: number; errors: number; fallbacks: number; offloaded: number; inFlightRecords: number; concurrency: number; costUsd: number; maxConcurrency: number };
+  offload: { invocations: number; batches: number; coldStarts: number; throttles: number; errors: number; fallbacks: number; offloaded: number; inFlightRecords: number; concurrency: number; costUsd: number; maxConcurrency: number; firstOffloadEpochMs?: number };
   /** Decision share in force after this step. */
   share: number;
 }
@@ -380,6 +381,7 @@ export class LiveController {
         concurrency,
         costUsd,
         maxConcurrency: ep ? ep.maxConcurrency : inFlightBatches,
+        firstOffloadEpochMs: router?.metrics.firstOffloadEpochMs?.min ?? NaN,
       };
     }
     const snapshot: MetricsSnapshot = { tMs, receivedMs: tMs, windowMs: this.timerWindowMs, vertices, offload: offloadSnaps };

@@ -41,6 +41,8 @@ export interface JobConfigOptions {
   endpointUrl: string | null;
   functionName?: string;
   region?: string | null;
+  /** --profile: the shared-config profile the job's Lambda client takes its credentials from (AWS only). */
+  profile?: string;
   /** REST port of the MiniCluster; 0 = a free one. */
   restPort?: number;
   /** Keep the MiniCluster's REST up this long after the job ends (final metric reads). */
@@ -254,6 +256,8 @@ function offloadClientFields(off: OffloadSpec, opts: JobConfigOptions) {
     function_name: opts.functionName ?? 'spillway-offload',
     endpoint_url: opts.endpointUrl,
     region: opts.region ?? (opts.endpointUrl ? 'us-east-1' : null),
+    // only for real AWS: the local endpoint takes dummy credentials
+    ...(opts.profile && !opts.endpointUrl ? { profile: opts.profile } : {}),
     max_attempts: off.max_attempts ?? 3,
     attempt_timeout_ms: clientAttemptTimeoutMs(functionTimeoutMs(off)),
     async_capacity: off.async_capacity ?? JOB_ASYNC_CAPACITY,

@@ -10,6 +10,7 @@ import type { InvokeServer } from '../../../endpoint/index.js';
 import { endpointStatsOf } from '../azure.js';
 import type { LiveController, LiveSample } from '../controller.js';
 import { convertRealRun, flinkMetricsCsv, offloadBatchesToProbe, serviceTimesForScenario, writeRealRunFiles, type RealRun } from '../convert.js';
+import { liveFlapping } from '../react.js';
 import type { LiveResources, RunningJob } from './live.js';
 import type { Prepared } from './prepare.js';
 
@@ -51,8 +52,9 @@ export async function collectRealOutputs(p: Prepared, live: LiveResources, job: 
     endpointMaxConcurrency: endpointStats ? endpointStats.maxConcurrency : null,
   });
   if (real.timeseries.rows.length === 0) throw new Error(`${join(p.jobOut, 'timeseries.csv')}: no rows; see ${join(p.realDir, 'job.log')}`);
-  writeRealRunFiles(p.realDir, real);
   const t0 = summary.t0_epoch_ms ?? controller.samples[0]?.epochMs ?? 0;
+  real.summary.flapping = liveFlapping(controller.samples, real.decisions, p.vertices, p.point, job.durationS * 1000, t0);
+  writeRealRunFiles(p.realDir, real);
   writeFileSync(join(p.realDir, 'flink-metrics.csv'), flinkMetricsCsv(controller.samples, p.vertices, t0));
   writeFileSync(join(p.realDir, 'polls.jsonl'), controller.samples.map((s) => JSON.stringify({ epoch_ms: s.epochMs, t_ms: s.epochMs - t0, snapshot: s.snapshot })).join('\n') + '\n');
   p.log(`validate: job ${state}: ${summary.records_emitted}/${summary.records_generated} records, lost ${summary.lost}, duplicated ${summary.duplicated}, offloaded ${summary.offloaded} (+${summary.fallbacks} fell back), ${summary.invocations} invocations`);

@@ -80,6 +80,7 @@ async function startJob(p: Prepared, live: LiveResources): Promise<RunningJob> {
     endpointUrl: live.endpoint ? live.endpoint.url : null,
     functionName: p.o.functionName,
     region: p.awsRegion ?? p.o.region ?? null,
+    ...(p.o.profile ? { profile: p.o.profile } : {}),
     restPort: 0,
     workMode: p.workMode,
     maxDrainS: p.o.drainS,

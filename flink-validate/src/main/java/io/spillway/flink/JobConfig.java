@@ -114,6 +114,8 @@ public class JobConfig implements Serializable {
     @JsonProperty("endpoint_url") public String endpointUrl;
     /** Region override; null = default region chain (or us-east-1 for a local endpoint). */
     @JsonProperty("region") public String region;
+    /** Shared-config profile for the credentials (validate --profile); null = the default credentials chain. */
+    @JsonProperty("profile") public String profile;
     @JsonProperty("qualifier") public String qualifier;
     /** "ordered" or "unordered" Async I/O. */
     @JsonProperty("mode") public String mode = "unordered";

@@ -28,6 +28,8 @@ public class Router extends BroadcastProcessFunction<Line, Decision, Line> {
   private transient ShareAccumulator acc;
   private transient Counter routedLocal;
   private transient Counter routedOffload;
+  /** Wall time of this subtask's first record sent to the offload path; -1 before (time-to-react, live). */
+  private transient long firstOffloadMs;
 
   public Router(Decision initial, boolean offloadEnabled) {
     this.initial = initial;
@@ -37,6 +39,7 @@ public class Router extends BroadcastProcessFunction<Line, Decision, Line> {
   @Override
   public void open(OpenContext ctx) {
     acc = new ShareAccumulator();
+    firstOffloadMs = -1;
     var g = getRuntimeContext().getMetricGroup();
     routedLocal = g.counter("routedLocal");
     routedOffload = g.counter("routedOffload");
@@ -59,6 +62,7 @@ public class Router extends BroadcastProcessFunction<Line, Decision, Line> {
       current = d;
     }
     if (offloadEnabled && acc.next(d.share)) {
+      if (firstOffloadMs < 0) markFirstOffload();
       routedOffload.inc();
       ctx.output(OFFLOAD, new RoutedLine(line, d));
     } else {
@@ -66,6 +70,16 @@ public class Router extends BroadcastProcessFunction<Line, Decision, Line> {
       routedLocal.inc();
       out.collect(line);
     }
+  }
+
+  /**
+   * Registered at the first offloaded record, not in open(): the REST API's min over subtasks then spans only the
+   * subtasks that offloaded, so it is the job's first offloaded record.
+   */
+  private void markFirstOffload() {
+    firstOffloadMs = System.currentTimeMillis();
+    final long at = firstOffloadMs;
+    getRuntimeContext().getMetricGroup().gauge("firstOffloadEpochMs", () -> at);
   }
 
   @Override

@@ -183,6 +183,8 @@ class UnitTest {
     JobConfig c = JobConfig.parse("{\"duration_s\":2,\"trace\":[[0,100]],\"offload\":{\"endpoint_url\":\"http://127.0.0.1:1\",\"mode\":\"ordered\"}}");
     assertEquals(200, c.traceModel().total());
     assertEquals("ordered", c.offload.mode);
+    assertNull(c.offload.profile);
+    assertEquals("burst", JobConfig.parse("{\"duration_s\":2,\"trace\":[[0,1]],\"offload\":{\"profile\":\"burst\"}}").offload.profile);
     assertNotNull(c.runId);
     assertThrows(Exception.class, () -> JobConfig.parse("{\"duration_s\":2,\"trace\":[[0,1]],\"bogus\":1}"));
     assertThrows(IllegalArgumentException.class, () -> JobConfig.parse("{\"duration_s\":2,\"trace\":[[0,1]],\"parallelism\":{\"sink\":2}}"));

@@ -104,8 +104,10 @@ public final class LambdaInvoker implements BatchInvoker {
           .region(Region.of(cfg.region != null ? cfg.region : "us-east-1"))
           .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("spillway-local", "spillway-local")));
     } else {
-      // Real AWS: default credentials provider chain; region from config or the default region chain.
-      b.credentialsProvider(DefaultCredentialsProvider.builder().build());
+      // Real AWS: default credentials provider chain (of the named profile, if any); region from config or the chain.
+      DefaultCredentialsProvider.Builder creds = DefaultCredentialsProvider.builder();
+      if (cfg.profile != null && !cfg.profile.isBlank()) creds.profileName(cfg.profile);
+      b.credentialsProvider(creds.build());
       if (cfg.region != null) b.region(Region.of(cfg.region));
     }
     this.client = b.build();
