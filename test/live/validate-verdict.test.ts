@@ -126,7 +126,7 @@ describe('scenario params against a chosen policy (one rule: simulate, sweep, va
 });
 
 describe('the policy signals, real vs simulated', () => {
-  const ts = (rows: number[][]) => ({ columns: ['t_s', 'pending_records', 'tok.busyTimeMsPerSecond', 'tok.backPressuredTimeMsPerSecond', 'decision_share'], rows });
+  const ts = (rows: number[][]) => ({ columns: ['t_s', 'pending_records', 'busy_ms_per_s', 'backpressured_ms_per_s', 'decision_share'], rows });
   it('peaks per signal, and a trigger that fired on one side only is flagged', async () => {
     const { compareSignals, signalDefs, signalsChart } = await import('../../src/live/validate/signals.js');
     const defs = signalDefs('tok');
@@ -143,6 +143,34 @@ describe('the policy signals, real vs simulated', () => {
     const chart = signalsChart([{ label: 'real', ts: real }, { label: 'simulated', ts: simNever }], defs, c);
     expect(chart.name).toBe('signals');
     expect((chart.spec as unknown as { data: { values: unknown[] } }).data.values).toHaveLength(24);
+  });
+
+  it('both sides read the same quantities from their snapshots: the simulated policy is recorded as the live one is read', async () => {
+    const { recordingFactory, signalRow, signalsCsv, signalSeries } = await import('../../src/live/validate/signals.js');
+    const agg = (v: number) => ({ min: v / 2, max: v, avg: (3 * v) / 4, sum: 2 * v });
+    const snap = (tMs: number, pending: number, busy: number) => ({
+      tMs,
+      receivedMs: tMs,
+      windowMs: 5000,
+      vertices: [
+        { id: 'src', parallelism: 1, metrics: { pendingRecords: agg(pending) } },
+        { id: 'tok', parallelism: 2, metrics: { busyTimeMsPerSecond: agg(busy), backPressuredTimeMsPerSecond: agg(10) } },
+      ],
+      offload: [],
+    }) as unknown as import('../../src/policy/contract.js').MetricsSnapshot;
+    const roles = { source: 'src', tokenizer: 'tok', point: 'p' };
+    // pendingRecords: the sum (2 x 300); time gauges: the max over subtasks (the policies' readers)
+    expect(signalRow(4, snap(4000, 300, 800), roles, 0.25)).toEqual([4, 600, 800, 10, 0.25]);
+    // a policy that offloads 0.5 from t = 2 s and sends nothing for the point at t = 3 s: the share is kept
+    const inner = { name: 'fake', description: '', params: [], create: () => ({ name: 'fake', decide: (s: { tMs: number }) => ({ points: s.tMs === 1000 ? { p: { share: 0, batchRecords: 1, maxWaitMs: 1, maxInFlight: 1 } } : s.tMs === 2000 ? { p: { share: 0.5, batchRecords: 1, maxWaitMs: 1, maxInFlight: 1 } } : {} }) }) };
+    const rows: number[][] = [];
+    const f = recordingFactory(inner as never, roles, rows);
+    const policy = f.create({}, {} as never);
+    for (const [t, p, b] of [[1000, 0, 300], [2000, 700, 1000], [3000, 100, 900]]) policy.decide(snap(t, p, b));
+    expect(rows).toEqual([[1, 0, 300, 10, 0], [2, 1400, 1000, 10, 0.5], [3, 200, 900, 10, 0.5]]);
+    expect(f.name).toBe('fake');
+    const csv = signalsCsv(signalSeries([[1, NaN, 300, 10, 0]]));
+    expect(csv).toBe('t_s,pending_records,busy_ms_per_s,backpressured_ms_per_s,decision_share\n1,,300,10,0\n');
   });
 });
 
