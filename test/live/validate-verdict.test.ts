@@ -50,6 +50,20 @@ describe('the verdict', () => {
     expect(verdictSentence(js)).toBe('FAIL: 1 of 7 judged metrics outside tolerance (latency_p50_ms); worst latency_p50_ms +10.0% against ±10%; mean error 0.43× tolerance.');
   });
 
+  it('an asymmetric band (below): PASS at either edge, FAIL just beyond; the headline takes the error\'s side', () => {
+    const band = [{ key: 'latency_p50_ms', kind: 'relative' as const, tolerance: 2, floor: 50, below: 0.6 }];
+    const at = (sim: number) => judge([{ key: 'latency_p50_ms', real: 1000, simulated: sim }], band)[0];
+    expect(at(3000)).toMatchObject({ error: 2, below: 0.6, verdict: 'PASS' });
+    expect(at(3000.1).verdict).toBe('FAIL');
+    expect(at(400)).toMatchObject({ error: -0.6, verdict: 'PASS' });
+    expect(at(399.9).verdict).toBe('FAIL');
+    // -0.3 against the 0.6 below: half the band; +1 against the 2 above: half too
+    expect(headline([at(700), at(2000)])).toBeCloseTo(0.5, 6);
+    expect(verdictSentence([at(300)])).toBe('FAIL: 1 of 1 judged metrics outside tolerance (latency_p50_ms); worst latency_p50_ms -70.0% against +200%/-60%; mean error 1.17× tolerance.');
+    // symmetric by default: below = tolerance
+    expect(judge([{ key: 'latency_p50_ms', real: 1000, simulated: 899 }]).find((j) => j.key === 'latency_p50_ms')).toMatchObject({ below: 0.1, verdict: 'FAIL' });
+  });
+
   it('n/a for a missing side, PASS when every judged metric passes', () => {
     const js = judge(rows({ invocations: [null, 5] }));
     expect(js.find((j) => j.key === 'invocations')!.verdict).toBe('n/a');
@@ -77,6 +91,8 @@ describe('tolerances files', () => {
   it('reads an array of tolerances', () => {
     const p = file('ok.json', JSON.stringify([{ key: 'latency_p99_ms', kind: 'relative', tolerance: 0.3, floor: 100, why: 'real spread' }]));
     expect(loadTolerances(p, KEYS)).toEqual([{ key: 'latency_p99_ms', kind: 'relative', tolerance: 0.3, floor: 100 }]);
+    const q = file('band.json', JSON.stringify([{ key: 'latency_p99_ms', kind: 'relative', tolerance: 1.5, below: 0.5, floor: 50 }]));
+    expect(loadTolerances(q, KEYS)).toEqual([{ key: 'latency_p99_ms', kind: 'relative', tolerance: 1.5, below: 0.5, floor: 50 }]);
   });
   it.each([
     ['bad.json', '{', /--tolerances .*bad\.json: /],
@@ -86,6 +102,7 @@ describe('tolerances files', () => {
     ['neg.json', '[{"key":"invocations","kind":"relative","tolerance":-1}]', /tolerance must be a positive number/],
     ['floor.json', '[{"key":"invocations","kind":"relative","tolerance":0.2,"floor":"x"}]', /floor must be a number >= 0/],
     ['extra.json', '[{"key":"invocations","kind":"relative","tolerance":0.2,"flor":1}]', /unknown field "flor"/],
+    ['below.json', '[{"key":"invocations","kind":"relative","tolerance":0.2,"below":0}]', /entry 0 \(invocations\): below must be a positive number/],
   ])('%s is one UserError line', (name, body, msg) => {
     const p = file(name, body);
     expect(() => loadTolerances(p, KEYS)).toThrow(UserError);
