@@ -5,19 +5,15 @@
 //   points   (goal g):                               above = g + 100·(mean − min),            below = g + 100·(max − mean)
 // A single run's error mixes the simulator's error with the real side's run-to-run spread; the band removes the
 // second (as measured), not the first. Rounded up to 0.01 (points: 0.5).
-// Usage: node bench/validate-tolerances.mjs out/validate-table/e2e-wait > test/e2e/tolerances-wait.json
+// Usage: npm run -s build && node bench/validate-tolerances.mjs out/validate-table/e2e-wait > test/e2e/tolerances-wait.json
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const GOAL = [
-  { key: 'throughput_rps', kind: 'relative', tolerance: 0.05, floor: 1 },
-  { key: 'latency_p50_ms', kind: 'relative', tolerance: 0.1, floor: 50 },
-  { key: 'latency_p99_ms', kind: 'relative', tolerance: 0.2, floor: 50 },
-  { key: 'max_pending_records', kind: 'relative', tolerance: 0.25, floor: 200 },
-  { key: 'offloaded_share', kind: 'points', tolerance: 5, floor: 0 },
-  { key: 'invocations', kind: 'relative', tolerance: 0.2, floor: 20 },
-  { key: 'cost_usd', kind: 'relative', tolerance: 0.2, floor: 4e-5 },
-];
+// The goal tolerances are validate's own defaults (built: npm run -s build).
+const { DEFAULT_TOLERANCES: GOAL } = await import('../dist/src/live/validate/tolerances.js').catch(() => {
+  console.error('bench/validate-tolerances.mjs: dist/ is missing; run npm run -s build first');
+  process.exit(2);
+});
 const dir = process.argv[2];
 if (!dir) {
   console.error('usage: node bench/validate-tolerances.mjs <validate --repeat directory>');
