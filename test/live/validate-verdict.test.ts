@@ -11,7 +11,7 @@ import { UserError } from '../../src/util/errors.js';
 import { checkRepeat } from '../../src/live/validate/repeat.js';
 import { formatSpreadTable, meanRows, spread, spreadRows } from '../../src/live/validate/repeat-stats.js';
 import { verdictSection, spreadSection } from '../../src/live/validate/report-sections.js';
-import { DEFAULT_TOLERANCES, flooredError, headline, judge, loadTolerances, overall, verdictSentence } from '../../src/live/validate/tolerances.js';
+import { bandFromSpread, DEFAULT_TOLERANCES, flooredError, headline, judge, loadTolerances, overall, verdictSentence } from '../../src/live/validate/tolerances.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const ROOT = resolve(__dirname, '../..');
@@ -78,6 +78,27 @@ describe('the verdict', () => {
     expect(html).toContain('id="validation-errors"');
     expect((html.match(/<tr data-key=/g) ?? []).length).toBe(7);
     expect(html).toMatch(/data-key="latency_p99_ms">.*\+100\.0%.*FAIL/);
+  });
+});
+
+describe('bands justified by a real spread (bench/validate-tolerances.mjs)', () => {
+  it('widen the goal so a simulation within the goal of the real mean passes against every measured run', () => {
+    const p50 = { key: 'latency_p50_ms', kind: 'relative' as const, tolerance: 0.1, floor: 50 };
+    // above: 1.1 x 4000 / 2000 - 1 = 1.2; below: 1 - 0.9 x 4000 / 8000 = 0.55
+    expect(bandFromSpread(p50, { min: 2000, mean: 4000, max: 8000 })).toEqual({ ...p50, tolerance: 1.2, below: 0.55 });
+    // a spread inside the goal still widens it a little, rounded up: 1.05 x 1000 / 990 - 1 = 0.0606 -> 0.07; 1 - 0.95 x 1000 / 1010 = 0.0594 -> 0.06
+    const tp = { key: 'throughput_rps', kind: 'relative' as const, tolerance: 0.05, floor: 1 };
+    expect(bandFromSpread(tp, { min: 990, mean: 1000, max: 1010 })).toEqual({ ...tp, tolerance: 0.07, below: 0.06 });
+    // below the floor the floor is the denominator: above max(0.25, 1.25 x 100 / 200 - 1) = 0.25; below 1 - 0.75 x 100 / 300 = 0.75
+    const pend = { key: 'max_pending_records', kind: 'relative' as const, tolerance: 0.25, floor: 200 };
+    expect(bandFromSpread(pend, { min: 10, mean: 100, max: 300 })).toEqual({ ...pend, tolerance: 0.25, below: 0.75 });
+    // points: 5 + 100 x (0.50 - 0.40) = 15 above, 5 + 100 x (0.62 - 0.50) = 17 below
+    const share = { key: 'offloaded_share', kind: 'points' as const, tolerance: 5, floor: 0 };
+    expect(bandFromSpread(share, { min: 0.4, mean: 0.5, max: 0.62 })).toEqual({ ...share, tolerance: 15, below: 17 });
+    expect(bandFromSpread(share, { min: null, mean: null, max: null })).toBeNull();
+    // the e2e's files are this rule applied to the measured spreads they quote
+    const e2e = loadTolerances(join(ROOT, 'test', 'e2e', 'tolerances-wait.json'), KEYS);
+    expect(e2e.find((t) => t.key === 'latency_p50_ms')).toEqual(bandFromSpread(p50, { min: 2785, mean: 8086, max: 18191 }));
   });
 });
 

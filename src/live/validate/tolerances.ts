@@ -148,3 +148,23 @@ export function loadTolerances(path: string, known: readonly string[]): Toleranc
     return { key: o.key, kind: o.kind, tolerance: o.tolerance, floor, ...(o.below !== undefined ? { below: o.below } : {}) };
   });
 }
+
+/**
+ * The band a measured real spread justifies around a goal tolerance (docs/VALIDATION.md, "What the e2e asserts"): a
+ * simulated value within the goal of the real mean passes against every measured real run. Relative (goal g, floor
+ * f, d(x) = max(|x|, f)): above max(g, (1+g)·mean/d(min) − 1), below max(g, 1 − (1−g)·mean/d(max)); points: above
+ * g + 100·(mean − min), below g + 100·(max − mean). Rounded up to 0.01 (points: 0.5). Null without a spread.
+ */
+export function bandFromSpread(goal: Tolerance, real: { min: number | null; mean: number | null; max: number | null }): Tolerance | null {
+  const { min, mean, max } = real;
+  if (min === null || mean === null || max === null) return null;
+  const up = (x: number, step: number) => Math.ceil(x / step - 1e-9) * step;
+  const g = goal.tolerance;
+  if (goal.kind === 'points') {
+    return { ...goal, tolerance: r4(up(g + 100 * (mean - min), 0.5)), below: r4(up(g + 100 * (max - mean), 0.5)) };
+  }
+  const d = (x: number) => Math.max(Math.abs(x), goal.floor);
+  const above = Math.max(g, (1 + g) * (mean / d(min)) - 1);
+  const below = Math.max(g, 1 - (1 - g) * (mean / d(max)));
+  return { ...goal, tolerance: r4(up(above, 0.01)), below: r4(up(below, 0.01)) };
+}
