@@ -295,12 +295,17 @@ export function parseMarkerLine(line: string): { restUrl?: string; jobId?: strin
   return {};
 }
 
-/**
- * Starts the job in a local MiniCluster (child JVM). Resolves once the REST API answers and the job is RUNNING.
- * rest_port 0 or absent → a free port is chosen. The config is written to <output_dir>/job.json.
- */
-export async function startLocalJob(config: FlinkJobConfig, opts: StartLocalJobOptions = {}): Promise<LocalJobHandle> {
-  const jar = opts.jar ?? (await ensureFlinkJar({ python: config.tokenizer?.lang === 'python' }));
+/** The child JVM as startLocalJob watches it: its marker lines, its stderr's tail, its end. */
+interface WatchedJvm {
+  child: ChildProcess;
+  markers: { restUrl?: string; jobId?: string; result?: FlinkResultLine };
+  stderrTail: () => string;
+  exited: Promise<LocalJobResult>;
+  done: () => boolean;
+}
+
+/** Writes the config (a free REST port when none is set; output_dir made absolute) to job.json or opts.configPath. */
+async function writeJobConfig(config: FlinkJobConfig, opts: StartLocalJobOptions): Promise<{ outputDir: string; configPath: string }> {
   const cfg: FlinkJobConfig = { ...config };
   if (!cfg.rest_port) cfg.rest_port = await freePort();
   const outputDir = resolve(cfg.output_dir);
@@ -308,16 +313,21 @@ export async function startLocalJob(config: FlinkJobConfig, opts: StartLocalJobO
   await mkdir(outputDir, { recursive: true });
   const configPath = opts.configPath ?? join(outputDir, 'job.json');
   await writeFile(configPath, JSON.stringify(cfg, null, 2) + '\n');
+  return { outputDir, configPath };
+}
 
+/** Spawns the JVM (under taskset when pinned; taskset execs java, so the child's pid is the JVM's). */
+function spawnJvm(jar: string, configPath: string, opts: StartLocalJobOptions): ChildProcess {
   const javaCmd = [opts.java ?? 'java', ...(opts.jvmArgs ?? []), '-jar', jar, '--config', configPath];
-  // taskset execs java, so the child's pid is the JVM's.
-  const child = spawn(opts.cpus ? 'taskset' : javaCmd[0], opts.cpus ? ['-c', opts.cpus, ...javaCmd] : javaCmd.slice(1), {
+  return spawn(opts.cpus ? 'taskset' : javaCmd[0], opts.cpus ? ['-c', opts.cpus, ...javaCmd] : javaCmd.slice(1), {
     stdio: ['ignore', 'pipe', 'pipe'],
     ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}),
   });
-  let restUrl: string | undefined;
-  let jobId: string | undefined;
-  let result: FlinkResultLine | undefined;
+}
+
+/** Reads the child's lines (markers from stdout, stderr's tail) and its end; kills it if this Node process exits first. */
+function watchJvm(child: ChildProcess, outputDir: string, onLine: StartLocalJobOptions['onLine']): WatchedJvm {
+  const markers: WatchedJvm['markers'] = {};
   let stderrTail = '';
   const onText = (stream: 'stdout' | 'stderr') => {
     let buf = '';
@@ -327,15 +337,9 @@ export async function startLocalJob(config: FlinkJobConfig, opts: StartLocalJobO
       while ((i = buf.indexOf('\n')) >= 0) {
         const line = buf.slice(0, i).replace(/\r$/, '');
         buf = buf.slice(i + 1);
-        if (stream === 'stdout') {
-          const m = parseMarkerLine(line);
-          if (m.restUrl) restUrl = m.restUrl;
-          if (m.jobId) jobId = m.jobId;
-          if (m.result) result = m.result;
-        } else {
-          stderrTail = (stderrTail + line + '\n').slice(-4000);
-        }
-        opts.onLine?.(line, stream);
+        if (stream === 'stdout') Object.assign(markers, parseMarkerLine(line));
+        else stderrTail = (stderrTail + line + '\n').slice(-4000);
+        onLine?.(line, stream);
       }
     };
   };
@@ -344,69 +348,81 @@ export async function startLocalJob(config: FlinkJobConfig, opts: StartLocalJobO
   const exited = new Promise<LocalJobResult>((res, rej) => {
     child.on('error', rej);
     child.on('close', async (code, signal) => {
-      res({ exitCode: code, signal, result, summary: await readRunSummary(outputDir) });
+      res({ exitCode: code, signal, result: markers.result, summary: await readRunSummary(outputDir) });
     });
   });
   let done = false;
-  // never leave the JVM behind if this Node process exits first
   const killChild = () => {
     if (!done) child.kill('SIGKILL');
   };
   process.once('exit', killChild);
-  void exited.then(
-    () => {
-      done = true;
-      process.removeListener('exit', killChild);
-    },
-    () => {
-      done = true;
-      process.removeListener('exit', killChild);
-    },
-  );
-
-  const deadline = Date.now() + (opts.startTimeoutMs ?? 120_000);
-  const fail = async (why: string): Promise<never> => {
-    if (!done) child.kill('SIGKILL');
-    await exited.catch(() => undefined);
-    throw new Error(`flink-validate did not start: ${why}${stderrTail ? `\n${stderrTail}` : ''}`);
+  const settle = () => {
+    done = true;
+    process.removeListener('exit', killChild);
   };
-  while (!(restUrl && jobId)) {
-    if (done) {
-      const r = await exited;
+  void exited.then(settle, settle);
+  return { child, markers, stderrTail: () => stderrTail, exited, done: () => done };
+}
+
+/** Waits for the REST URL and job id markers, then for the job to be RUNNING (or already over); kills the JVM on failure. */
+async function waitForStart(w: WatchedJvm, timeoutMs: number): Promise<{ restUrl: string; jobId: string; client: FlinkRestClient }> {
+  const deadline = Date.now() + timeoutMs;
+  const fail = async (why: string): Promise<never> => {
+    if (!w.done()) w.child.kill('SIGKILL');
+    await w.exited.catch(() => undefined);
+    const tail = w.stderrTail();
+    throw new Error(`flink-validate did not start: ${why}${tail ? `\n${tail}` : ''}`);
+  };
+  while (!(w.markers.restUrl && w.markers.jobId)) {
+    if (w.done()) {
+      const r = await w.exited;
       return fail(`process exited with ${r.exitCode ?? r.signal}${r.result?.failure ? ` (${r.result.failure})` : ''}`);
     }
     if (Date.now() > deadline) return fail('no REST URL / job id printed in time');
     await sleep(100);
   }
+  const { restUrl, jobId } = w.markers;
   const client = new FlinkRestClient(restUrl);
   try {
     await waitForJobState(client, jobId, ['RUNNING', ...TERMINAL_JOB_STATES], Math.max(1000, deadline - Date.now()));
   } catch (err) {
-    if (!done) return fail((err as Error).message);
+    if (!w.done()) return fail((err as Error).message);
   }
-  const finalJobId = jobId;
+  return { restUrl, jobId, client };
+}
+
+/** Cancels the job through REST (SIGTERM if that fails), SIGKILL after graceMs; resolves with the JVM's end. */
+async function stopJvm(w: WatchedJvm, client: FlinkRestClient, jobId: string, graceMs: number): Promise<LocalJobResult> {
+  if (w.done()) return w.exited;
+  await client.cancelJob(jobId).catch(() => w.child.kill('SIGTERM'));
+  const t = setTimeout(() => {
+    if (!w.done()) w.child.kill('SIGKILL');
+  }, graceMs);
+  try {
+    return await w.exited;
+  } finally {
+    clearTimeout(t);
+  }
+}
+
+/**
+ * Starts the job in a local MiniCluster (child JVM). Resolves once the REST API answers and the job is RUNNING.
+ * rest_port 0 or absent → a free port is chosen. The config is written to <output_dir>/job.json.
+ */
+export async function startLocalJob(config: FlinkJobConfig, opts: StartLocalJobOptions = {}): Promise<LocalJobHandle> {
+  const jar = opts.jar ?? (await ensureFlinkJar({ python: config.tokenizer?.lang === 'python' }));
+  const { outputDir, configPath } = await writeJobConfig(config, opts);
+  const w = watchJvm(spawnJvm(jar, configPath, opts), outputDir, opts.onLine);
+  const { restUrl, jobId, client } = await waitForStart(w, opts.startTimeoutMs ?? 120_000);
   return {
     restUrl,
-    jobId: finalJobId,
+    jobId,
     client,
-    process: child,
+    process: w.child,
     outputDir,
     configPath,
-    wait: () => exited,
-    stop: async (graceMs = 15_000) => {
-      if (!done) {
-        await client.cancelJob(finalJobId).catch(() => child.kill('SIGTERM'));
-        const t = setTimeout(() => {
-          if (!done) child.kill('SIGKILL');
-        }, graceMs);
-        try {
-          return await exited;
-        } finally {
-          clearTimeout(t);
-        }
-      }
-      return exited;
-    },
+    wait: () => w.exited,
+    stop: (graceMs = 15_000) => stopJvm(w, client, jobId, graceMs),
   };
 }
 

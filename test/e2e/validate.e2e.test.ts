@@ -4,11 +4,12 @@
  * the target-lag policy, then the simulator, and checks zero loss, offloading, the outputs, and fidelity.
  *
  * Variants (SPILLWAY_E2E_VARIANTS, comma-separated; default "wait,nab,cpu"):
- *   wait    the e2e trace (45 s: 300 lines/s, a 15 s spike to 1,800) in wait mode, calibrated: ASSERTS the tolerances
- *           of test/e2e/tolerances-wait.json (the goal where it holds today, a measured regression guard where it does
- *           not: each entry says which), and that calibration holds or improves the metrics of CALIBRATION_HOLDS
- *   nab     a real series (test/e2e/nab-taxi-window.csv, 60 s) in wait mode, offloading on both sides: ASSERTS
- *           test/e2e/tolerances-wait-nab.json
+ *   wait    the e2e trace (45 s: 300 lines/s, a 15 s spike to 1,800) in wait mode, calibrated: ASSERTS every judged
+ *           metric of the calibrated copy within test/e2e/tolerances-wait.json (the goal tolerances widened by the
+ *           real spread measured over 5 runs: bench/validate-tolerances.mjs, each entry's `why`), the uncalibrated
+ *           copy's throughput within its band, and that calibration holds or improves every judged metric
+ *   nab     a real series (test/e2e/nab-taxi-window.csv, 60 s) in wait mode, offloading on both sides, calibrated:
+ *           the same assertions against test/e2e/tolerances-wait-nab.json
  *   cpu     the e2e trace in cpu mode: run and reported (the verdict is printed), not asserted
  *   faults  error_rate=0.2, throttle_rate=0.3 at the endpoint: the job retries, then falls back; still zero loss
  *   crash   the endpoint crashes after 40 invocations (crash_after): every later batch falls back; still zero loss
@@ -24,7 +25,7 @@ import { ensureFlinkJar } from '../../src/live/flink-job.js';
 import type { WorkMode } from '../../src/live/flink-job.js';
 import { COMPARISON_METRICS } from '../../src/live/validate/compare.js';
 import { runValidation, type FaultOptions } from '../../src/live/validate/run.js';
-import { judge, loadTolerances } from '../../src/live/validate/tolerances.js';
+import { judge, loadTolerances, verdictSentence } from '../../src/live/validate/tolerances.js';
 
 const ROOT = resolve(__dirname, '../..');
 const SCENARIO = join(ROOT, 'test', 'e2e', 'validate-spike.json');
@@ -47,7 +48,7 @@ interface Variant {
 const E2E = { trace: undefined, durationS: undefined, arrived: 36_000, offloadAfterS: 15, tolerances: 'tolerances-wait.json' };
 const VARIANTS: Record<string, Variant> = {
   wait: { ...E2E, mode: 'wait', faults: {}, calibrate: true, assert: true },
-  nab: { mode: 'wait', faults: {}, trace: join(ROOT, 'test', 'e2e', 'nab-taxi-window.csv'), durationS: 60, arrived: 52_813, offloadAfterS: 10, calibrate: false, assert: true, tolerances: 'tolerances-wait-nab.json' },
+  nab: { mode: 'wait', faults: {}, trace: join(ROOT, 'test', 'e2e', 'nab-taxi-window.csv'), durationS: 60, arrived: 52_813, offloadAfterS: 10, calibrate: true, assert: true, tolerances: 'tolerances-wait-nab.json' },
   cpu: { ...E2E, mode: 'cpu', faults: {}, calibrate: false, assert: false },
   faults: { ...E2E, mode: 'wait', faults: { errorRate: 0.2, throttleRate: 0.3 }, calibrate: false, assert: false },
   crash: { ...E2E, mode: 'wait', faults: { crashAfter: 40 }, calibrate: false, assert: false },
@@ -66,8 +67,12 @@ beforeAll(async () => {
   process.stderr.write(`e2e: flink-validate jar ${rebuild ? 'built' : 'present'} in ${((Date.now() - t) / 1000).toFixed(0)} s\n`);
 }, 900_000);
 
-/** The metrics calibration must hold or improve (the others are reported: docs/VALIDATION.md). */
-const CALIBRATION_HOLDS = ['throughput_rps', 'latency_p50_ms', 'latency_p99_ms', 'max_pending_records', 'cost_usd'];
+/**
+ * The uncalibrated copy's metrics asserted within the bands: throughput only. Its service time is the scenario's, while
+ * the real tokenizer's mean per-record time on this loaded host was 1.4-3.7x that (docs/VALIDATION.md, "What makes the real side
+ * differ"); what the host adds is measured and fitted by calibration, so the calibrated copy is held to every band.
+ */
+const UNCALIBRATED_ASSERTED = ['throughput_rps'];
 
 const faultFree = (v: Variant) => Object.keys(v.faults).length === 0;
 
@@ -129,19 +134,23 @@ describe.each(wanted)('spillway validate, MiniCluster + local Lambda endpoint (%
       }
 
       if (v.assert) {
-        // every judged metric within the tolerances (each entry of the file says why its width)
-        const failed = r.judgements.filter((j) => j.verdict !== 'PASS');
-        expect(failed.map((j) => `${j.key} ${j.error}`)).toEqual([]);
-        expect(r.verdict).toBe('PASS');
+        // every judged metric of the calibrated copy within the bands; the uncalibrated copy's throughput too (each
+        // entry of the tolerances file says why its width)
+        const unc = r.judgements.filter((j) => UNCALIBRATED_ASSERTED.includes(j.key) && j.verdict !== 'PASS');
+        expect(unc.map((j) => `uncalibrated ${j.key} ${j.error}`)).toEqual([]);
+        expect(r.calibrated).not.toBeNull();
+        const cal = judge(r.rows.map((row) => ({ key: row.key, real: row.real, simulated: row.calibrated ?? null })), TOLERANCES);
+        process.stderr.write(`e2e (${name}): calibrated copy: ${verdictSentence(cal)}\n`);
+        expect(cal.filter((j) => j.verdict !== 'PASS').map((j) => `calibrated ${j.key} ${j.error}`)).toEqual([]);
       }
 
       if (v.calibrate) {
-        // Calibration holds or improves these judged metrics: within the tolerance, or no worse than before. Not the
-        // offloaded share and invocations: fitted to the run (its ~1.8 s cold starts, slower tokenizer) the calibrated
-        // copy offloads more than the real job (docs/VALIDATION.md, "Calibration in wait mode").
+        // Calibration holds or improves every judged metric: within the band, or no further from the real run than the
+        // uncalibrated copy.
         expect(r.calibrated).not.toBeNull();
         const cal = judge(r.rows.map((row) => ({ key: row.key, real: row.real, simulated: row.calibrated ?? null })), TOLERANCES);
-        for (const c of cal.filter((x) => CALIBRATION_HOLDS.includes(x.key))) {
+        expect(cal.map((c) => c.key)).toEqual(TOLERANCES.map((t) => t.key));
+        for (const c of cal) {
           const before = r.judgements.find((j) => j.key === c.key)!;
           const held = c.verdict === 'PASS' || (c.error !== null && before.error !== null && Math.abs(c.error) <= Math.abs(before.error));
           expect(held, `${c.key}: calibrated ${c.error}, uncalibrated ${before.error}`).toBe(true);

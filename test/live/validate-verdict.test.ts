@@ -11,7 +11,7 @@ import { UserError } from '../../src/util/errors.js';
 import { checkRepeat } from '../../src/live/validate/repeat.js';
 import { formatSpreadTable, meanRows, spread, spreadRows } from '../../src/live/validate/repeat-stats.js';
 import { verdictSection, spreadSection } from '../../src/live/validate/report-sections.js';
-import { DEFAULT_TOLERANCES, flooredError, headline, judge, loadTolerances, overall, verdictSentence } from '../../src/live/validate/tolerances.js';
+import { bandFromSpread, DEFAULT_TOLERANCES, flooredError, headline, judge, loadTolerances, overall, verdictSentence } from '../../src/live/validate/tolerances.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const ROOT = resolve(__dirname, '../..');
@@ -50,6 +50,20 @@ describe('the verdict', () => {
     expect(verdictSentence(js)).toBe('FAIL: 1 of 7 judged metrics outside tolerance (latency_p50_ms); worst latency_p50_ms +10.0% against ±10%; mean error 0.43× tolerance.');
   });
 
+  it('an asymmetric band (below): PASS at either edge, FAIL just beyond; the headline takes the error\'s side', () => {
+    const band = [{ key: 'latency_p50_ms', kind: 'relative' as const, tolerance: 2, floor: 50, below: 0.6 }];
+    const at = (sim: number) => judge([{ key: 'latency_p50_ms', real: 1000, simulated: sim }], band)[0];
+    expect(at(3000)).toMatchObject({ error: 2, below: 0.6, verdict: 'PASS' });
+    expect(at(3000.1).verdict).toBe('FAIL');
+    expect(at(400)).toMatchObject({ error: -0.6, verdict: 'PASS' });
+    expect(at(399.9).verdict).toBe('FAIL');
+    // -0.3 against the 0.6 below: half the band; +1 against the 2 above: half too
+    expect(headline([at(700), at(2000)])).toBeCloseTo(0.5, 6);
+    expect(verdictSentence([at(300)])).toBe('FAIL: 1 of 1 judged metrics outside tolerance (latency_p50_ms); worst latency_p50_ms -70.0% against +200%/-60%; mean error 1.17× tolerance.');
+    // symmetric by default: below = tolerance
+    expect(judge([{ key: 'latency_p50_ms', real: 1000, simulated: 899 }]).find((j) => j.key === 'latency_p50_ms')).toMatchObject({ below: 0.1, verdict: 'FAIL' });
+  });
+
   it('n/a for a missing side, PASS when every judged metric passes', () => {
     const js = judge(rows({ invocations: [null, 5] }));
     expect(js.find((j) => j.key === 'invocations')!.verdict).toBe('n/a');
@@ -67,6 +81,27 @@ describe('the verdict', () => {
   });
 });
 
+describe('bands justified by a real spread (bench/validate-tolerances.mjs)', () => {
+  it('widen the goal so a simulation within the goal of the real mean passes against every measured run', () => {
+    const p50 = { key: 'latency_p50_ms', kind: 'relative' as const, tolerance: 0.1, floor: 50 };
+    // above: 1.1 x 4000 / 2000 - 1 = 1.2; below: 1 - 0.9 x 4000 / 8000 = 0.55
+    expect(bandFromSpread(p50, { min: 2000, mean: 4000, max: 8000 })).toEqual({ ...p50, tolerance: 1.2, below: 0.55 });
+    // a spread inside the goal still widens it a little, rounded up: 1.05 x 1000 / 990 - 1 = 0.0606 -> 0.07; 1 - 0.95 x 1000 / 1010 = 0.0594 -> 0.06
+    const tp = { key: 'throughput_rps', kind: 'relative' as const, tolerance: 0.05, floor: 1 };
+    expect(bandFromSpread(tp, { min: 990, mean: 1000, max: 1010 })).toEqual({ ...tp, tolerance: 0.07, below: 0.06 });
+    // below the floor the floor is the denominator: above max(0.25, 1.25 x 100 / 200 - 1) = 0.25; below 1 - 0.75 x 100 / 300 = 0.75
+    const pend = { key: 'max_pending_records', kind: 'relative' as const, tolerance: 0.25, floor: 200 };
+    expect(bandFromSpread(pend, { min: 10, mean: 100, max: 300 })).toEqual({ ...pend, tolerance: 0.25, below: 0.75 });
+    // points: 5 + 100 x (0.50 - 0.40) = 15 above, 5 + 100 x (0.62 - 0.50) = 17 below
+    const share = { key: 'offloaded_share', kind: 'points' as const, tolerance: 5, floor: 0 };
+    expect(bandFromSpread(share, { min: 0.4, mean: 0.5, max: 0.62 })).toEqual({ ...share, tolerance: 15, below: 17 });
+    expect(bandFromSpread(share, { min: null, mean: null, max: null })).toBeNull();
+    // the e2e's files are this rule applied to the measured spreads they quote
+    const e2e = loadTolerances(join(ROOT, 'test', 'e2e', 'tolerances-wait.json'), KEYS);
+    expect(e2e.find((t) => t.key === 'latency_p50_ms')).toEqual(bandFromSpread(p50, { min: 2785, mean: 8086, max: 18191 }));
+  });
+});
+
 describe('tolerances files', () => {
   const dir = tempDir('spillway-tol-');
   const file = (name: string, body: string) => {
@@ -77,6 +112,8 @@ describe('tolerances files', () => {
   it('reads an array of tolerances', () => {
     const p = file('ok.json', JSON.stringify([{ key: 'latency_p99_ms', kind: 'relative', tolerance: 0.3, floor: 100, why: 'real spread' }]));
     expect(loadTolerances(p, KEYS)).toEqual([{ key: 'latency_p99_ms', kind: 'relative', tolerance: 0.3, floor: 100 }]);
+    const q = file('band.json', JSON.stringify([{ key: 'latency_p99_ms', kind: 'relative', tolerance: 1.5, below: 0.5, floor: 50 }]));
+    expect(loadTolerances(q, KEYS)).toEqual([{ key: 'latency_p99_ms', kind: 'relative', tolerance: 1.5, below: 0.5, floor: 50 }]);
   });
   it.each([
     ['bad.json', '{', /--tolerances .*bad\.json: /],
@@ -86,6 +123,7 @@ describe('tolerances files', () => {
     ['neg.json', '[{"key":"invocations","kind":"relative","tolerance":-1}]', /tolerance must be a positive number/],
     ['floor.json', '[{"key":"invocations","kind":"relative","tolerance":0.2,"floor":"x"}]', /floor must be a number >= 0/],
     ['extra.json', '[{"key":"invocations","kind":"relative","tolerance":0.2,"flor":1}]', /unknown field "flor"/],
+    ['below.json', '[{"key":"invocations","kind":"relative","tolerance":0.2,"below":0}]', /entry 0 \(invocations\): below must be a positive number/],
   ])('%s is one UserError line', (name, body, msg) => {
     const p = file(name, body);
     expect(() => loadTolerances(p, KEYS)).toThrow(UserError);
@@ -126,7 +164,7 @@ describe('scenario params against a chosen policy (one rule: simulate, sweep, va
 });
 
 describe('the policy signals, real vs simulated', () => {
-  const ts = (rows: number[][]) => ({ columns: ['t_s', 'pending_records', 'tok.busyTimeMsPerSecond', 'tok.backPressuredTimeMsPerSecond', 'decision_share'], rows });
+  const ts = (rows: number[][]) => ({ columns: ['t_s', 'pending_records', 'busy_ms_per_s', 'backpressured_ms_per_s', 'decision_share'], rows });
   it('peaks per signal, and a trigger that fired on one side only is flagged', async () => {
     const { compareSignals, signalDefs, signalsChart } = await import('../../src/live/validate/signals.js');
     const defs = signalDefs('tok');
@@ -143,6 +181,34 @@ describe('the policy signals, real vs simulated', () => {
     const chart = signalsChart([{ label: 'real', ts: real }, { label: 'simulated', ts: simNever }], defs, c);
     expect(chart.name).toBe('signals');
     expect((chart.spec as unknown as { data: { values: unknown[] } }).data.values).toHaveLength(24);
+  });
+
+  it('both sides read the same quantities from their snapshots: the simulated policy is recorded as the live one is read', async () => {
+    const { recordingFactory, signalRow, signalsCsv, signalSeries } = await import('../../src/live/validate/signals.js');
+    const agg = (v: number) => ({ min: v / 2, max: v, avg: (3 * v) / 4, sum: 2 * v });
+    const snap = (tMs: number, pending: number, busy: number) => ({
+      tMs,
+      receivedMs: tMs,
+      windowMs: 5000,
+      vertices: [
+        { id: 'src', parallelism: 1, metrics: { pendingRecords: agg(pending) } },
+        { id: 'tok', parallelism: 2, metrics: { busyTimeMsPerSecond: agg(busy), backPressuredTimeMsPerSecond: agg(10) } },
+      ],
+      offload: [],
+    }) as unknown as import('../../src/policy/contract.js').MetricsSnapshot;
+    const roles = { source: 'src', tokenizer: 'tok', point: 'p' };
+    // pendingRecords: the sum (2 x 300); time gauges: the max over subtasks (the policies' readers)
+    expect(signalRow(4, snap(4000, 300, 800), roles, 0.25)).toEqual([4, 600, 800, 10, 0.25]);
+    // a policy that offloads 0.5 from t = 2 s and sends nothing for the point at t = 3 s: the share is kept
+    const inner = { name: 'fake', description: '', params: [], create: () => ({ name: 'fake', decide: (s: { tMs: number }) => ({ points: s.tMs === 1000 ? { p: { share: 0, batchRecords: 1, maxWaitMs: 1, maxInFlight: 1 } } : s.tMs === 2000 ? { p: { share: 0.5, batchRecords: 1, maxWaitMs: 1, maxInFlight: 1 } } : {} }) }) };
+    const rows: number[][] = [];
+    const f = recordingFactory(inner as never, roles, rows);
+    const policy = f.create({}, {} as never);
+    for (const [t, p, b] of [[1000, 0, 300], [2000, 700, 1000], [3000, 100, 900]]) policy.decide(snap(t, p, b));
+    expect(rows).toEqual([[1, 0, 300, 10, 0], [2, 1400, 1000, 10, 0.5], [3, 200, 900, 10, 0.5]]);
+    expect(f.name).toBe('fake');
+    const csv = signalsCsv(signalSeries([[1, NaN, 300, 10, 0]]));
+    expect(csv).toBe('t_s,pending_records,busy_ms_per_s,backpressured_ms_per_s,decision_share\n1,,300,10,0\n');
   });
 });
 

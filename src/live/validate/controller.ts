@@ -286,54 +286,63 @@ export class LiveController {
   buildSnapshot(reading: LiveReading): { snapshot: MetricsSnapshot; counters: LiveSample['counters']; offload: LiveSample['offload'] } {
     const tMs = reading.epochMs - this.origin;
     const counters: LiveSample['counters'] = {};
-    const vertices: VertexSnapshot[] = this.opts.vertices.map((mv) => {
-      const r = matchVertex(reading.vertices, operatorOf(mv.role));
-      const metrics: VertexSnapshot['metrics'] = {};
-      const bytesOut = r?.metrics.numBytesOut?.sum;
-      counters[mv.id] = {
-        recordsIn: r?.metrics.numRecordsIn?.sum ?? NaN,
-        recordsOut: r?.metrics.numRecordsOut?.sum ?? NaN,
-        ...(bytesOut !== undefined && Number.isFinite(bytesOut) ? { bytesOut } : {}),
-      };
-      if (!r) return { id: mv.id, parallelism: mv.parallelism, metrics };
-      const m = r.metrics;
-      const busy = toAggregate(m.busyTimeMsPerSecond);
-      const bp = toAggregate(m.backPressuredTimeMsPerSecond);
-      const idle = toAggregate(m.idleTimeMsPerSecond);
-      // Right after deployment Flink reports busy 1000, idle 0, backpressured 0 on every subtask before the first
-      // measurement: not a measurement, so the time gauges stay unknown until the vertex shows anything else.
-      if (busy && idle && bp) {
-        const placeholder = busy.min === 1000 && idle.max === 0 && bp.max === 0;
-        if (!placeholder) this.measured.add(mv.id);
-        if (this.measured.has(mv.id)) {
-          metrics.busyTimeMsPerSecond = busy;
-          metrics.backPressuredTimeMsPerSecond = bp;
-          metrics.idleTimeMsPerSecond = idle;
-        }
-      }
-      const copy = (name: 'numRecordsInPerSecond' | 'numRecordsOutPerSecond' | 'buffers.inPoolUsage' | 'buffers.outPoolUsage') => {
-        const a = toAggregate(m[name]);
-        if (a) metrics[name] = a;
-      };
-      copy('numRecordsInPerSecond');
-      copy('numRecordsOutPerSecond');
-      copy('buffers.inPoolUsage');
-      copy('buffers.outPoolUsage');
-      // Counters into the snapshot too: the policies' fast signals (src/policy/fast-signals.ts) difference them.
-      for (const name of ['numRecordsIn', 'numRecordsOut', 'accumulateBusyTimeMs', 'accumulateBackPressuredTimeMs', 'accumulateIdleTimeMs'] as const) {
-        const a = toAggregate(m[name]);
-        if (a) metrics[name] = a;
-      }
-      if (mv.role === 'source') {
-        const pending = toAggregate(m.pendingRecords);
-        if (pending) metrics.pendingRecords = pending;
-        // FLIP-33: a source that has not emitted a timestamped record yet reports a negative lag (undefined).
-        const lag = toAggregate(m.currentEmitEventTimeLag);
-        if (lag && lag.min >= 0) metrics.currentEmitEventTimeLag = lag;
-      }
-      return { id: mv.id, parallelism: r.parallelism || mv.parallelism, metrics };
-    });
+    const vertices = this.opts.vertices.map((mv) => this.vertexSnapshot(mv, reading, counters));
+    const { offloadSnaps, off } = this.offloadSnapshot(reading);
+    const snapshot: MetricsSnapshot = { tMs, receivedMs: tMs, windowMs: this.timerWindowMs, vertices, offload: offloadSnaps };
+    return { snapshot, counters, offload: off };
+  }
 
+  /** One mapped vertex's metrics from its real vertex (its counters into `counters`). */
+  private vertexSnapshot(mv: LiveControllerOptions['vertices'][number], reading: LiveReading, counters: LiveSample['counters']): VertexSnapshot {
+    const r = matchVertex(reading.vertices, operatorOf(mv.role));
+    const metrics: VertexSnapshot['metrics'] = {};
+    const bytesOut = r?.metrics.numBytesOut?.sum;
+    counters[mv.id] = {
+      recordsIn: r?.metrics.numRecordsIn?.sum ?? NaN,
+      recordsOut: r?.metrics.numRecordsOut?.sum ?? NaN,
+      ...(bytesOut !== undefined && Number.isFinite(bytesOut) ? { bytesOut } : {}),
+    };
+    if (!r) return { id: mv.id, parallelism: mv.parallelism, metrics };
+    const m = r.metrics;
+    const busy = toAggregate(m.busyTimeMsPerSecond);
+    const bp = toAggregate(m.backPressuredTimeMsPerSecond);
+    const idle = toAggregate(m.idleTimeMsPerSecond);
+    // Right after deployment Flink reports busy 1000, idle 0, backpressured 0 on every subtask before the first
+    // measurement: not a measurement, so the time gauges stay unknown until the vertex shows anything else.
+    if (busy && idle && bp) {
+      const placeholder = busy.min === 1000 && idle.max === 0 && bp.max === 0;
+      if (!placeholder) this.measured.add(mv.id);
+      if (this.measured.has(mv.id)) {
+        metrics.busyTimeMsPerSecond = busy;
+        metrics.backPressuredTimeMsPerSecond = bp;
+        metrics.idleTimeMsPerSecond = idle;
+      }
+    }
+    const copy = (name: 'numRecordsInPerSecond' | 'numRecordsOutPerSecond' | 'buffers.inPoolUsage' | 'buffers.outPoolUsage') => {
+      const a = toAggregate(m[name]);
+      if (a) metrics[name] = a;
+    };
+    copy('numRecordsInPerSecond');
+    copy('numRecordsOutPerSecond');
+    copy('buffers.inPoolUsage');
+    copy('buffers.outPoolUsage');
+    // Counters into the snapshot too: the policies' fast signals (src/policy/fast-signals.ts) difference them.
+    for (const name of ['numRecordsIn', 'numRecordsOut', 'accumulateBusyTimeMs', 'accumulateBackPressuredTimeMs', 'accumulateIdleTimeMs'] as const) {
+      const a = toAggregate(m[name]);
+      if (a) metrics[name] = a;
+    }
+    if (mv.role === 'source') {
+      const pending = toAggregate(m.pendingRecords);
+      if (pending) metrics.pendingRecords = pending;
+      // FLIP-33: a source that has not emitted a timestamped record yet reports a negative lag (undefined).
+      const lag = toAggregate(m.currentEmitEventTimeLag);
+      if (lag && lag.min >= 0) metrics.currentEmitEventTimeLag = lag;
+    }
+    return { id: mv.id, parallelism: r.parallelism || mv.parallelism, metrics };
+  }
+
+  /** The offload point's snapshot and the sample's offload counters (zeros without a point). */
+  private offloadSnapshot(reading: LiveReading): { offloadSnaps: OffloadPointSnapshot[]; off: LiveSample['offload'] } {
     const offloadSnaps: OffloadPointSnapshot[] = [];
     let off: LiveSample['offload'] = {
       invocations: 0, batches: 0, coldStarts: 0, throttles: 0, errors: 0, fallbacks: 0, offloaded: 0, inFlightRecords: 0, concurrency: 0, costUsd: 0, maxConcurrency: 0,
@@ -384,8 +393,7 @@ export class LiveController {
         firstOffloadEpochMs: router?.metrics.firstOffloadEpochMs?.min ?? NaN,
       };
     }
-    const snapshot: MetricsSnapshot = { tMs, receivedMs: tMs, windowMs: this.timerWindowMs, vertices, offload: offloadSnaps };
-    return { snapshot, counters, offload: off };
+    return { offloadSnaps, off };
   }
 
   /** One controller interval: snapshot → the control loop (policy, then the job's sink) → the decision to publish. */

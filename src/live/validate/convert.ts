@@ -258,6 +258,62 @@ function pollMaxima(inp: RealRunInputs): { maxPending: number; maxInFlightBatche
   return { maxPending, maxInFlightBatches, batches };
 }
 
+/** The real bill: admitted requests and the function-reported billed ms (else records × nominal work). */
+function realCost(inp: RealRunInputs): { admitted: number; billed: number; total: number; requests: number } {
+  const job = inp.job as FlinkRunSummary & { function_billed_ms?: number; function_init_ms?: number };
+  const admitted = Math.max(0, job.invocations - job.throttles);
+  const billed = typeof job.function_billed_ms === 'number' ? job.function_billed_ms : NaN;
+  const total = estimateCostUsd(inp.cost, admitted, job.offloaded, billed, typeof job.function_init_ms === 'number' ? job.function_init_ms : NaN);
+  return { admitted, billed, total, requests: inp.cost ? admitted * inp.cost.perRequestUsd : NaN };
+}
+
+function realLatency(lat: FlinkRunSummary['latency_ms']): RealRun['summary']['latency_ms'] {
+  return { p50: fin(lat.p50), p90: fin(lat.p90), p99: fin(lat.p99), p999: fin(lat.p999), max: fin(lat.max), mean: fin(lat.mean), count: fin(lat.count) };
+}
+
+function realCostUsd(inp: RealRunInputs, c: ReturnType<typeof realCost>): RealRun['summary']['cost_usd'] {
+  const total = fin(c.total);
+  return {
+    total: round8(total),
+    functions: round8(total),
+    // The live run measures the functions' bill only; the MiniCluster has no price.
+    cluster: 0,
+    per_hour: round8((total * 3600) / inp.durationS),
+    requests: round8(fin(c.requests)),
+    duration: round8(fin(c.total - c.requests)),
+    provisioned: 0,
+  };
+}
+
+/** The real-only block: the job's own identity and checks, and what was estimated or not measured. */
+function realOnly(inp: RealRunInputs, c: ReturnType<typeof realCost>): RealRun['summary']['real'] {
+  const job = inp.job;
+  const billed = Number.isFinite(c.billed);
+  return {
+    source: 'flink-validate',
+    flink_version: job.flink_version,
+    run_id: job.run_id,
+    t0_epoch_ms: job.t0_epoch_ms,
+    ok: job.ok,
+    token_mismatches: job.token_mismatches,
+    out_of_range: job.out_of_range,
+    local: job.local,
+    offloaded_by_function: job.offloaded,
+    fallback_records: job.fallbacks,
+    polls: inp.samples.length,
+    not_measured: [...NOT_MEASURED],
+    function_billed_ms: billed ? c.billed : null,
+    // the same bill if every record had cost exactly work_us_per_record (no host contention, no overhead)
+    cost_from_work_usd: inp.cost ? round8(estimateCostUsd(inp.cost, c.admitted, job.offloaded)) : null,
+    estimated: [
+      billed
+        ? 'cost_usd (requests admitted x price + function-reported billed ms (+ init ms when the model bills INIT) x memory x price)'
+        : 'cost_usd (requests admitted x price + records done remotely x work_us_per_record x memory x price)',
+      'backpressured_s (integral of polled backPressuredTimeMsPerSecond)',
+    ],
+  };
+}
+
 function realSummary(
   inp: RealRunInputs,
   t0: number,
@@ -265,15 +321,8 @@ function realSummary(
   { maxPending, maxInFlightBatches, batches }: ReturnType<typeof pollMaxima>,
 ): RealRun['summary'] {
   const job = inp.job;
-  const samples = inp.samples;
   const routed = job.offloaded + job.fallbacks;
-  const admitted = Math.max(0, job.invocations - job.throttles);
-  const jb = job as FlinkRunSummary & { function_billed_ms?: number; function_init_ms?: number };
-  const billed = typeof jb.function_billed_ms === 'number' ? jb.function_billed_ms : NaN;
-  const total = estimateCostUsd(inp.cost, admitted, job.offloaded, billed, typeof jb.function_init_ms === 'number' ? jb.function_init_ms : NaN);
-  const requests = inp.cost ? admitted * inp.cost.perRequestUsd : NaN;
-  const lat = job.latency_ms;
-  const lastEmit = fin(job.last_emit_epoch_ms, t0);
+  const cost = realCost(inp);
   return {
     spillway_version: '0.1.0',
     scenario: inp.scenario,
@@ -281,47 +330,17 @@ function realSummary(
     params: inp.params,
     seed: inp.seed,
     duration_s: inp.durationS,
-    end_s: round3(Math.max(0, lastEmit - t0) / 1000),
+    end_s: round3(Math.max(0, fin(job.last_emit_epoch_ms, t0) - t0) / 1000),
     drained: job.lost === 0,
-    records: {
-      arrived: job.records_generated,
-      emitted: job.records_emitted,
-      filtered: 0,
-      in_flight: 0,
-      lost: job.lost,
-      duplicated: job.duplicated,
-      results: job.tokens,
-    },
-    latency_ms: {
-      p50: fin(lat.p50),
-      p90: fin(lat.p90),
-      p99: fin(lat.p99),
-      p999: fin(lat.p999),
-      max: fin(lat.max),
-      mean: fin(lat.mean),
-      count: fin(lat.count),
-    },
+    records: { arrived: job.records_generated, emitted: job.records_emitted, filtered: 0, in_flight: 0, lost: job.lost, duplicated: job.duplicated, results: job.tokens },
+    latency_ms: realLatency(job.latency_ms),
     throughput_rps: round3(job.records_generated / inp.durationS),
     max_pending_records: maxPending,
     backpressured_s: backpressured,
     vertices,
-    cost_usd: {
-      total: round8(fin(total)),
-      functions: round8(fin(total)),
-      // The live run measures the functions' bill only; the MiniCluster has no price.
-      cluster: 0,
-      per_hour: round8((fin(total) * 3600) / inp.durationS),
-      requests: round8(fin(requests)),
-      duration: round8(fin(total - requests)),
-      provisioned: 0,
-    },
+    cost_usd: realCostUsd(inp, cost),
     cluster: { model: null, taskmanagers: 0, taskmanager_hours: 0, rescales: 0, downtime_s: 0, events: [] },
-    offload: {
-      records: routed,
-      batches,
-      fallbacks: job.fallback_batches,
-      share: job.records_generated > 0 ? round6(routed / job.records_generated) : 0,
-    },
+    offload: { records: routed, batches, fallbacks: job.fallback_batches, share: job.records_generated > 0 ? round6(routed / job.records_generated) : 0 },
     lambda: {
       invocations: job.invocations,
       cold_starts: job.cold_starts,
@@ -332,29 +351,7 @@ function realSummary(
     },
     order_violations: 0,
     events_processed: 0,
-    real: {
-      source: 'flink-validate',
-      flink_version: job.flink_version,
-      run_id: job.run_id,
-      t0_epoch_ms: job.t0_epoch_ms,
-      ok: job.ok,
-      token_mismatches: job.token_mismatches,
-      out_of_range: job.out_of_range,
-      local: job.local,
-      offloaded_by_function: job.offloaded,
-      fallback_records: job.fallbacks,
-      polls: samples.length,
-      not_measured: [...NOT_MEASURED],
-      function_billed_ms: Number.isFinite(billed) ? billed : null,
-      // the same bill if every record had cost exactly work_us_per_record (no host contention, no overhead)
-      cost_from_work_usd: inp.cost ? round8(estimateCostUsd(inp.cost, admitted, job.offloaded)) : null,
-      estimated: [
-        Number.isFinite(billed)
-          ? 'cost_usd (requests admitted x price + function-reported billed ms (+ init ms when the model bills INIT) x memory x price)'
-          : 'cost_usd (requests admitted x price + records done remotely x work_us_per_record x memory x price)',
-        'backpressured_s (integral of polled backPressuredTimeMsPerSecond)',
-      ],
-    },
+    real: realOnly(inp, cost),
   };
 }
 

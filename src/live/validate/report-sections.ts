@@ -5,7 +5,7 @@
 import { escapeHtml } from '../../report/html.js';
 import type { ComparisonRow } from './compare.js';
 import type { Spread, SpreadRow } from './repeat-stats.js';
-import type { Judgement } from './tolerances.js';
+import { formatTolerance, type Judgement } from './tolerances.js';
 
 const num = (x: number | null | undefined): string => {
   if (x === null || x === undefined || !Number.isFinite(x)) return 'n/a';
@@ -16,7 +16,7 @@ const num = (x: number | null | undefined): string => {
 
 const errText = (j: Judgement): string =>
   j.error === null ? 'n/a' : j.kind === 'points' ? `${j.error >= 0 ? '+' : ''}${j.error.toFixed(1)} pts` : `${j.error >= 0 ? '+' : ''}${(j.error * 100).toFixed(1)}%`;
-const tolText = (j: Judgement): string => (j.kind === 'points' ? `±${j.tolerance} pts` : `±${Math.round(j.tolerance * 1000) / 10}% (floor ${num(j.floor)})`);
+const tolText = (j: Judgement): string => (j.kind === 'points' ? formatTolerance(j) : `${formatTolerance(j)} (floor ${num(j.floor)})`);
 
 function cell(tag: 'td' | 'th', text: string, cls?: string): string {
   return `<${tag}${cls ? ` class="${cls}"` : ''}>${escapeHtml(text)}</${tag}>`;

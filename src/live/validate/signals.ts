@@ -1,10 +1,16 @@
 /**
  * The policy's own signals, real against simulated (docs/VALIDATION.md, "The policy's signals"): the source backlog
  * (pendingRecords, what target-lag reads), the tokenizer's busy and backpressured time (what threshold reads) and the
- * share the policy decided, from both runs' timeseries.csv; their peaks, and whether the policy's trigger (the first
- * decision with a share above 0) fired on one side only. comparison.json gets `signals`; report.html a chart.
+ * share the policy decided. Both sides take them the same way, from the MetricsSnapshots their policy was fed (the
+ * real side's polls, the simulator's snapshots recorded by a wrapper around the policy), read with the policy layer's
+ * own readers (sum of pendingRecords, max over subtasks of the time gauges): so a difference in the chart is a
+ * difference in what the policy saw, not in how each side writes its time series. Their peaks, and whether the
+ * policy's trigger (the first decision with a share above 0) fired on one side only, go to comparison.json
+ * (`signals`); report.html gets a chart; each run directory gets policy-signals.csv.
  */
 import type { TopLevelSpec } from 'vega-lite';
+import type { MetricsSnapshot, Policy, PolicyFactory } from '../../policy/contract.js';
+import { readMetric } from '../../policy/signals.js';
 import type { ChartEntry } from '../../report/html.js';
 import { base } from '../../report/specs/common.js';
 
@@ -36,14 +42,67 @@ export interface SignalComparison {
   warning: string | null;
 }
 
+/** Which snapshot vertices and offload point the signals come from. */
+export interface SignalRoles {
+  source: string;
+  tokenizer: string;
+  point: string | null;
+}
+
+/** The columns of a signal series (and of policy-signals.csv). */
+export const SIGNAL_COLUMNS = ['t_s', 'pending_records', 'busy_ms_per_s', 'backpressured_ms_per_s', 'decision_share'] as const;
+
 /** The signals validate charts for the tokenizer-shaped job. */
 export function signalDefs(tokenizer: string): SignalDef[] {
   return [
     { name: 'pending records (source backlog)', column: 'pending_records', unit: 'records' },
-    { name: `${tokenizer} busy time`, column: `${tokenizer}.busyTimeMsPerSecond`, unit: 'ms/s' },
-    { name: `${tokenizer} backpressured time`, column: `${tokenizer}.backPressuredTimeMsPerSecond`, unit: 'ms/s' },
+    { name: `${tokenizer} busy time (max over subtasks)`, column: 'busy_ms_per_s', unit: 'ms/s' },
+    { name: `${tokenizer} backpressured time (max over subtasks)`, column: 'backpressured_ms_per_s', unit: 'ms/s' },
     { name: 'decided share', column: 'decision_share', unit: '' },
   ];
+}
+
+/** One row of a signal series: what the policy read in `snapshot` at `tS`, and the share in effect after it decided. */
+export function signalRow(tS: number, snapshot: MetricsSnapshot, roles: SignalRoles, share: number): number[] {
+  return [
+    tS,
+    readMetric(snapshot, roles.source, 'pendingRecords', 'sum'),
+    readMetric(snapshot, roles.tokenizer, 'busyTimeMsPerSecond', 'max'),
+    readMetric(snapshot, roles.tokenizer, 'backPressuredTimeMsPerSecond', 'max'),
+    share,
+  ];
+}
+
+export const signalSeries = (rows: number[][]): Series => ({ columns: [...SIGNAL_COLUMNS], rows });
+
+/**
+ * The factory, its policies recording into `rows` every snapshot they decide on (signalRow at the snapshot's tMs) and
+ * the share in effect after it: the decision's share for the point, else the previous one (as the control loop keeps
+ * it). The decisions are the policy's own, unchanged.
+ */
+export function recordingFactory(factory: PolicyFactory, roles: SignalRoles, rows: number[][]): PolicyFactory {
+  return {
+    ...factory,
+    create(params, context): Policy {
+      const policy = factory.create(params, context);
+      let share = 0;
+      return {
+        name: policy.name,
+        decide(snapshot) {
+          const decision = policy.decide(snapshot);
+          const d = roles.point === null ? undefined : decision.points[roles.point];
+          if (d) share = d.share;
+          rows.push(signalRow(snapshot.tMs / 1000, snapshot, roles, share));
+          return decision;
+        },
+      };
+    },
+  };
+}
+
+/** policy-signals.csv: the series, an unknown value (NaN) as an empty field. */
+export function signalsCsv(s: Series): string {
+  return [s.columns.join(','), ...s.rows.map((r) => r.map((x) => (Number.isFinite(x) ? String(x) : '')).join(','))].join('\n') + '\n';
 }
 
 function peak(ts: Series, column: string): { v: number | null; t: number | null } {

@@ -39,7 +39,7 @@ export function comparePhase(p: Prepared, real: RealOutcome, sims: SimulatedCopi
     published?.summary,
   );
   const defs = signalDefs(p.shape.tokenizer.id);
-  const signals = compareSignals(real.real.timeseries, sims.simulated.result.timeseries, defs);
+  const signals = compareSignals(real.signals, sims.simulated.signals, defs);
   if (signals.warning) {
     p.notes.push(signals.warning);
     p.log(`validate: ${signals.warning}`);

@@ -11,7 +11,9 @@ import { endpointStatsOf } from '../azure.js';
 import type { LiveController, LiveSample } from '../controller.js';
 import { convertRealRun, flinkMetricsCsv, offloadBatchesToProbe, serviceTimesForScenario, writeRealRunFiles, type RealRun } from '../convert.js';
 import { liveFlapping } from '../react.js';
+import { signalRow, signalSeries, signalsCsv, type Series } from '../signals.js';
 import type { LiveResources, RunningJob } from './live.js';
+import { signalRoles } from './simulate.js';
 import type { Prepared } from './prepare.js';
 
 export interface RealOutcome {
@@ -20,6 +22,8 @@ export interface RealOutcome {
   config: FlinkJobConfig;
   durationS: number;
   samples: LiveSample[];
+  /** What the policy read in each poll's snapshot, timed from the job's t0 (signals.ts). */
+  signals: Series;
   endpointStats: ReturnType<InvokeServer['stats']> | null;
   crashed: boolean;
   /** Calibration inputs measured by the job itself (null when it wrote none) and the probe's. */
@@ -57,10 +61,13 @@ export async function collectRealOutputs(p: Prepared, live: LiveResources, job: 
   writeRealRunFiles(p.realDir, real);
   writeFileSync(join(p.realDir, 'flink-metrics.csv'), flinkMetricsCsv(controller.samples, p.vertices, t0));
   writeFileSync(join(p.realDir, 'polls.jsonl'), controller.samples.map((s) => JSON.stringify({ epoch_ms: s.epochMs, t_ms: s.epochMs - t0, snapshot: s.snapshot })).join('\n') + '\n');
+  const roles = signalRoles(p);
+  const signals = signalSeries(controller.samples.map((s) => signalRow((s.epochMs - t0) / 1000, s.snapshot, roles, s.share)));
+  writeFileSync(join(p.realDir, 'policy-signals.csv'), signalsCsv(signals));
   p.log(`validate: job ${state}: ${summary.records_emitted}/${summary.records_generated} records, lost ${summary.lost}, duplicated ${summary.duplicated}, offloaded ${summary.offloaded} (+${summary.fallbacks} fell back), ${summary.invocations} invocations`);
   const inputs = await calibrationInputs(p, live);
   await live.stopServers();
-  return { real, job: summary, config: job.config, durationS: job.durationS, samples: controller.samples, endpointStats, crashed: live.crashed, ...inputs };
+  return { real, job: summary, config: job.config, durationS: job.durationS, samples: controller.samples, signals, endpointStats, crashed: live.crashed, ...inputs };
 }
 
 async function jobSummary(p: Prepared, live: LiveResources, job: RunningJob): Promise<{ summary: FlinkRunSummary; state: string }> {

@@ -23,7 +23,7 @@ export async function reportPhase(p: Prepared, real: RealOutcome, sims: Simulate
   ];
   writeFileSync(join(p.dir, 'compare.json'), JSON.stringify({ scenario: p.scenario.name, runs }, null, 2) + '\n');
   writeFileSync(join(p.dir, 'comparison.json'), JSON.stringify(comparisonJson(p, real, sims, cal, c), null, 2) + '\n');
-  const chart = signalsChart([{ label: 'real', ts: real.real.timeseries }, { label: 'simulated', ts: sims.simulated.result.timeseries }], c.signalDefs, c.signals);
+  const chart = signalsChart([{ label: 'real', ts: real.signals }, { label: 'simulated', ts: sims.simulated.signals }], c.signalDefs, c.signals);
   await writeCompareReport(p.dir, { verdict: c.sentence, sections: [verdictSection(c.judgements, c.rows)], charts: [chart] });
 }
 
