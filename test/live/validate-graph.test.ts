@@ -94,6 +94,42 @@ describe('validate on a scenario-built job', () => {
   });
 });
 
+describe('validate on a benchmark shape', () => {
+  const EX = (n: string) => resolve(__dirname, '..', '..', 'examples', `${n}.json`);
+
+  it('offload at the source: the static policy at the shape job\'s fixed share on both sides, the parts in the summary', async () => {
+    const dir = tempDir('spillway-shape-prep-');
+    const p = await prepareGraph({ scenario: EX('ysb-source-offload'), out: join(dir, 'o'), durationS: 10, rateScale: 0.1, log: () => undefined });
+    expect([p.factory.name, p.params.share, p.point?.vertex]).toEqual(['static', 0.5, 'parse_filter']);
+    expect(p.translation.config.shape?.source_offload).toEqual({ share: 0.5 });
+    // the simulator chains source → parse_filter → project → join_campaign: one task, found by any of its operators
+    expect(p.vertices.map((v) => [v.id, v.operators])).toEqual([
+      ['source -> parse_filter -> project -> join_campaign', ['Source: source', 'parse_filter', 'project', 'join_campaign']],
+      ['campaign_window_count', ['campaign_window_count']],
+      ['sink', ['sink: Writer', 'sink']],
+    ]);
+    writeFileSync(join(p.jobOut, 'source_offload-0.json'), JSON.stringify({ calls: 7, offloaded: 300, fallbacks: 1, fallback_records: 20 }));
+    writeFileSync(join(p.jobOut, 'source_offload-1.json'), JSON.stringify({ calls: 5, offloaded: 280, fallbacks: 0, fallback_records: 0 }));
+    const s = { offloaded: 0, fallbacks: 0, fallback_batches: 0, invocations: 0 } as Parameters<NonNullable<typeof p.jobSummaryExtra>>[1];
+    p.jobSummaryExtra!(p.jobOut, s);
+    expect([s.offloaded, s.fallbacks, s.fallback_batches, s.invocations]).toEqual([580, 20, 1, 12]);
+  });
+
+  it('a shape job that does not offload: the scenario\'s offload point is left out of the simulated copy', async () => {
+    const dir = tempDir('spillway-shape-prep-');
+    const p = await prepareGraph({ scenario: EX('nexmark-q5-window'), out: join(dir, 'o'), durationS: 10, log: () => undefined });
+    expect(p.point).toBeNull();
+    expect(loadScenario(p.simScenarioPath).offload ?? []).toEqual([]);
+    expect(p.notes.some((n) => n.includes('"burst" left out of the simulated copy'))).toBe(true);
+  });
+
+  it('--trace on a shape: one line naming the flag', async () => {
+    const err = await prepareGraph({ scenario: EX('ysb'), tracePath: WINDOW, log: () => undefined }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as Error).message).toMatch(/^--trace: a benchmark shape's job replays its scenario's own trace/);
+  });
+});
+
 function loadRaw(file: string): Record<string, unknown> {
   return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
 }

@@ -10,7 +10,7 @@ import type { Scenario } from '../../../scenario/scenario.js';
 import type { ParamValue, Policy, PolicyFactory } from '../../../policy/contract.js';
 import { createPolicy, loadPolicyFactory } from '../../../policy/registry.js';
 import { loadPlatformModel } from '../../../serverless/model-file.js';
-import type { FlinkJobConfig, WorkMode } from '../../flink-job.js';
+import type { FlinkJobConfig, FlinkRunSummary, WorkMode } from '../../flink-job.js';
 import { LiveController, type CostModel, type MappedVertex } from '../controller.js';
 import { mirrorJobShape, scenarioToJobConfig, type JobConfigOptions, type JobConfigTranslation, type TokenizerShape } from '../job-config.js';
 import { checkOptions, cpuPinning, defaultWorkMode, localEndpointModelPath } from '../options.js';
@@ -59,6 +59,8 @@ export interface Prepared {
   jobConfig?: (scenario: Scenario, opts: JobConfigOptions) => { config: FlinkJobConfig; durationS: number };
   wanted?: { operator: string; names: string[] }[];
   offloadOperators?: { routed: string; client: string };
+  /** Adds what the job wrote beside summary.json to the summary (a benchmark shape's source-side counts). */
+  jobSummaryExtra?: (jobOut: string, summary: FlinkRunSummary) => void;
 }
 
 /** The scenario validate simulates (the input one plus the router hop, job-config.ts mirrorJobShape), in DIR. */
