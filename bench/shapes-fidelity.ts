@@ -74,9 +74,10 @@ function rows(name: string, runs: ValidateResult[]): string[] {
   const exact = runs.every((r) => r.zeroLoss && r.simulatedOk);
   return METRICS.map((key) => {
     const of = (side: 'real' | 'simulated') => runs.map((r) => r.rows.find((x) => x.key === key)?.[side] ?? NaN);
-    const [real, sim] = [of('real'), of('simulated')];
+    // the share in percent, as its tolerance (points) reads
+    const [real, sim] = key === 'offloaded_share' ? [of('real').map((x) => x * 100), of('simulated').map((x) => x * 100)] : [of('real'), of('simulated')];
     const tol = DEFAULT_TOLERANCES.find((t) => t.key === key)!;
-    const err = flooredError(tol, median(real), median(sim));
+    const err = key === 'offloaded_share' ? flooredError(tol, median(real) / 100, median(sim) / 100) : flooredError(tol, median(real), median(sim));
     const shown = err === null ? 'n/a' : tol.kind === 'points' ? `${r1(err)} pts` : `${r1(err * 100)} %`;
     const verdict = err === null ? 'n/a' : Math.abs(err) <= tol.tolerance ? 'PASS' : 'FAIL';
     return `| ${name} | ${key} | ${spread(real)} | ${spread(sim)} | ${shown} | ${verdict} | ${exact ? `yes (${runs.length} of ${runs.length})` : 'NO'} |`;
