@@ -54,6 +54,7 @@ describe('benchmark shapes and the window through spillway validate', () => {
     if (example) {
       expect(s.digest).toBe(s.expected_digest);
       expect(s.results).toBe(s.expected_rows);
+      expect(s.records_emitted).toBe(s.inputs_expected); // every input that passes the shape's filter, once
       if (name !== 'nexmark-q1') expect(s.hot_items_equal).toBe(true);
     } else {
       expect(s.window_records).toBe(5000);
