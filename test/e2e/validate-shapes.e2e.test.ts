@@ -19,11 +19,12 @@ const ROOT = join(import.meta.dirname, '..', '..');
 
 /** Metrics judged PASS in every repeat of the fidelity bench on this host (docs/VALIDATION.md, "Fidelity per shape"). */
 const FIDELITY: Record<string, string[]> = {
-  'nexmark-q1': [],
-  'nexmark-q5-window': [],
+  'nexmark-q1': ['latency_p99_ms'],
+  'nexmark-q5-window': ['max_pending_records'],
   ysb: [],
-  'ysb-source-offload': ['offloaded_share'],
-  window: [],
+  // (its share meets ±5 pts over 30 s, not over these 10 s: the simulated static policy decides first at 1 s)
+  'ysb-source-offload': [],
+  window: ['max_pending_records'],
 };
 
 const FILES: Record<string, string> = {
@@ -62,7 +63,8 @@ describe('benchmark shapes and the window through spillway validate', () => {
       expect(s.window_order_violations).toBe(0);
     }
     // half the read records, exactly per subtask (to within one record each), went to the function
-    if (name === 'ysb-source-offload') expect(Math.abs(s.offloaded - s.records_generated / 2)).toBeLessThanOrEqual(2);
+    // (the source-side counts are the parse_filter subtasks' parts, which validate adds to the real run's summary)
+    if (name === 'ysb-source-offload') expect(Math.abs(r.real.offload.records - s.records_generated / 2)).toBeLessThanOrEqual(2);
     for (const key of FIDELITY[name]) expect(r.judgements.find((j) => j.key === key)?.verdict, key).toBe('PASS');
   });
 });
