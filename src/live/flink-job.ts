@@ -112,6 +112,8 @@ export interface FlinkRunSummary {
   out_of_range: number;
   first_missing_seq: number;
   token_mismatches: number;
+  /** Offloaded results that left after a result of a later batch of the same offload subtask (0 with merge ordered). */
+  offload_order_violations?: number;
   tokens: number;
   local: number;
   offloaded: number;

@@ -161,7 +161,8 @@ describe('scenario → job config', () => {
 
   it('runValidation refuses before starting anything: other shapes, faults on AWS, a bad --flink', async () => {
     const out = join(ROOT, 'out', 'validate-unit-never-written');
-    await expect(runValidation({ scenario: join(ROOT, 'examples', 'ysb.json'), out })).rejects.toThrow(/only runs the tokenizer shape/);
+    // other shapes run as the job built from their graph (graph-validate.ts), which refuses what it cannot do
+    await expect(runValidation({ scenario: join(ROOT, 'test', 'e2e', 'validate-window.json'), calibrate: true, out })).rejects.toThrow(/^--calibrate: .* is not the tokenizer shape/);
     await expect(runValidation({ scenario: DEFAULT, target: 'aws', faults: { errorRate: 0.1 }, out })).rejects.toThrow(/--target aws/);
     await expect(runValidation({ scenario: DEFAULT, flink: 'jobmanager:8081', out })).rejects.toThrow(/--flink/);
     await expect(runValidation({ scenario: DEFAULT, policy: 'nope', out })).rejects.toThrow(UserError);

@@ -115,8 +115,13 @@ export const OFFLOAD_METRICS = [
 export interface MappedVertex {
   /** Simulator task id (the snapshot's vertex id). */
   id: string;
-  role: 'source' | 'router' | 'tokenizer' | 'sink';
+  role: 'source' | 'router' | 'tokenizer' | 'sink' | 'operator';
   parallelism: number;
+  /**
+   * The REST operator names that play this vertex, by scenario id (a scenario-built job names its operators by id;
+   * graph-validate.ts): the first one found wins. Absent: the tokenizer job's operator for the role.
+   */
+  operators?: string[];
 }
 
 /** Price list for the real run's cost estimate (from the scenario's platform model). */
@@ -141,6 +146,8 @@ export interface LiveControllerOptions {
   /** The job's Async I/O capacity: the highest maxInFlight the job accepts. */
   asyncCapacity?: number;
   cost?: CostModel | null;
+  /** Where the offload point's metrics are (default: the tokenizer job's router and offload vertices). */
+  offloadOperators?: { routed: string; client: string };
 }
 
 /** A decision record, as decisions.csv has them: the control loop's own (src/control/loop.ts). */
@@ -179,7 +186,16 @@ export function matchVertex(readings: readonly VertexReading[], operator: string
 
 /** Which REST operator name plays a scenario role. */
 function operatorOf(role: MappedVertex['role']): string {
-  return role === 'source' ? JOB_OPERATORS.source : role === 'router' ? JOB_OPERATORS.router : role === 'tokenizer' ? JOB_OPERATORS.tokenizer : JOB_OPERATORS.sink;
+  return role === 'source' ? JOB_OPERATORS.source : role === 'router' ? JOB_OPERATORS.router : role === 'sink' ? JOB_OPERATORS.sink : JOB_OPERATORS.tokenizer;
+}
+
+/** The REST vertex of a mapped vertex: by its operator names (scenario ids) when it has them, else by its role. */
+export function readingOf(readings: readonly VertexReading[], mv: MappedVertex): VertexReading | undefined {
+  for (const op of mv.operators ?? [operatorOf(mv.role)]) {
+    const r = matchVertex(readings, op);
+    if (r) return r;
+  }
+  return undefined;
 }
 
 /** The metric names the controller needs from each REST operator's vertex (for the MetricsSource). */
@@ -294,7 +310,7 @@ export class LiveController {
 
   /** One mapped vertex's metrics from its real vertex (its counters into `counters`). */
   private vertexSnapshot(mv: LiveControllerOptions['vertices'][number], reading: LiveReading, counters: LiveSample['counters']): VertexSnapshot {
-    const r = matchVertex(reading.vertices, operatorOf(mv.role));
+    const r = readingOf(reading.vertices, mv);
     const metrics: VertexSnapshot['metrics'] = {};
     const bytesOut = r?.metrics.numBytesOut?.sum;
     counters[mv.id] = {
@@ -349,8 +365,9 @@ export class LiveController {
     };
     const point = this.opts.offloadPoint;
     if (point) {
-      const router = matchVertex(reading.vertices, JOB_OPERATORS.router);
-      const ov = matchVertex(reading.vertices, JOB_OPERATORS.offload);
+      const ops = this.opts.offloadOperators ?? { routed: JOB_OPERATORS.router, client: JOB_OPERATORS.offload };
+      const router = matchVertex(reading.vertices, ops.routed);
+      const ov = matchVertex(reading.vertices, ops.client);
       const sum = (v: VertexReading | undefined, name: string) => v?.metrics[name]?.sum ?? NaN;
       const inFlightBatches = sum(ov, 'offloadInFlight');
       const successful = sum(ov, 'offloadSuccessfulBatches');

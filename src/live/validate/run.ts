@@ -7,6 +7,8 @@
  *
  * docs/VALIDATION.md describes the whole procedure; repeat.ts runs it N times (--repeat).
  */
+import { loadScenario } from '../../experiment/runner.js';
+import { isTokenizerScenario, prepareGraph } from './graph-validate.js';
 import { calibratePhase } from './phases/calibrate.js';
 import { comparePhase } from './phases/compare.js';
 import { prepare } from './phases/prepare.js';
@@ -20,7 +22,8 @@ export { cpuPinning, defaultWorkMode, localEndpointModelPath, parseFaultArgs } f
 export { wireBytesPerLine } from './phases/calibrate.js';
 
 export async function runValidation(o: ValidateOptions): Promise<ValidateResult> {
-  const p = await prepare(o);
+  // any scenario but the tokenizer shape: the job built from its graph (graph-validate.ts)
+  const p = isTokenizerScenario(loadScenario(o.scenario)) ? await prepare(o) : await prepareGraph(o);
   const real = await runReal(p);
   const sims = simulateCopies(p, real.durationS);
   const cal = await calibratePhase(p, real);

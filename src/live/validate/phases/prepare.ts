@@ -10,9 +10,9 @@ import type { Scenario } from '../../../scenario/scenario.js';
 import type { ParamValue, Policy, PolicyFactory } from '../../../policy/contract.js';
 import { createPolicy, loadPolicyFactory } from '../../../policy/registry.js';
 import { loadPlatformModel } from '../../../serverless/model-file.js';
-import type { WorkMode } from '../../flink-job.js';
+import type { FlinkJobConfig, FlinkRunSummary, WorkMode } from '../../flink-job.js';
 import { LiveController, type CostModel, type MappedVertex } from '../controller.js';
-import { mirrorJobShape, scenarioToJobConfig, type JobConfigTranslation, type TokenizerShape } from '../job-config.js';
+import { mirrorJobShape, scenarioToJobConfig, type JobConfigOptions, type JobConfigTranslation, type TokenizerShape } from '../job-config.js';
 import { checkOptions, cpuPinning, defaultWorkMode, localEndpointModelPath } from '../options.js';
 import { azureLocalModelPath, realAzureFunction, resolvePlatform, type OffloadPlatform } from '../azure.js';
 import type { ValidateOptions } from '../types.js';
@@ -55,6 +55,12 @@ export interface Prepared {
   awsRegion: string | null;
   /** What cannot be carried over and what was chosen; every phase may add to it. */
   notes: string[];
+  /** A scenario-built job (graph-validate.ts): its job config, REST metrics and offload vertex; absent: the tokenizer job. */
+  jobConfig?: (scenario: Scenario, opts: JobConfigOptions) => { config: FlinkJobConfig; durationS: number };
+  wanted?: { operator: string; names: string[] }[];
+  offloadOperators?: { routed: string; client: string };
+  /** Adds what the job wrote beside summary.json to the summary (a benchmark shape's source-side counts). */
+  jobSummaryExtra?: (jobOut: string, summary: FlinkRunSummary) => void;
 }
 
 /** The scenario validate simulates (the input one plus the router hop, job-config.ts mirrorJobShape), in DIR. */
@@ -111,7 +117,7 @@ function mappedVertices(shape: TokenizerShape, routerId: string): MappedVertex[]
 }
 
 /** The estimate of the real run's cost: the offload point's model's prices and memory. */
-function costModel(shape: TokenizerShape, t: JobConfigTranslation): { cost: CostModel | null; memoryMb: number } {
+export function costModel(shape: TokenizerShape, t: JobConfigTranslation): { cost: CostModel | null; memoryMb: number } {
   if (!shape.offload) return { cost: null, memoryMb: 1024 };
   const model = loadPlatformModel(shape.offload.platform);
   const memoryMb = shape.offload.memory_mb ?? model.memory.default_mb;
@@ -127,7 +133,7 @@ function costModel(shape: TokenizerShape, t: JobConfigTranslation): { cost: Cost
   return { cost, memoryMb };
 }
 
-function cleanOut(dir: string): void {
+export function cleanOut(dir: string): void {
   // Only a folder Spillway wrote (or a new or empty one) is cleaned: checked, created and marked first.
   claimOutputDir(dir, '--out', { defaultPath: true });
   for (const f of ['real', 'simulated', 'published', 'calibrated', 'calibration', 'charts', 'compare.json', 'comparison.json', 'report.html', SIMULATED_SCENARIO, PUBLISHED_SCENARIO]) {

@@ -87,6 +87,7 @@ async function jobSummary(p: Prepared, live: LiveResources, job: RunningJob): Pr
     const remote = p.remote ? ' (on a remote cluster the sink writes output_dir on its TaskManager: validate needs that path shared with this machine)' : '';
     throw new Error(`the job ended (${state}) without writing ${join(p.jobOut, 'summary.json')}${remote}; see ${join(p.realDir, 'job.log')}`);
   }
+  p.jobSummaryExtra?.(p.jobOut, summary);
   return { summary, state };
 }
 

@@ -72,7 +72,7 @@ async function startEndpoint(p: Prepared, live: LiveResources): Promise<void> {
 }
 
 async function startJob(p: Prepared, live: LiveResources): Promise<RunningJob> {
-  const tr = scenarioToJobConfig(p.scenario, {
+  const tr = (p.jobConfig ?? scenarioToJobConfig)(p.scenario, {
     durationS: p.o.durationS,
     tracePath: p.tracePath,
     controlUrl: live.decisions.url,
@@ -145,12 +145,13 @@ async function controlLoop(p: Prepared, live: LiveResources, job: RunningJob): P
     originEpochMs: job.runningAt + (job.config.start_delay_ms ?? 1000),
     asyncCapacity: job.config.offload?.async_capacity ?? 64,
     cost: p.cost,
+    offloadOperators: p.offloadOperators,
   });
   const ep = live.endpoint;
   const source = new RestMetricsSource({
     client: job.client,
     jobId: job.jobId,
-    wanted: wantedMetrics(p.point !== null),
+    wanted: p.wanted ?? wantedMetrics(p.point !== null),
     endpoint: ep
       ? (): EndpointReading => {
           const s = endpointStatsOf(ep);

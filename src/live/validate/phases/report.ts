@@ -71,6 +71,11 @@ function comparisonJson(p: Prepared, real: RealOutcome, sims: SimulatedCopies, c
 
 function vertexMapping(p: Prepared): Record<string, string> {
   const v = p.vertices;
+  // a scenario-built job: each simulator task by scenario id (graph-validate.ts)
+  if (v.some((x) => x.operators)) {
+    const point = p.point && p.offloadOperators ? { [`offload point ${p.point.id}`]: p.offloadOperators.client } : {};
+    return { ...Object.fromEntries(v.map((x) => [x.id, (x.operators ?? []).join(' | ')])), ...point };
+  }
   return {
     [v[0].id]: 'Source: source',
     [v[1].id]: 'router (task metrics; the simulated scenario\'s added hop)',

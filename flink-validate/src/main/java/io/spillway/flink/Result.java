@@ -23,8 +23,18 @@ public class Result {
   /** Function-reported duration rounded up to ms (billed duration), and init ms on a cold start. */
   public long billedMs;
   public long initMs;
+  /** Offload path: the offload subtask that emitted it (-1: the local tokenizer) and its batch's arrival number there. */
+  public int lane = -1;
+  public long laneBatch;
 
   public Result() {}
+
+  /** Marks a result of the offload path: its subtask and batch arrival number (the sink's ordered-merge check). */
+  public Result from(int lane, long batch) {
+    this.lane = lane;
+    this.laneBatch = batch;
+    return this;
+  }
 
   public static Result of(Line l, int tokens, byte path) {
     Result r = new Result();

@@ -126,6 +126,25 @@ class JobMiniClusterTest {
     }
   }
 
+  /** Ordered merge (Flink's orderedWait): each offload subtask's results leave in its batches' input order, retries too. */
+  @Test
+  void orderedModeKeepsEachOffloadSubtasksInputOrder(@TempDir Path dir) throws Exception {
+    try (StubLambdaServer lambda = new StubLambdaServer()) {
+      // retried calls (throttles, function errors) come back after later batches: out of order unless merged in order
+      lambda.behaviour = n -> n % 4 == 0 ? StubLambdaServer.Mode.THROTTLE : n % 7 == 0 ? StubLambdaServer.Mode.FUNCTION_ERROR : StubLambdaServer.Mode.OK;
+      String extra = ",\"initial_decision\":{\"version\":1,\"share\":0.5,\"batchRecords\":20,\"maxWaitMs\":10,\"maxInFlight\":8}"
+          + ",\"offload\":{\"function_name\":\"tok\",\"endpoint_url\":" + M.writeValueAsString(lambda.url())
+          + ",\"mode\":\"ordered\",\"async_capacity\":16,\"attempt_timeout_ms\":3000,"
+          + "\"backoff_base_ms\":5,\"throttle_backoff_base_ms\":10,\"backoff_max_ms\":40}";
+      JsonNode s = run(dir, baseConfig(dir.resolve("out"), extra), 0);
+      assertTrue(s.get("ok").asBoolean(), s.toString());
+      assertEquals(0, s.get("lost").asLong());
+      assertTrue(s.get("offloaded").asLong() > 1000, s.toString());
+      assertTrue(s.get("throttles").asLong() > 0 && s.get("errors").asLong() > 0, s.toString());
+      assertEquals(0, s.get("offload_order_violations").asLong(), s.toString());
+    }
+  }
+
   @Test
   void wrongTokenizerInTheFunctionFailsTheRunWithStatus3(@TempDir Path dir) throws Exception {
     try (StubLambdaServer lambda = new StubLambdaServer()) {

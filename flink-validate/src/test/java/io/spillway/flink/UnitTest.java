@@ -179,6 +179,21 @@ class UnitTest {
   }
 
   @Test
+  void runStatsCountsResultsOutOfTheirOffloadSubtasksOrder() throws Exception {
+    Trace t = new Trace(List.<double[]>of(new double[] {0, 4}), 2);
+    RunStats s = new RunStats(t);
+    // lane 0: batches 0, 2, 1 (one result late), 2; lane 1: 5, 6; local results carry no lane
+    long[][] lanes = {{0, 0}, {0, 2}, {0, 1}, {0, 2}, {1, 5}, {1, 6}, {-1, 0}, {-1, 0}};
+    for (int n = 0; n < 8; n++) {
+      Result r = Result.of(new Line(n, 1_000_000 + t.offsetMs(n), "a", 1), 1, lanes[n][0] < 0 ? Result.LOCAL : Result.OFFLOADED);
+      if (lanes[n][0] >= 0) r.from((int) lanes[n][0], lanes[n][1]);
+      s.record(r, 1_000_000 + t.offsetMs(n) + 5);
+    }
+    assertEquals(1, s.laneOrderViolations());
+    assertEquals(1L, s.summary("r", "test").get("offload_order_violations"));
+  }
+
+  @Test
   void configParsesAndRejectsUnknownFields() throws Exception {
     JobConfig c = JobConfig.parse("{\"duration_s\":2,\"trace\":[[0,100]],\"offload\":{\"endpoint_url\":\"http://127.0.0.1:1\",\"mode\":\"ordered\"}}");
     assertEquals(200, c.traceModel().total());

@@ -1,42 +1,37 @@
 package io.spillway.flink.graph;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.Serializable;
 import io.spillway.flink.Trace;
+import io.spillway.flink.sink.Emissions;
+import io.spillway.flink.sink.OffloadTotals;
+import io.spillway.flink.sink.StatsSink;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.HdrHistogram.Histogram;
 
 /**
  * What the sink of a scenario-built job measures: every source record accounted for by weight (lost: its weights add
  * up to less than {@link Rec#UNIT}; duplicated: to more), the window results' order-free digest over
  * (window, key, count), per-key window order, latency (DATA: now − intended arrival; WINDOW: now − window end) and
- * the offload statistics the vertices report. Writes summary.json and timeseries.csv.
+ * the offload statistics the vertices report; latency and the per-second series through {@link Emissions}, which
+ * writes summary.json, timeseries.csv and the latency files as for the tokenizer job.
  */
-public final class GraphStats {
-  private final Trace trace;
+public final class GraphStats implements StatsSink.Stats<Rec>, Serializable {
+  private static final long serialVersionUID = 1L;
   private final long[] weights;
-  private final Histogram latency = new Histogram(3);
+  private final Emissions out;
+  private final Trace trace;
   private final Map<Long, Long> lastWindowByKey = new HashMap<>();
-  private final List<long[]> rows = new ArrayList<>(); // [sec, emitted, offloaded, p50, p99]
-  private Histogram secHist = new Histogram(3);
-  private long curSec = Long.MIN_VALUE, secEmitted, secOffloaded;
-  private long t0Ms = Long.MIN_VALUE, firstEmitMs = -1, lastEmitMs = -1;
-  private long emitted, windowResults, windowRecords, windowOffloaded, orderViolations, countMismatches;
+  private long windowResults, windowRecords, windowOffloaded, orderViolations, countMismatches;
   private long digestSum, digestXor;
-  private long batches, invocations, coldStarts, throttles, errors, fallbackBatches, fallbackRecords, billedMs;
+  private long batches, fallbackRecords;
+  private final OffloadTotals offload = new OffloadTotals();
 
   public GraphStats(Trace trace) {
     this.trace = trace;
+    this.out = new Emissions(trace);
     if (trace.total() > Integer.MAX_VALUE) throw new IllegalArgumentException("trace has too many records");
     this.weights = new long[(int) trace.total()];
   }
@@ -44,32 +39,19 @@ public final class GraphStats {
   public void record(Rec r, long nowMs) {
     if (r.ledgerSeqs != null) for (int i = 0; i < r.ledgerSeqs.length; i++) credit(r.ledgerSeqs[i], r.ledgerWeights[i]);
     if (r.kind == Rec.LEDGER) {
-      batches += r.batches;
-      invocations += r.invocations;
-      coldStarts += r.coldStarts;
-      throttles += r.throttles;
-      errors += r.errors;
-      fallbackBatches += r.fallbackBatches;
-      fallbackRecords += r.fallbackRecords;
-      billedMs += r.billedMs;
+      ledger(r);
       return;
     }
     if (r.kind == Rec.DATA) credit(r.seq, r.weight);
     else window(r);
-    if (t0Ms == Long.MIN_VALUE) t0Ms = (r.kind == Rec.DATA ? r.t : r.originT) - trace.offsetMs(r.seq);
-    emitted++;
-    long lat = Math.max(0, nowMs - (r.kind == Rec.DATA ? r.t : t0Ms + r.windowEnd));
-    latency.recordValue(lat);
-    if (firstEmitMs < 0) firstEmitMs = nowMs;
-    lastEmitMs = Math.max(lastEmitMs, nowMs);
-    long sec = Math.floorDiv(nowMs - t0Ms, 1000L);
-    if (sec > curSec) {
-      closeSecond();
-      curSec = sec;
-    }
-    secEmitted++;
-    if (r.kind == Rec.WINDOW && r.offloadedRecords > 0) secOffloaded++;
-    secHist.recordValue(lat);
+    out.t0((r.kind == Rec.DATA ? r.t : r.originT) - trace.offsetMs(r.seq));
+    out.emit(nowMs, nowMs - (r.kind == Rec.DATA ? r.t : out.t0() + r.windowEnd), r.kind == Rec.WINDOW && r.offloadedRecords > 0, false);
+  }
+
+  private void ledger(Rec r) {
+    batches += r.batches;
+    fallbackRecords += r.fallbackRecords;
+    offload.add(r.invocations, r.coldStarts, r.throttles, r.errors, r.fallbackBatches, r.billedMs, 0);
   }
 
   private void credit(long seq, long w) {
@@ -88,14 +70,7 @@ public final class GraphStats {
     if (last != null && last >= r.windowStart) orderViolations++;
   }
 
-  private void closeSecond() {
-    if (curSec != Long.MIN_VALUE && secEmitted > 0)
-      rows.add(new long[] {curSec, secEmitted, secOffloaded, secHist.getValueAtPercentile(50), secHist.getValueAtPercentile(99)});
-    secHist.reset();
-    secEmitted = secOffloaded = 0;
-  }
-
-  /** Order-free digest of the window results: their number, sum and xor of per-result hashes. */
+  /** Order-free digest of the window results: their number, sum and xor of per-result hashes over (window, key, count). */
   public String digest() {
     return String.format(Locale.ROOT, "%d:%016x:%016x", windowResults, digestSum, digestXor);
   }
@@ -103,6 +78,12 @@ public final class GraphStats {
   public long lost() {
     long n = 0;
     for (long w : weights) if (w < Rec.UNIT) n++;
+    return n;
+  }
+
+  public long complete() {
+    long n = 0;
+    for (long w : weights) if (w == Rec.UNIT) n++;
     return n;
   }
 
@@ -115,15 +96,13 @@ public final class GraphStats {
   public boolean ok() { return lost() == 0 && duplicated() == 0 && countMismatches == 0 && orderViolations == 0; }
 
   public Map<String, Object> summary(String runId, String flinkVersion) {
-    closeSecond();
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("ok", ok());
-    m.put("run_id", runId);
-    m.put("flink_version", flinkVersion);
-    m.put("duration_s", trace.durationS());
-    m.put("t0_epoch_ms", t0Ms == Long.MIN_VALUE ? null : t0Ms);
+    Map<String, Object> m = out.head(ok(), runId, flinkVersion);
     m.put("records_generated", (long) weights.length);
-    m.put("records_emitted", emitted);
+    // records_emitted as the tokenizer job has it: source records fully accounted for (in results or a window's
+    // state); the sink's emissions are results (validate's converter reads the tokenizer's name for them, tokens)
+    m.put("records_emitted", complete());
+    m.put("results", out.emitted());
+    m.put("tokens", out.emitted());
     m.put("lost", lost());
     m.put("duplicated", duplicated());
     m.put("window_results", windowResults);
@@ -133,54 +112,15 @@ public final class GraphStats {
     m.put("window_count_mismatches", countMismatches);
     m.put("offloaded", windowOffloaded);
     m.put("fallbacks", fallbackRecords);
-    m.put("fallback_batches", fallbackBatches);
     m.put("offload_batches", batches);
-    m.put("invocations", invocations);
-    m.put("cold_starts", coldStarts);
-    m.put("throttles", throttles);
-    m.put("errors", errors);
-    m.put("function_billed_ms", billedMs);
-    m.put("latency_ms", latencySummary());
-    double spanS = t0Ms == Long.MIN_VALUE || lastEmitMs < 0 ? 0 : (lastEmitMs - t0Ms) / 1000.0;
-    m.put("first_emit_epoch_ms", firstEmitMs < 0 ? null : firstEmitMs);
-    m.put("last_emit_epoch_ms", lastEmitMs < 0 ? null : lastEmitMs);
-    m.put("span_s", Math.round(spanS * 1000) / 1000.0);
-    m.put("throughput_rps", spanS > 0 ? Math.round(emitted / spanS * 1000) / 1000.0 : 0.0);
+    offload.put(m);
+    out.tail(m);
     return m;
   }
 
-  private Map<String, Object> latencySummary() {
-    Map<String, Object> lat = new LinkedHashMap<>();
-    boolean any = latency.getTotalCount() > 0;
-    lat.put("count", latency.getTotalCount());
-    for (double p : new double[] {50, 90, 99, 99.9}) {
-      String k = p == 99.9 ? "p999" : "p" + (int) p;
-      lat.put(k, any ? (double) latency.getValueAtPercentile(p) : null);
-    }
-    lat.put("max", any ? (double) latency.getMaxValue() : null);
-    lat.put("mean", any ? Math.round(latency.getMean() * 1000) / 1000.0 : null);
-    lat.put("min", any ? (double) latency.getMinValue() : null);
-    return lat;
-  }
-
   public Map<String, Object> write(Path dir, String runId, String flinkVersion) throws IOException {
-    Files.createDirectories(dir);
     Map<String, Object> summary = summary(runId, flinkVersion);
-    Path tmp = dir.resolve("summary.json.tmp");
-    Files.write(tmp, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(summary));
-    Files.move(tmp, dir.resolve("summary.json"), StandardCopyOption.REPLACE_EXISTING);
-    StringBuilder sb = new StringBuilder("t_s,input_rps,emitted_rps,offloaded_rps,fallback_rps,latency_p50_ms,latency_p99_ms\n");
-    long end = Math.max(rows.isEmpty() ? -1 : rows.get(rows.size() - 1)[0], (long) Math.ceil(trace.durationS()) - 1);
-    int ri = 0;
-    for (long s = 0; s <= end; s++) {
-      long input = s < trace.durationS() ? trace.dueBy(Math.min(s + 1, trace.durationS())) - trace.dueBy(s) : 0;
-      while (ri < rows.size() && rows.get(ri)[0] < s) ri++;
-      long[] row = ri < rows.size() && rows.get(ri)[0] == s ? rows.get(ri) : null;
-      sb.append(s).append(',').append(input).append(',');
-      if (row == null) sb.append("0,0,0,,\n");
-      else sb.append(row[1]).append(',').append(row[2]).append(",0,").append(row[3]).append(',').append(row[4]).append('\n');
-    }
-    Files.writeString(dir.resolve("timeseries.csv"), sb.toString(), StandardCharsets.UTF_8);
+    out.write(dir, summary);
     return summary;
   }
 }

@@ -2,25 +2,16 @@ package io.spillway.flink.offload;
 
 import io.spillway.flink.JobConfig;
 import io.spillway.flink.Line;
-import java.net.URI;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.lambda.LambdaAsyncClient;
-import software.amazon.awssdk.services.lambda.LambdaAsyncClientBuilder;
 import software.amazon.awssdk.services.lambda.model.InvocationType;
 import software.amazon.awssdk.services.lambda.model.InvokeRequest;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
@@ -69,8 +60,7 @@ public final class LambdaInvoker implements BatchInvoker {
   }
 
   private final LambdaAsyncClient client;
-  private final String functionName;
-  private final String qualifier;
+  private final JobConfig.OffloadCfg cfg;
   private final long workUsPerRecord;
   private final int maxAttempts;
   private final Backoff backoff;
@@ -78,8 +68,6 @@ public final class LambdaInvoker implements BatchInvoker {
   private final Listener listener;
 
   public LambdaInvoker(JobConfig.OffloadCfg cfg, long workUsPerRecord, Listener listener) {
-    this.functionName = cfg.functionName;
-    this.qualifier = cfg.qualifier;
     this.workUsPerRecord = workUsPerRecord;
     this.maxAttempts = cfg.maxAttempts;
     this.backoff = new Backoff(cfg.backoffBaseMs, cfg.throttleBackoffBaseMs, cfg.backoffMaxMs);
@@ -89,28 +77,8 @@ public final class LambdaInvoker implements BatchInvoker {
       t.setDaemon(true);
       return t;
     });
-    LambdaAsyncClientBuilder b = LambdaAsyncClient.builder()
-        .httpClientBuilder(NettyNioAsyncHttpClient.builder()
-            .maxConcurrency(cfg.maxConnections)
-            .connectionTimeout(Duration.ofMillis(Math.min(cfg.attemptTimeoutMs, 5000)))
-            .readTimeout(Duration.ofMillis(cfg.attemptTimeoutMs + 1000)))
-        .overrideConfiguration(o -> o
-            .retryStrategy(AwsRetryStrategy.doNotRetry())
-            .apiCallAttemptTimeout(Duration.ofMillis(cfg.attemptTimeoutMs))
-            .apiCallTimeout(Duration.ofMillis(cfg.attemptTimeoutMs)));
-    if (cfg.endpointUrl != null && !cfg.endpointUrl.isBlank()) {
-      // Local Invoke-API endpoint: static dummy credentials, fixed region.
-      b.endpointOverride(URI.create(cfg.endpointUrl))
-          .region(Region.of(cfg.region != null ? cfg.region : "us-east-1"))
-          .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("spillway-local", "spillway-local")));
-    } else {
-      // Real AWS: default credentials provider chain (of the named profile, if any); region from config or the chain.
-      DefaultCredentialsProvider.Builder creds = DefaultCredentialsProvider.builder();
-      if (cfg.profile != null && !cfg.profile.isBlank()) creds.profileName(cfg.profile);
-      b.credentialsProvider(creds.build());
-      if (cfg.region != null) b.region(Region.of(cfg.region));
-    }
-    this.client = b.build();
+    this.client = LambdaClients.build(cfg);
+    this.cfg = cfg;
   }
 
   /**
@@ -119,13 +87,8 @@ public final class LambdaInvoker implements BatchInvoker {
    */
   @Override
   public CompletableFuture<Void> warmUp() {
-    InvokeRequest.Builder rb = InvokeRequest.builder()
-        .functionName(functionName)
-        .invocationType(InvocationType.DRY_RUN)
-        .payload(SdkBytes.fromUtf8String("{}"));
-    if (qualifier != null && !qualifier.isBlank()) rb.qualifier(qualifier);
     try {
-      return client.invoke(rb.build()).handle((r, e) -> null);
+      return client.invoke(LambdaClients.request(cfg, InvocationType.DRY_RUN, SdkBytes.fromUtf8String("{}"))).handle((r, e) -> null);
     } catch (RuntimeException e) {
       return CompletableFuture.completedFuture(null);
     }
@@ -159,15 +122,11 @@ public final class LambdaInvoker implements BatchInvoker {
   private void attempt(Decoder decoder, byte[] payload, Outcome o, CompletableFuture<Outcome> done) {
     o.attempts++;
     listener.onAttempt();
-    InvokeRequest.Builder rb = InvokeRequest.builder()
-        .functionName(functionName)
-        .invocationType(InvocationType.REQUEST_RESPONSE)
-        .payload(SdkBytes.fromByteArrayUnsafe(payload));
-    if (qualifier != null && !qualifier.isBlank()) rb.qualifier(qualifier);
+    InvokeRequest req = LambdaClients.request(cfg, InvocationType.REQUEST_RESPONSE, SdkBytes.fromByteArrayUnsafe(payload));
     long started = System.nanoTime();
     CompletableFuture<InvokeResponse> f;
     try {
-      f = client.invoke(rb.build());
+      f = client.invoke(req);
     } catch (RuntimeException e) {
       f = CompletableFuture.failedFuture(e);
     }

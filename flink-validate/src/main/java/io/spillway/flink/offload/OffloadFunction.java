@@ -89,6 +89,9 @@ public class OffloadFunction extends RichAsyncFunction<Batch, Result> {
     this.seed = seed;
   }
 
+  /** Batches this subtask has taken in, in input order. */
+  private long arrivals;
+
   private static final class Pending {
     final Batch batch;
     final ResultFuture<Result> future;
@@ -97,6 +100,9 @@ public class OffloadFunction extends RichAsyncFunction<Batch, Result> {
     volatile boolean started;
     /** Wait mode: how long the function holds this batch, ms; -1 = cpu mode. */
     double waitMs = -1;
+    /** This subtask's index and the batch's arrival number on it: the sink checks the ordered merge by them. */
+    int lane;
+    long number;
 
     Pending(Batch batch, ResultFuture<Result> future) {
       this.batch = batch;
@@ -166,6 +172,8 @@ public class OffloadFunction extends RichAsyncFunction<Batch, Result> {
     records.inc(batch.lines.length);
     inFlightRecords.addAndGet(batch.lines.length);
     Pending p = new Pending(batch, future);
+    p.lane = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+    p.number = arrivals++; // asyncInvoke runs on the task thread, in input order
     if (remoteDraws != null) {
       double ms = 0;
       for (int i = 0; i < batch.lines.length; i++) ms += remoteDraws.nextMs();
@@ -228,23 +236,24 @@ public class OffloadFunction extends RichAsyncFunction<Batch, Result> {
             lines.length, o.payloadBytes, o.clientMs, o.durationMs, o.cold ? o.initMs : 0.0, o.cold ? 1 : 0));
       }
       List<Result> out = new ArrayList<>(lines.length);
-      for (int i = 0; i < lines.length; i++) out.add(Result.of(lines[i], o.tokenCounts[i], Result.OFFLOADED));
+      for (int i = 0; i < lines.length; i++) out.add(Result.of(lines[i], o.tokenCounts[i], Result.OFFLOADED).from(p.lane, p.number));
       attachStats(out, o, false);
       p.future.complete(out);
     } else {
       fallbacks.inc();
       fallbackRecords.inc(lines.length);
       // Tokenize locally in the task (mailbox) thread, not on an SDK thread.
-      p.future.complete(() -> fallback(lines, o));
+      p.future.complete(() -> fallback(p, o));
     }
   }
 
-  private List<Result> fallback(Line[] lines, LambdaInvoker.Outcome o) {
-    List<Result> out = new ArrayList<>(lines.length);
-    for (Line l : lines) {
+  private List<Result> fallback(Pending p, LambdaInvoker.Outcome o) {
+    List<Result> out = new ArrayList<>(p.batch.lines.length);
+    for (Line l : p.batch.lines) {
       if (fallbackWait != null) fallbackWait.hold(fallbackDraws.nextMs());
       else Tokenizer.burn(localWorkUs);
-      out.add(Result.of(l, Tokenizer.countTokens(l.text), Result.FALLBACK));
+      Result r = Result.of(l, Tokenizer.countTokens(l.text), Result.FALLBACK);
+      out.add(p.lane < 0 ? r : r.from(p.lane, p.number));
     }
     attachStats(out, o, true);
     return out;
@@ -278,7 +287,9 @@ public class OffloadFunction extends RichAsyncFunction<Batch, Result> {
       // should not happen; still never lose the batch
       fallbacks.inc();
       fallbackRecords.inc(batch.lines.length);
-      future.complete(() -> fallback(batch.lines, o));
+      Pending lost = new Pending(batch, future);
+      lost.lane = -1; // its place in the input order is unknown: not checked
+      future.complete(() -> fallback(lost, o));
       return;
     }
     finish(p, false);

@@ -50,7 +50,7 @@ public final class Shapes {
         .setParallelism(sc.parallelism(Shape.SOURCE))
         .uid("source");
     shape.build(source, trace, cfg.seed, sc)
-        .sinkTo(new ShapeSink(shape, trace, cfg.seed, sc, cfg.outputDir, cfg.runId))
+        .sinkTo(new ShapeSink(shape, trace, cfg.seed, sc, cfg.outputDir, cfg.runId, JobBuilder.flinkVersion()))
         .name(JobBuilder.SINK).uid("sink")
         .setParallelism(1);
   }

@@ -48,6 +48,12 @@ class ShapeJobTest {
     assertTrue(s.get("ok").asBoolean(), s.toString());
     assertEquals(5000, s.get("inputs_counted").asLong());
     assertEquals(3, s.get("windows").asLong());
+    // the per-second series as the other sinks write it: every result row counted once
+    java.util.List<String> ts = Files.readAllLines(dir.resolve("out").resolve("timeseries.csv"));
+    long rows = 0;
+    for (String l : ts.subList(1, ts.size())) rows += Long.parseLong(l.split(",")[2]);
+    assertEquals(s.get("results").asLong(), rows);
+    assertEquals(s.get("results").asLong(), s.get("latency_ms").get("count").asLong());
     assertTrue(s.get("digest_equal").asBoolean());
     assertTrue(s.get("hot_items_equal").asBoolean());
   }
