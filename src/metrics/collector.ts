@@ -2,8 +2,9 @@
  * Every metrics interval: one row of the time series, and the Flink-shaped view the controller reads.
  *
  * The time series keeps exact per-interval values. Snapshots for policies imitate what Flink's REST API
- * returns: time gauges (busy/idle/backpressured ms per second) average the last `timerWindowMs` and are
- * updated only at multiples of it (Flink's TimerGauge updates every 5 s), rate meters average the last
+ * returns: time gauges (busy/idle/backpressured ms per second) average the last `timerWindowMs` (fewer since the
+ * start) and, like every Flink view, are updated only every 5 s (View.UPDATE_INTERVAL_SECONDS; a window shorter
+ * than that updates at its own length), rate meters average the last
  * `meterWindowMs` (Flink's MeterView: 60 s), pool usage, pending records and lag are instantaneous gauges.
  */
 import type { Aggregate, MetricsSnapshot, OffloadPointSnapshot, VertexSnapshot } from '../policy/contract.js';
@@ -213,8 +214,9 @@ export class MetricsCollector {
     const interval = this.opts.intervalMs;
     const timerW = this.opts.timerWindowMs;
     const meterW = this.opts.meterWindowMs;
-    // Views update at multiples of the timer window; the last update at or before tMs.
-    const update = Math.floor(tMs / timerW) * timerW;
+    // Views update every 5 s (Flink's ViewUpdater), whatever their window: the last update at or before tMs.
+    const every = Math.min(VIEW_UPDATE_MS, timerW);
+    const update = Math.floor(tMs / every) * every;
     const timerFrom = Math.max(0, update - timerW);
     const meterFrom = Math.max(0, update - meterW);
     const gaugeIndex = Math.round(tMs / interval) - 1 - this.gaugeBase;
@@ -265,6 +267,9 @@ export class MetricsCollector {
     };
   }
 }
+
+/** Flink's ViewUpdater period (org.apache.flink.metrics.View.UPDATE_INTERVAL_SECONDS = 5). */
+const VIEW_UPDATE_MS = 5000;
 
 /** The task counters snapshots carry, in the order of GaugeCells.counters. */
 const COUNTERS = ['numRecordsIn', 'numRecordsOut', 'accumulateBusyTimeMs', 'accumulateBackPressuredTimeMs', 'accumulateIdleTimeMs'] as const;
