@@ -1,8 +1,6 @@
 /** `spillway lambda role --create|--check`: the offload function's execution role (src/functions/iam-role.ts). */
 import type { CommandModule } from 'yargs';
 import { UserError } from '../../util/errors.js';
-import { checkRole, createRole } from '../../functions/iam-role.js';
-import { resolveRegion } from '../../functions/region.js';
 
 interface RoleArgs {
   'role-name': string;
@@ -26,6 +24,9 @@ export const roleCommand: CommandModule<object, RoleArgs> = {
       .option('iam-endpoint', { type: 'string', describe: 'an IAM-compatible endpoint (tests); omit for AWS' }),
   handler: async (a) => {
     if (a.create === a.check) throw new UserError('lambda role: give exactly one of --create or --check');
+    // Loaded here, not at start-up: the IAM SDK alone costs every other command ~80 ms of CPU to import.
+    const { checkRole, createRole } = await import('../../functions/iam-role.js');
+    const { resolveRegion } = await import('../../functions/region.js');
     // IAM is global: a region is only needed for signing and the partition, so us-east-1 serves when none is set.
     const region = await resolveRegion({ region: a.region, profile: a.profile }).catch(() => 'us-east-1');
     const o = { roleName: a['role-name'], region, profile: a.profile, endpoint: a['iam-endpoint'], log: (l: string) => process.stderr.write(`lambda role: ${l}\n`) };
