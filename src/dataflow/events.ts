@@ -9,3 +9,5 @@ export const EV_CREDIT = 2;
 export const EV_FLUSH = 3;
 /** A source's next quantum is readable (arg unused). */
 export const EV_WAKE = 4;
+/** A source's periodic watermark tick (arg unused). */
+export const EV_WATERMARK = 5;

@@ -6,7 +6,7 @@
 import { EventCalendar, type EventHandler } from '../engine/calendar.js';
 import { makeCountSampler, makeSampler, type CountSampler } from '../engine/distributions.js';
 import type { RandomStreams, Rng } from '../engine/random.js';
-import type { Scenario } from '../scenario/scenario.js';
+import { WATERMARK_INTERVAL_DEFAULT_MS, type Scenario } from '../scenario/scenario.js';
 import { MetricsCollector, type MeteredVertex } from '../metrics/collector.js';
 import { LatencyRecorder } from '../metrics/latency.js';
 import { Ledger } from '../metrics/ledger.js';
@@ -51,6 +51,7 @@ export class Job implements JobContext, EventHandler, SeqAllocator {
   readonly maxBuffersPerChannel: number;
   readonly resolutionMs: number;
   readonly watermarks: boolean;
+  readonly watermarkIntervalMs: number;
   private readonly target: number;
   private nextSeq = 0;
   private sinksLeft = 0;
@@ -87,6 +88,7 @@ export class Job implements JobContext, EventHandler, SeqAllocator {
     this.graph = buildJobGraph(scenario);
     this.placement = new SlotPlacement(Math.max(...this.graph.tasks.map((t) => t.parallelism)), net.task_managers);
     this.watermarks = this.graph.tasks.some((t) => t.operators.some((o) => o.kind === 'window'));
+    this.watermarkIntervalMs = scenario.watermark?.interval_ms ?? WATERMARK_INTERVAL_DEFAULT_MS;
     this.target = this.calendar.register(this);
     this.trace = trace;
 
@@ -163,6 +165,7 @@ export class Job implements JobContext, EventHandler, SeqAllocator {
       const sub = new Subtask(task, i, this, services, sels, source, rng, sc.metrics_interval_ms);
       sub.target = this.calendar.register(sub);
       sub.routing = this.keys;
+      if (this.watermarks) this.drawPhases(sub, name);
       const w = task.operators.findIndex((o) => o.kind === 'window');
       if (w >= 0) {
         const op = task.operators[w];
@@ -171,6 +174,20 @@ export class Job implements JobContext, EventHandler, SeqAllocator {
       subs.push(sub);
     }
     return subs;
+  }
+
+  /**
+   * Timer phases of a subtask in a job with windows, from its own stream: its output flusher's and (a source) its
+   * watermark timer's, or the scenario's `watermark.phase_ms`. Flink starts each subtask's flusher thread and
+   * watermark timer when the task starts, so they are not aligned with each other nor with the windows' ends.
+   * (Jobs without windows keep phase 0: their results do not depend on it, and their outputs stay as they were.)
+   */
+  private drawPhases(sub: Subtask, name: string): void {
+    const rng = this.streams.stream(`${name}:phases`);
+    sub.flushPhase = rng();
+    const interval = this.watermarkIntervalMs;
+    const pinned = this.scenario.watermark?.phase_ms;
+    if (sub.source) sub.watermarkPhaseMs = pinned ?? rng() * interval;
   }
 
   /** Connect every sender subtask of an edge to its receivers: subpartitions out, channels in. */
@@ -248,7 +265,7 @@ export class Job implements JobContext, EventHandler, SeqAllocator {
       const queues = task.isSource ? prev.map((s) => s.source) : null;
       const subs = this.createSubtasks(task, this.trace, queues);
       // The sources resume where they stopped: event time and the last record read carry over.
-      if (queues) subs.forEach((s, i) => ((s.lastEmitted = prev[i].lastEmitted), (s.watermark = prev[i].watermark)));
+      if (queues) subs.forEach((s, i) => ((s.lastEmitted = prev[i].lastEmitted), (s.watermark = prev[i].watermark), (s.eventTimeMax = prev[i].eventTimeMax)));
       return subs;
     });
     for (const edge of graph.edges) this.wireEdge(edge.index);

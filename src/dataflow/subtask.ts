@@ -16,14 +16,14 @@ import type { LatencyRecorder } from '../metrics/latency.js';
 import { SubtaskMeter } from '../metrics/meter.js';
 import type { ArrivalQueue } from './arrivals.js';
 import type { TaskDef } from './graph.js';
-import { EV_BUFFER, EV_CREDIT, EV_FINISH, EV_FLUSH, EV_WAKE } from './events.js';
+import { EV_BUFFER, EV_CREDIT, EV_FINISH, EV_FLUSH, EV_WAKE, EV_WATERMARK } from './events.js';
 import { SubtaskInput } from './input-gate.js';
 import type { Subpartition } from './network.js';
 import { RecordWriter, type OutEdge, type WriterOwner } from './record-writer.js';
 import { apportion, BufferPool, NetBuffer, Run, RunList } from './runs.js';
 import { WindowState } from './window.js';
 
-export { EV_BUFFER, EV_CREDIT, EV_FINISH, EV_FLUSH, EV_WAKE } from './events.js';
+export { EV_BUFFER, EV_CREDIT, EV_FINISH, EV_FLUSH, EV_WAKE, EV_WATERMARK } from './events.js';
 
 /** Batch output kinds (RunList tags). */
 const OUT_EMIT = 1;
@@ -43,6 +43,8 @@ export interface JobContext {
   readonly resolutionMs: number;
   /** Whether event-time watermarks must travel (the job has a window operator). */
   readonly watermarks: boolean;
+  /** Period of a source's watermark emission, ms (0: on every record read). */
+  readonly watermarkIntervalMs: number;
   /** A stop-with-savepoint is under way: sources read no further records. */
   readonly stopping: boolean;
   subtaskFinished(s: Subtask): void;
@@ -119,8 +121,20 @@ export class Subtask implements EventHandler, WriterOwner {
   private wakeAt = Infinity;
   private inputsEnded = false;
   finished = false;
-  /** Event-time watermark of this subtask (min over inputs; for a source, the latest intended time read). */
+  /**
+   * Event-time watermark of this subtask: the min over its inputs; for a source, the latest intended time read as
+   * of its last watermark tick (or of the last read, without periodic watermarks).
+   */
   watermark = -Infinity;
+  /** Source only: the latest intended arrival time read (what the next watermark tick emits). */
+  eventTimeMax = -Infinity;
+  /**
+   * Phases of the flush timer (a fraction of its period) and of a source's watermark timer (ms), where Flink's
+   * output flusher thread and periodic watermark timer happen to start: the first tick comes at start + phase (a
+   * full period at phase 0, the default). Set by the job before start.
+   */
+  flushPhase = 0;
+  watermarkPhaseMs = 0;
   /** Source only: intended arrival time of the last record read (for currentEmitEventTimeLag). */
   lastEmitted = NaN;
   resultsEmitted = 0;
@@ -212,7 +226,11 @@ export class Subtask implements EventHandler, WriterOwner {
     this.activeUntil = now;
     if (this.output.edges.length > 0) {
       const period = this.flushPeriod();
-      if (period > 0) this.ctx.calendar.schedule(now + period, this.target, EV_FLUSH, 0);
+      if (period > 0) this.ctx.calendar.schedule(now + (this.flushPhase > 0 ? this.flushPhase * period : period), this.target, EV_FLUSH, 0);
+    }
+    if (this.periodicWatermarks()) {
+      const first = this.watermarkPhaseMs > 0 ? this.watermarkPhaseMs : this.ctx.watermarkIntervalMs;
+      this.ctx.calendar.schedule(now + first, this.target, EV_WATERMARK, 0);
     }
     if (this.source) this.tryStart(now);
   }
@@ -221,6 +239,11 @@ export class Subtask implements EventHandler, WriterOwner {
   savepointBarrier(now: number): void {
     this.tryStart(now);
     this.maybeFinish(now);
+  }
+
+  /** A source in a job with windows emits its watermark on a timer (Flink's periodic watermark generation). */
+  private periodicWatermarks(): boolean {
+    return this.source !== null && this.ctx.watermarks && this.ctx.watermarkIntervalMs > 0;
   }
 
   private flushPeriod(): number {
@@ -245,6 +268,9 @@ export class Subtask implements EventHandler, WriterOwner {
         break;
       case EV_FLUSH:
         this.onFlushTimer(now);
+        break;
+      case EV_WATERMARK:
+        this.onWatermarkTick(now);
         break;
       case EV_WAKE:
         if (now >= this.wakeAt) {
@@ -386,7 +412,10 @@ export class Subtask implements EventHandler, WriterOwner {
     }
     const i = q.head;
     this.lastEmitted = q.aLast[i];
-    if (q.aLast[i] > this.watermark) this.watermark = q.aLast[i];
+    if (q.aLast[i] > this.eventTimeMax) {
+      this.eventTimeMax = q.aLast[i];
+      if (!this.periodicWatermarks()) this.watermark = this.eventTimeMax;
+    }
     this.serve(this.cur.load(q, i), 0, now, true);
     src.shift();
     return true;
@@ -697,6 +726,21 @@ export class Subtask implements EventHandler, WriterOwner {
     if (this.finished) return;
     this.output.onFlushTimer(this.ctx.bufferTimeoutMs > 0, this.ctx.watermarks, now);
     this.ctx.calendar.schedule(now + this.flushPeriod(), this.target, EV_FLUSH, 0);
+  }
+
+  /**
+   * The source's watermark tick: the latest event time read becomes its watermark. As in Flink, the watermark goes
+   * in-band into each channel's current buffer (RecordWriter.broadcastEmit serializes it like a record and flushes
+   * only at buffer timeout 0), so it leaves with that buffer: when full, on the flush tick, or at once at timeout 0.
+   */
+  private onWatermarkTick(now: number): void {
+    if (this.finished) return;
+    if (this.eventTimeMax > this.watermark) {
+      this.watermark = this.eventTimeMax;
+      // Timeout 0 (flushAlways): broadcastEmit flushes every channel, so idle channels carry it now.
+      if (this.ctx.bufferTimeoutMs === 0) this.output.onFlushTimer(false, true, now);
+    }
+    this.ctx.calendar.schedule(now + this.ctx.watermarkIntervalMs, this.target, EV_WATERMARK, 0);
   }
 
   // ----------------------------------------------------------------------------------------------------

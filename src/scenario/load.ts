@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { checkCount, checkDistribution } from '../engine/distributions.js';
 import { UserError, where } from '../util/errors.js';
 import { lazyValidator } from '../util/schema-errors.js';
-import { NETWORK_DEFAULTS, type Scenario, type ScenarioSpec } from './scenario.js';
+import { NETWORK_DEFAULTS, WATERMARK_INTERVAL_DEFAULT_MS, type Scenario, type ScenarioSpec } from './scenario.js';
 import { withScenarioPaths } from './paths.js';
 import { scenarioSchema, schemaDependencies } from './schema.js';
 import { parseJsonFile } from '../util/json.js';
@@ -120,6 +120,10 @@ function semanticChecks(spec: ScenarioSpec, label: string): void {
   });
   if (spec.metrics_interval_ms && spec.controller?.interval_ms && spec.controller.interval_ms % spec.metrics_interval_ms !== 0) {
     throw new UserError(where(label, 'controller.interval_ms', 'must be a multiple of metrics_interval_ms'));
+  }
+  const wm = spec.watermark;
+  if (wm?.phase_ms !== undefined && !(wm.phase_ms < (wm.interval_ms ?? WATERMARK_INTERVAL_DEFAULT_MS))) {
+    throw new UserError(where(label, 'watermark.phase_ms', 'must be less than watermark.interval_ms (a phase within one interval)'));
   }
 }
 

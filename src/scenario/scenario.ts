@@ -66,6 +66,20 @@ export interface NetworkSpec {
   task_managers?: number;
 }
 
+/**
+ * Event-time watermarks of a job with windows (Flink's periodic watermark generation at the sources). Each source
+ * subtask emits its watermark every `interval_ms` (pipeline.auto-watermark-interval, 200 ms in Flink 2.3.0; 0 = on
+ * every record read, as Flink does at interval 0), its first tick at a phase of its own: seeded from the subtask's
+ * random stream, or `phase_ms` (every source subtask the same, for hand-computed cases and what-ifs).
+ */
+export interface WatermarkSpec {
+  interval_ms?: number;
+  phase_ms?: number;
+}
+
+/** Flink 2.3.0's default pipeline.auto-watermark-interval (PipelineOptions.AUTO_WATERMARK_INTERVAL). */
+export const WATERMARK_INTERVAL_DEFAULT_MS = 200;
+
 export interface OffloadSpec {
   id: string;
   /** The vertex whose work the function does; results rejoin after it. */
@@ -116,6 +130,7 @@ export interface ScenarioSpec {
   metrics_interval_ms?: number;
   workload: WorkloadSpec;
   network?: NetworkSpec;
+  watermark?: WatermarkSpec;
   /** Chain forward edges between equal-parallelism vertices into one task, as Flink does by default. */
   chaining?: boolean;
   vertices: VertexSpec[];

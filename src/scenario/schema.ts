@@ -54,6 +54,14 @@ export const scenarioSchema = {
         task_managers: { type: 'integer', minimum: 1, maximum: 1024 },
       },
     },
+    watermark: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        interval_ms: { type: 'number', minimum: 0, maximum: 3600000 },
+        phase_ms: { type: 'number', minimum: 0, maximum: 3600000 },
+      },
+    },
     vertices: {
       type: 'array',
       minItems: 2,

@@ -37,6 +37,7 @@ function setup(ops: OperatorDef[]) {
     maxBuffersPerChannel: 10,
     resolutionMs: 0,
     watermarks: false,
+    watermarkIntervalMs: 200,
     stopping: false,
     subtaskFinished: () => {},
   } satisfies JobContext;
