@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { ScenarioSpec } from '../../src/scenario/scenario.js';
 import { runScenario } from '../../src/experiment/runner.js';
 import { scenario } from '../helpers/scenarios.js';
+import { RandomStreams } from '../../src/engine/random.js';
 
 /**
  * source (1 subtask, 500 records/s, one every 2 ms, no service time) → hash → 1 s tumbling window → sink (chained),
@@ -59,6 +60,21 @@ describe('periodic watermarks at the source', () => {
     expect(perRecord.summary.latency_ms.max).toBeLessThan(2.5);
   });
 
+  // Timeout 100 ms: the watermark of the tick at end + 31 ms waits in the source's buffer for its flusher, whose first
+  // tick is at its seeded phase ψ = 100 × (the first draw of stream task:source:0:phases), then every 100 ms. The
+  // window (its sink chained) fires when that buffer arrives, 0.5 ms later: latency = first ψ + 100k ≥ 1031, + 0.5 − 1000.
+  // Seed 3: ψ = 62.36 ms, so every result (but the last window's) 62.86 ms.
+  it('at buffer timeout 100 the watermark leaves on the source flusher\'s seeded tick: latency from its phase', () => {
+    const psi = 100 * new RandomStreams(3).stream('task:source:0:phases')();
+    const tick = psi + 100 * Math.ceil((1031 - psi) / 100);
+    const r = runScenario(scenario(windowJob({ network: { buffer_timeout_ms: 100, latency_ms: 0.5 } })));
+    expect(r.summary.records.lost).toBe(0);
+    expect(psi).toBeGreaterThan(0);
+    expect(r.summary.latency_ms.max).toBeCloseTo(tick + 0.5 - 1000, 3);
+    expect(r.summary.latency_ms.max).toBeCloseTo(62.864, 3);
+    expect(r.summary.latency_ms.max).not.toBeCloseTo(100.5, 1); // phase 0 (the old aligned flusher): 1100.5 − 1000
+  });
+
   // Seeded phases (flusher and watermark timers per subtask) from the subtasks' own streams: same seed, same bytes.
   it('seeded phases are deterministic: same seed same bytes, and the seed moves the result latency', () => {
     const seeded = (seed: number) => runScenario(scenario(windowJob({ seed, watermark: undefined, network: { buffer_timeout_ms: 100, latency_ms: 0.5 } })));
@@ -69,5 +85,11 @@ describe('periodic watermarks at the source', () => {
     expect(b.latencyHistogram).toBe(a.latencyHistogram);
     const maxes = new Set([1, 2, 3, 4].map((s) => seeded(s).summary.latency_ms.max));
     expect(maxes.size).toBeGreaterThan(1);
+  });
+
+  it('a phase outside its interval is one clear line naming the field', () => {
+    expect(() => scenario(windowJob({ watermark: { interval_ms: 200, phase_ms: 200 } }))).toThrow(
+      'inline: watermark.phase_ms: must be less than watermark.interval_ms (a phase within one interval)',
+    );
   });
 });
