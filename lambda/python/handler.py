@@ -61,6 +61,20 @@ def window_count(records, window_ms):
     return list(partials.values())
 
 
+def window_sum(records, window_ms):
+    """Partial sums of the records' values (with the pair's count) per (window, key), in window_count's order."""
+    partials = {}
+    for r in records:
+        pair = (window_start(r["t"], window_ms), r["key"])
+        p = partials.get(pair)
+        if p is None:
+            partials[pair] = {"window_start": pair[0], "key": pair[1], "count": 1, "sum": r["value"]}
+        else:
+            p["count"] += 1
+            p["sum"] += r["value"]
+    return list(partials.values())
+
+
 def burn_cpu(microseconds):
     """Emulate the operator's CPU cost by spinning, so the environment's CPU is really busy."""
     if microseconds <= 0:
@@ -122,7 +136,7 @@ def parse_request(event):
             if not isinstance(r.get("text"), str):
                 _fail("records[%d].text must be a string" % i)
         return {"op": op, "work": work, "wait_ms": wait_ms, "records": records}
-    if op == "window_count":
+    if op in ("window_count", "window_sum"):
         w = event.get("window_ms")
         if not _is_int(w) or w <= 0:
             _fail("window_ms must be a positive integer")
@@ -130,6 +144,8 @@ def parse_request(event):
             _check_base(r, i)
             if not isinstance(r.get("key"), str):
                 _fail("records[%d].key must be a string" % i)
+            if op == "window_sum" and not _is_int(r.get("value")):
+                _fail("records[%d].value must be an integer" % i)
         return {"op": op, "work": work, "wait_ms": wait_ms, "records": records, "window_ms": w}
     if op == "parse_filter":
         keep = event.get("keep") or {}
@@ -178,6 +194,8 @@ def run_op(req):
         return {"records": parse_filter(req["records"], req["keep"], req["project"])}
     for _ in req["records"]:
         burn_cpu(req["work"])
+    if req["op"] == "window_sum":
+        return {"partials": window_sum(req["records"], req["window_ms"])}
     return {"partials": window_count(req["records"], req["window_ms"])}
 
 

@@ -31,6 +31,11 @@ def test_window_count_vectors(case):
     assert h.window_count(case["records"], case["window_ms"]) == case["partials"]
 
 
+@pytest.mark.parametrize("case", VECTORS["window_sum"], ids=lambda c: c["name"])
+def test_window_sum_vectors(case):
+    assert h.window_sum(case["records"], case["window_ms"]) == case["partials"]
+
+
 @pytest.mark.parametrize("case", VECTORS["invalid"], ids=lambda c: c["name"])
 def test_invalid_payloads_raise(case):
     with pytest.raises(ValueError):
@@ -73,6 +78,18 @@ def test_handler_window_count_response():
              "records": [{"seq": 1, "t": 10, "key": "a"}, {"seq": 2, "t": 20, "key": "a"}]}
     out = h.handler(event, None)
     assert out["partials"] == [{"window_start": 0, "key": "a", "count": 2}]
+
+
+def test_handler_window_sum_response():
+    # hand-computed: 3 + 40 in window [0, 1000) for key a, 5 in [1000, 2000)
+    event = {"op": "window_sum", "window_ms": 1000,
+             "records": [{"seq": 1, "t": 10, "key": "a", "value": 3}, {"seq": 2, "t": 1010, "key": "a", "value": 5},
+                         {"seq": 3, "t": 999, "key": "a", "value": 40}]}
+    out = h.handler(event, None)
+    assert out["partials"] == [{"window_start": 0, "key": "a", "count": 2, "sum": 43},
+                               {"window_start": 1000, "key": "a", "count": 1, "sum": 5}]
+    with pytest.raises(ValueError, match=r"records\[0\]\.value must be an integer"):
+        h.handler({"op": "window_sum", "window_ms": 1000, "records": [{"seq": 1, "t": 0, "key": "a", "value": True}]}, None)
     assert set(out) >= {"partials", "env", "cold", "duration_ms"}
 
 

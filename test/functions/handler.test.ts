@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it, vi } from 'vitest';
 import { handler } from '../../lambda/node/src/handler.js';
-import { parseFilter, tokenize, windowCount } from '../../lambda/node/src/ops.js';
+import { parseFilter, tokenize, windowCount, windowSum } from '../../lambda/node/src/ops.js';
 import { buildLambdaBundle } from '../../src/functions/bundle.js';
 import { lambdaPaths, repoRoot } from '../../src/functions/paths.js';
 import { readZip } from '../../src/endpoint/zip-read.js';
@@ -11,6 +11,7 @@ import { readZip } from '../../src/endpoint/zip-read.js';
 interface Vectors {
   tokenize: { name: string; text: string; tokens: string[] }[];
   window_count: { name: string; window_ms: number; records: { seq: number; t: number; key: string }[]; partials: unknown[] }[];
+  window_sum: { name: string; window_ms: number; records: { seq: number; t: number; key: string; value: number }[]; partials: unknown[] }[];
   parse_filter: { name: string; keep: Record<string, string>; project: string[]; records: { seq: number; t: number; text: string }[]; out: unknown[] }[];
   invalid: { name: string; event: unknown }[];
 }
@@ -25,6 +26,12 @@ describe('tokenize on the shared vectors', () => {
 describe('window_count on the shared vectors', () => {
   it.each(vectors.window_count.map((c) => [c.name, c] as const))('%s', (_name, c) => {
     expect(windowCount(c.records, c.window_ms)).toEqual(c.partials);
+  });
+});
+
+describe('window_sum on the shared vectors', () => {
+  it.each(vectors.window_sum.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    expect(windowSum(c.records, c.window_ms)).toEqual(c.partials);
   });
 });
 
@@ -82,6 +89,18 @@ describe('the handler', () => {
     const out = await handler({ op: 'window_count', window_ms: c.window_ms, records: c.records });
     expect(out.partials).toEqual(c.partials);
     expect(out).not.toHaveProperty('records');
+  });
+
+  it('answers window_sum with partial sums and counts (hand-computed: 5 + 11, 7 + 2, 13, 100)', async () => {
+    const c = vectors.window_sum[0]!;
+    const out = await handler({ op: 'window_sum', window_ms: c.window_ms, records: c.records });
+    expect(out.partials).toEqual([
+      { window_start: 1000, key: 'a', count: 2, sum: 16 },
+      { window_start: 1000, key: 'b', count: 2, sum: 9 },
+      { window_start: 2000, key: 'a', count: 1, sum: 13 },
+      { window_start: 2000, key: 'b', count: 1, sum: 100 },
+    ]);
+    await expect(handler({ op: 'window_sum', window_ms: 1000, records: [{ seq: 1, t: 0, key: 'a', value: '3' }] })).rejects.toThrow(/records\[0\]\.value must be an integer/);
   });
 });
 

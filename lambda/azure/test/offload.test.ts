@@ -11,6 +11,7 @@ import { lambdaPaths } from '../../../src/functions/paths.js';
 interface Vectors {
   tokenize: { name: string; text: string; tokens: string[] }[];
   window_count: { name: string; window_ms: number; records: { seq: number; t: number; key: string }[]; partials: unknown[] }[];
+  window_sum: { name: string; window_ms: number; records: { seq: number; t: number; key: string; value: number }[]; partials: unknown[] }[];
   invalid: { name: string; event: unknown }[];
 }
 const vectors = JSON.parse(readFileSync(lambdaPaths.vectors(), 'utf8')) as Vectors;
@@ -33,6 +34,12 @@ describe('the Azure handler on the shared vectors', () => {
     expect(res.status).toBe(200);
     expect(res.jsonBody.partials).toEqual(c.partials);
     expect(res.jsonBody).not.toHaveProperty('records');
+  });
+
+  it.each(vectors.window_sum.map((c) => [c.name, c] as const))('window_sum: %s', async (_name, c) => {
+    const res = await offload(post({ op: 'window_sum', window_ms: c.window_ms, records: c.records }), context());
+    expect(res.status).toBe(200);
+    expect(res.jsonBody.partials).toEqual(c.partials);
   });
 
   it.each(vectors.invalid.map((c) => [c.name, c] as const))('answers 400 with the reason for %s', async (_name, c) => {

@@ -36,6 +36,17 @@ export interface WindowCountRequest {
   wait_ms: number;
   records: WindowRecord[];
 }
+/** A record of a window sum: the value it adds (an integer; the job defines it, docs/VALIDATION.md). */
+export interface WindowSumRecord extends WindowRecord {
+  value: number;
+}
+export interface WindowSumRequest {
+  op: 'window_sum';
+  window_ms: number;
+  work_us_per_record: number;
+  wait_ms: number;
+  records: WindowSumRecord[];
+}
 /**
  * Offload at the source: each record's text is a raw JSON event; parse it, keep it when every `keep` field equals
  * its value (as text), return the `project` fields (as text; absent fields are null).
@@ -48,7 +59,7 @@ export interface ParseFilterRequest {
   wait_ms: number;
   records: TokenizeRecord[];
 }
-export type OpRequest = TokenizeRequest | WindowCountRequest | ParseFilterRequest;
+export type OpRequest = TokenizeRequest | WindowCountRequest | WindowSumRequest | ParseFilterRequest;
 
 export interface TokenizedRecord {
   seq: number;
@@ -59,6 +70,10 @@ export interface WindowPartial {
   window_start: number;
   key: string;
   count: number;
+}
+/** A partial sum carries its record count too, so the job checks both before merging. */
+export interface WindowSumPartial extends WindowPartial {
+  sum: number;
 }
 
 export interface ParsedRecord {
@@ -90,6 +105,21 @@ export function windowCount(records: WindowRecord[], windowMs: number): WindowPa
     const p = byPair.get(id);
     if (p) p.count += 1;
     else byPair.set(id, { window_start: start, key: r.key, count: 1 });
+  }
+  return [...byPair.values()];
+}
+
+/** Partial sums (and counts) per (tumbling window, key), in windowCount's order of first occurrence. */
+export function windowSum(records: WindowSumRecord[], windowMs: number): WindowSumPartial[] {
+  const byPair = new Map<string, WindowSumPartial>();
+  for (const r of records) {
+    const start = windowStart(r.t, windowMs);
+    const id = `${start}\u0000${r.key}`;
+    const p = byPair.get(id);
+    if (p) {
+      p.count += 1;
+      p.sum += r.value;
+    } else byPair.set(id, { window_start: start, key: r.key, count: 1, sum: r.value });
   }
   return [...byPair.values()];
 }
@@ -151,18 +181,23 @@ export function parseRequest(event: unknown): OpRequest {
     });
     return { op: 'tokenize', work_us_per_record: work, wait_ms: wait, records: out };
   }
-  if (event.op === 'window_count') {
-    const w = event.window_ms;
-    if (!Number.isSafeInteger(w) || (w as number) <= 0) fail('window_ms must be a positive integer');
-    const out = records.map((raw, i) => {
-      const r = checkRecordBase(raw, i);
-      if (typeof r.key !== 'string') fail(`records[${i}].key must be a string`);
-      return { seq: r.seq as number, t: r.t as number, key: r.key };
-    });
-    return { op: 'window_count', window_ms: w as number, work_us_per_record: work, wait_ms: wait, records: out };
-  }
+  if (event.op === 'window_count' || event.op === 'window_sum') return windowRequest(event, event.op, records, work, wait);
   if (event.op === 'parse_filter') return parseFilterRequest(event, records, work, wait);
   throw new Error(`unknown op: ${JSON.stringify(event.op)}`);
+}
+
+function windowRequest(event: Record<string, unknown>, op: 'window_count' | 'window_sum', records: unknown[], work: number, wait: number): WindowCountRequest | WindowSumRequest {
+  const w = event.window_ms;
+  if (!Number.isSafeInteger(w) || (w as number) <= 0) fail('window_ms must be a positive integer');
+  const out = records.map((raw, i) => {
+    const r = checkRecordBase(raw, i);
+    if (typeof r.key !== 'string') fail(`records[${i}].key must be a string`);
+    if (op === 'window_count') return { seq: r.seq as number, t: r.t as number, key: r.key };
+    if (!Number.isSafeInteger(r.value)) fail(`records[${i}].value must be an integer`);
+    return { seq: r.seq as number, t: r.t as number, key: r.key, value: r.value as number };
+  });
+  const base = { window_ms: w as number, work_us_per_record: work, wait_ms: wait };
+  return op === 'window_count' ? { op, ...base, records: out } : { op, ...base, records: out as WindowSumRecord[] };
 }
 
 function parseFilterRequest(event: Record<string, unknown>, records: unknown[], work: number, wait: number): ParseFilterRequest {
@@ -184,7 +219,7 @@ export function holdFor(ms: number): Promise<void> {
 }
 
 /** Run a validated request; returns the op-specific part of the response. */
-export function runOp(req: OpRequest): { records: TokenizedRecord[] | ParsedRecord[] } | { partials: WindowPartial[] } {
+export function runOp(req: OpRequest): { records: TokenizedRecord[] | ParsedRecord[] } | { partials: WindowPartial[] | WindowSumPartial[] } {
   if (req.op === 'tokenize') {
     const records = req.records.map((r) => {
       burnCpu(req.work_us_per_record);
@@ -197,5 +232,6 @@ export function runOp(req: OpRequest): { records: TokenizedRecord[] | ParsedReco
     return { records: parseFilter(req.records, req.keep, req.project) };
   }
   for (let i = 0; i < req.records.length; i++) burnCpu(req.work_us_per_record);
+  if (req.op === 'window_sum') return { partials: windowSum(req.records, req.window_ms) };
   return { partials: windowCount(req.records, req.window_ms) };
 }

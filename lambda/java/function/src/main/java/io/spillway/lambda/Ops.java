@@ -48,6 +48,19 @@ public final class Ops {
     return new ArrayList<>(byPair.values());
   }
 
+  /** Partial sums of the records' values, with each pair's count, in windowCount's order of first occurrence. */
+  public static List<Map<String, Object>> windowSum(List<Map<?, ?>> records, long windowMs) {
+    Map<List<Object>, Map<String, Object>> byPair = new LinkedHashMap<>();
+    for (Map<?, ?> r : records) {
+      Number start = integral(windowStart((Number) r.get("t"), windowMs));
+      String key = (String) r.get("key");
+      Map<String, Object> p = byPair.computeIfAbsent(List.of(start, key), k -> partial(start, key));
+      p.put("count", (Long) p.get("count") + 1);
+      p.merge("sum", ((Number) r.get("value")).longValue(), (a, b) -> (Long) a + (Long) b);
+    }
+    return new ArrayList<>(byPair.values());
+  }
+
   private static Map<String, Object> partial(Number start, String key) {
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("window_start", start);
@@ -96,7 +109,8 @@ public final class Ops {
       return out;
     }
     for (int i = 0; i < req.records().size(); i++) burnCpu(req.workUs());
-    out.put("partials", windowCount(req.records(), req.windowMs()));
+    boolean sum = req.op().equals("window_sum");
+    out.put("partials", sum ? windowSum(req.records(), req.windowMs()) : windowCount(req.records(), req.windowMs()));
     return out;
   }
 

@@ -21,10 +21,12 @@ public record Request(String op, double workUs, double waitMs, long windowMs, Li
     if (!(e.get("records") instanceof List<?> raw)) throw fail("records must be an array");
     Object op = e.get("op");
     if ("tokenize".equals(op)) return new Request("tokenize", work, wait, 0, records(raw, "text"));
-    if ("window_count".equals(op)) {
+    if ("window_count".equals(op) || "window_sum".equals(op)) {
       Object w = e.get("window_ms");
       if (!isSafeInteger(w) || ((Number) w).longValue() <= 0) throw fail("window_ms must be a positive integer");
-      return new Request("window_count", work, wait, ((Number) w).longValue(), records(raw, "key"));
+      List<Map<?, ?>> records = records(raw, "key");
+      if ("window_sum".equals(op)) checkValues(records);
+      return new Request((String) op, work, wait, ((Number) w).longValue(), records);
     }
     throw new IllegalArgumentException("unknown op: " + (op instanceof String s ? '"' + s + '"' : String.valueOf(op)));
   }
@@ -39,6 +41,13 @@ public record Request(String op, double workUs, double waitMs, long windowMs, Li
       out.add(r);
     }
     return out;
+  }
+
+  /** A window_sum record's value: an integer within ±(2^53 - 1), as in the other handlers. */
+  private static void checkValues(List<Map<?, ?>> records) {
+    for (int i = 0; i < records.size(); i++) {
+      if (!isSafeInteger(records.get(i).get("value"))) throw fail("records[" + i + "].value must be an integer");
+    }
   }
 
   /** Absent or null means 0, as in the other handlers. */

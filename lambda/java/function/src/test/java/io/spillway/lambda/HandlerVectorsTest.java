@@ -63,6 +63,29 @@ class HandlerVectorsTest {
   }
 
   @TestFactory
+  Stream<DynamicTest> windowSumVectors() {
+    return cases("window_sum").stream().map(c -> DynamicTest.dynamicTest((String) c.get("name"), () -> {
+      Map<String, Object> event = Map.of("op", "window_sum", "window_ms", c.get("window_ms"), "records", c.get("records"));
+      Map<String, Object> out = new Handler().handleRequest(asJson(event), null);
+      assertEquals(c.get("partials"), asJson(out.get("partials")));
+    }));
+  }
+
+  @Test
+  void windowSumAddsValuesPerWindowAndKey() throws Exception {
+    // hand-computed: key a in [0, 1000): 3 + 40 = 43 over 2 records; in [1000, 2000): 5
+    Object event = asJson(Map.of("op", "window_sum", "window_ms", 1000, "records", List.of(
+        Map.of("seq", 1, "t", 10, "key", "a", "value", 3), Map.of("seq", 2, "t", 1010, "key", "a", "value", 5),
+        Map.of("seq", 3, "t", 999, "key", "a", "value", 40))));
+    Object partials = asJson(new Handler().handleRequest(event, null).get("partials"));
+    assertEquals(asJson(List.of(Map.of("window_start", 0, "key", "a", "count", 2, "sum", 43),
+        Map.of("window_start", 1000, "key", "a", "count", 1, "sum", 5))), partials);
+    Object bad = asJson(Map.of("op", "window_sum", "window_ms", 1000, "records", List.of(Map.of("seq", 1, "t", 0, "key", "a", "value", 2.5))));
+    assertEquals("invalid payload: records[0].value must be an integer",
+        assertThrows(IllegalArgumentException.class, () -> new Handler().handleRequest(bad, null)).getMessage());
+  }
+
+  @TestFactory
   Stream<DynamicTest> invalidVectors() {
     return cases("invalid").stream().map(c -> DynamicTest.dynamicTest((String) c.get("name"), () -> {
       Object event = asJson(c.get("event"));
@@ -75,7 +98,8 @@ class HandlerVectorsTest {
     // Guards against a vectors.json the test silently reads nothing from.
     assertTrue(cases("tokenize").size() >= 20, "tokenize vectors");
     assertTrue(cases("window_count").size() >= 5, "window vectors");
-    assertEquals(13, cases("invalid").size());
+    assertTrue(cases("window_sum").size() >= 4, "window_sum vectors");
+    assertEquals(15, cases("invalid").size());
   }
 
   @Test
