@@ -17,8 +17,12 @@ export interface VertexSpec {
   selectivity?: CountSpec;
   /** Size of each output record, bytes (defaults to the input record size). */
   output_bytes?: number;
-  /** Keyed tumbling event-time window count (kind 'window'). */
-  window?: { size_ms: number; out_of_orderness_ms?: number };
+  /**
+   * Keyed tumbling event-time window (kind 'window'): a count per key, or (aggregate 'sum') a sum of each record's
+   * value. The simulator models both alike (one result per key and window, the same cost); the live job sums
+   * 1 + seq mod 100 per record (docs/VALIDATION.md).
+   */
+  window?: { size_ms: number; out_of_orderness_ms?: number; aggregate?: 'count' | 'sum' };
 }
 
 export interface EdgeSpec {

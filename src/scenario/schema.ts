@@ -80,7 +80,11 @@ export const scenarioSchema = {
             type: 'object',
             additionalProperties: false,
             required: ['size_ms'],
-            properties: { size_ms: { type: 'number', exclusiveMinimum: 0, maximum: MAX_SPAN_S * 1000 }, out_of_orderness_ms: { type: 'number', minimum: 0, maximum: MAX_SPAN_S * 1000 } },
+            properties: {
+              size_ms: { type: 'number', exclusiveMinimum: 0, maximum: MAX_SPAN_S * 1000 },
+              out_of_orderness_ms: { type: 'number', minimum: 0, maximum: MAX_SPAN_S * 1000 },
+              aggregate: { enum: ['count', 'sum'] },
+            },
           },
         },
       },

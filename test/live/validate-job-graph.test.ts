@@ -61,6 +61,20 @@ describe('scenario graph → job config graph', () => {
     expect(g.edges[0]).toEqual({ from: 'bids', to: 'keep', partitioning: 'forward', chain: false });
   });
 
+  it('carries a sum window\'s aggregate; the schema refuses any other than count or sum, naming the field', () => {
+    const g = scenarioGraph(windowWith((s) => (s.vertices[1].window.aggregate = 'sum')));
+    expect(g.vertices[1].window).toEqual({ size_ms: 1000, aggregate: 'sum' });
+    expect(scenarioGraph(windowWith((s) => (s.vertices[1].window.aggregate = 'count'))).vertices[1].window).toEqual({ size_ms: 1000 });
+    let err: unknown;
+    try {
+      windowWith((s) => (s.vertices[1].window.aggregate = 'max'));
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as Error).message).toContain('vertices[1].window.aggregate');
+  });
+
   it('refuses what the job cannot build in one line naming the field', () => {
     expect(refusal((s) => (s.edges[0].partitioning = 'rebalance'))).toBe('FILE: edges[0].partitioning: must be hash: "per_auction" is a keyed window');
     expect(refusal((s) => (s.vertices[2].parallelism = 2))).toBe("FILE: vertices[2].parallelism: the real job's sink accounts for every record, so it runs with parallelism 1");

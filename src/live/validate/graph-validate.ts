@@ -198,6 +198,6 @@ function graphNotes(scenario: Scenario, workMode: string, shapeJob: boolean): st
   const notes = [`${shapeJob ? 'benchmark shape' : 'scenario-built job (flink-validate graph/)'}: ${scenario.vertices.map((v) => `${v.id}:${v.kind}`).join(', ')}; vertices mapped by scenario id`];
   if (shapeJob) return [...notes, 'each vertex busy-spins its scenario mean (cpu work), whatever --work-mode says'];
   notes.push(`work mode ${workMode}: each vertex ${workMode === 'wait' ? "parks for draws from its service distribution" : 'busy-spins its mean service time'}`);
-  if (scenario.offload?.length) notes.push(`offload point "${scenario.offload[0].id}" on window "${scenario.offload[0].vertex}": partial counts merged into the window state (exact window results, checked by the job's digest)`);
+  if (scenario.offload?.length) notes.push(`offload point "${scenario.offload[0].id}" on window "${scenario.offload[0].vertex}": partial ${scenario.vertices.find((v) => v.id === scenario.offload![0].vertex)?.window?.aggregate === 'sum' ? 'sums' : 'counts'} merged into the window state (exact window results, checked by the job's digest)`);
   return notes;
 }

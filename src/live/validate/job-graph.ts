@@ -1,7 +1,7 @@
 /**
  * Scenario graph → the job config's `graph` (flink-validate builds it: graph/GraphBuilder.java, a registry of vertex
  * kinds). Any scenario the job can build goes through: one source, map / flatMap / filter / keyed tumbling window
- * vertices, one sink of parallelism 1, forward / rebalance / hash edges, chaining, and an offload point on a window
+ * vertices (count or sum), one sink of parallelism 1, forward / rebalance / hash edges, chaining, and an offload point on a window
  * (partial aggregates merged into the window state). What the job cannot build is a UserError naming the scenario
  * file and field, checked here so validate stops before any JVM starts (the job checks the same rules again).
  */
@@ -19,7 +19,7 @@ export interface GraphVertexConfig {
   service_ms: Record<string, unknown>;
   work_us_per_record: number;
   selectivity?: Record<string, unknown>;
-  window?: { size_ms: number };
+  window?: { size_ms: number; aggregate?: 'sum' };
 }
 
 export interface GraphConfig {
@@ -48,7 +48,7 @@ function vertexConfig(scenario: Scenario, v: VertexSpec, i: number): GraphVertex
   if (v.kind === 'window') {
     const size = v.window?.size_ms ?? 0;
     if (!Number.isInteger(size) || size <= 0) throw refuse(scenario, `vertices[${i}].window.size_ms`, 'the real job needs a whole number of ms > 0');
-    c.window = { size_ms: size };
+    c.window = { size_ms: size, ...(v.window?.aggregate === 'sum' ? { aggregate: 'sum' as const } : {}) };
   }
   if (v.kind === 'sink' && v.parallelism !== 1) throw refuse(scenario, `vertices[${i}].parallelism`, 'the real job\'s sink accounts for every record, so it runs with parallelism 1');
   return c;

@@ -98,7 +98,7 @@ class GraphBuilderTest {
   }
 
   @Test
-  void aGraphTheJobCannotBuildIsOneLineNamingTheField() {
+  void aGraphTheJobCannotBuildIsOneLineNamingTheField() throws Exception {
     String g = graph("", "");
     assertEquals("graph.edges[0].partitioning: forward needs equal parallelism (src 2, parse 1)",
         bad(g.replace("{\"id\":\"parse\",\"kind\":\"map\",\"parallelism\":2", "{\"id\":\"parse\",\"kind\":\"map\",\"parallelism\":1")));
@@ -112,6 +112,9 @@ class GraphBuilderTest {
         bad(g.replace("{\"type\":\"bernoulli\",\"p\":0.5}", "{\"type\":\"zipf\"}")));
     assertEquals("graph.offload.vertex: a scenario-built job offloads a window (partial aggregates); \"parse\" is a map (the tokenizer shape offloads its map/flatMap)",
         bad(g.replace("\"keys\":", "\"offload\":{\"vertex\":\"parse\"},\"keys\":")));
+    assertEquals("graph.vertices[4].window.aggregate: the job aggregates count or sum, not \"max\"",
+        bad(g.replace("\"window\":{\"size_ms\":500}", "\"window\":{\"size_ms\":500,\"aggregate\":\"max\"}")));
+    JobConfig.parse(g.replace("\"window\":{\"size_ms\":500}", "\"window\":{\"size_ms\":500,\"aggregate\":\"sum\"}"));
     assertEquals("graph.edges[1].from: no vertex \"nope\"", bad(g.replace("{\"from\":\"parse\",\"to\":\"words\"", "{\"from\":\"nope\",\"to\":\"words\"")));
   }
 

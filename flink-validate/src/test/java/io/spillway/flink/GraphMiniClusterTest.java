@@ -79,6 +79,36 @@ class GraphMiniClusterTest {
   }
 
   @Test
+  void offloadedSumWindowEqualsLocalOnlyAlsoWhenTheFunctionAnswersWrongSums(@TempDir Path dir) throws Exception {
+    String sumWindow = "\"window\":{\"size_ms\":250,\"aggregate\":\"sum\"}";
+    JsonNode local = run(dir, windowJob(dir.resolve("sum-local"), "{\"enabled\":false}", "").replace("\"window\":{\"size_ms\":250}", sumWindow));
+    assertExact(local);
+    assertEquals(0, local.get("window_sum_mismatches").asLong());
+    // every record's value is 1 + seq mod 100, over seqs 0..4999: 50 x (1 + ... + 100)
+    assertEquals(50 * 5050, local.get("window_sum").asLong());
+    assertNotEquals(countDigest(dir), local.get("window_digest").asText()); // the digest is over sums here
+    try (StubLambdaServer lambda = new StubLambdaServer(); StubControlServer control = new StubControlServer()) {
+      String ctl = ",\"control\":{\"url\":\"" + control.url() + "\",\"poll_ms\":20}}";
+      String off = "\"offload\":{\"vertex\":\"per_key\"},";
+      // every 3rd call a function error, every 5th a wrong partial sum: retried, or aggregated locally
+      lambda.behaviour = n -> n % 3 == 0 ? StubLambdaServer.Mode.FUNCTION_ERROR
+          : n % 5 == 0 ? StubLambdaServer.Mode.EXTRA_TOKEN : StubLambdaServer.Mode.OK;
+      JsonNode faulty = run(dir, windowJob(dir.resolve("sum-faulty"), offloadTo(lambda), off).replace("\"window\":{\"size_ms\":250}", sumWindow)
+          .replaceFirst("}$", ctl));
+      assertExact(faulty);
+      assertEquals(local.get("window_digest").asText(), faulty.get("window_digest").asText());
+      assertEquals(50 * 5050, faulty.get("window_sum").asLong());
+      assertEquals(0, faulty.get("window_sum_mismatches").asLong());
+      assertTrue(faulty.get("offloaded").asLong() > 1000, faulty.toString());
+      assertTrue(faulty.get("fallbacks").asLong() > 0, faulty.toString());
+    }
+  }
+
+  private static String countDigest(Path dir) throws Exception {
+    return run(dir, windowJob(dir.resolve("count-local"), "{\"enabled\":false}", "")).get("window_digest").asText();
+  }
+
+  @Test
   void everyKindTogetherAccountsForEveryRecord(@TempDir Path dir) throws Exception {
     String json = GraphBuilderTest.graph("", "")
         .replace("\"rest_port\":0", "\"rest_port\":" + JobMiniClusterTest.freePort() + ",\"start_delay_ms\":300,\"output_dir\":"

@@ -81,7 +81,7 @@ final class StubLambdaServer implements AutoCloseable {
       }
       JsonNode req = M.readTree(body);
       ObjectNode resp = M.createObjectNode();
-      if ("window_count".equals(req.path("op").asText())) windowCount(req, resp, mode);
+      if (req.path("op").asText().startsWith("window_")) windowCount(req, resp, mode);
       else tokenize(req, resp, mode);
       resp.put("env", "stub-1");
       resp.put("cold", n == 1);
@@ -95,9 +95,13 @@ final class StubLambdaServer implements AutoCloseable {
     }
   }
 
-  /** The partial-aggregate operation (lambda/node/src/ops.ts windowCount); DROP_RECORD undercounts the first partial. */
+  /**
+   * The partial-aggregate operations (lambda/node/src/ops.ts windowCount, windowSum); DROP_RECORD undercounts the
+   * first partial, EXTRA_TOKEN adds 1 to the first partial's sum (right count, wrong sum).
+   */
   private void windowCount(JsonNode req, ObjectNode resp, Mode mode) {
     long w = req.get("window_ms").asLong();
+    boolean sum = "window_sum".equals(req.path("op").asText());
     java.util.Map<String, ObjectNode> byPair = new java.util.LinkedHashMap<>();
     ArrayNode out = resp.putArray("partials");
     for (JsonNode r : req.get("records")) {
@@ -109,12 +113,15 @@ final class StubLambdaServer implements AutoCloseable {
         o.put("window_start", start);
         o.put("key", key);
         o.put("count", 0);
+        if (sum) o.put("sum", 0);
         return o;
       });
       p.put("count", p.get("count").asLong() + 1);
+      if (sum) p.put("sum", p.get("sum").asLong() + r.get("value").asLong());
       records.incrementAndGet();
     }
     if (mode == Mode.DROP_RECORD && out.size() > 0) ((ObjectNode) out.get(0)).put("count", out.get(0).get("count").asLong() - 1);
+    if (mode == Mode.EXTRA_TOKEN && sum && out.size() > 0) ((ObjectNode) out.get(0)).put("sum", out.get(0).get("sum").asLong() + 1);
   }
 
   private void tokenize(JsonNode req, ObjectNode resp, Mode mode) {

@@ -62,11 +62,13 @@ final class BuiltinKinds {
     @Override
     public void check(GraphContext ctx, GraphSpec.Vertex v, String field) {
       if (v.window == null || v.window.sizeMs <= 0) throw new IllegalArgumentException(field + ".window.size_ms must be a whole number of ms > 0");
+      if (!"count".equals(v.window.aggregate) && !"sum".equals(v.window.aggregate))
+        throw new IllegalArgumentException(field + ".window.aggregate: the job aggregates count or sum, not \"" + v.window.aggregate + "\"");
     }
 
     @Override
     public DataStream<Rec> build(GraphContext ctx, GraphSpec.Vertex v, DataStream<Rec> input) {
-      WindowOperator.Settings s = new WindowOperator.Settings(v.id, ctx.cfg.seed, v.window.sizeMs, ctx.work(v),
+      WindowOperator.Settings s = new WindowOperator.Settings(v.id, ctx.cfg.seed, v.window.sizeMs, "sum".equals(v.window.aggregate), ctx.work(v),
           ctx.offloads(v) ? ctx.cfg.offload : null, ctx.cfg.control, ctx.cfg.initialDecision);
       return ctx.place(input.transform(v.id, REC, new OpFactory(p -> new WindowOperator(p, s), WindowOperator.class)), v);
     }

@@ -49,6 +49,8 @@ public class GraphSpec implements Serializable {
   public static class Window implements Serializable {
     private static final long serialVersionUID = 1L;
     @JsonProperty("size_ms") public long sizeMs;
+    /** count (records per window and key) or sum (of each record's {@link Rec#value}). */
+    @JsonProperty("aggregate") public String aggregate = "count";
   }
 
   @JsonIgnoreProperties(ignoreUnknown = false)

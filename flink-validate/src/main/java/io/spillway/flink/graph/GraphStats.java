@@ -14,7 +14,8 @@ import java.util.Map;
 /**
  * What the sink of a scenario-built job measures: every source record accounted for by weight (lost: its weights add
  * up to less than {@link Rec#UNIT}; duplicated: to more), the window results' order-free digest over
- * (window, key, count), per-key window order, latency (DATA: now − intended arrival; WINDOW: now − window end) and
+ * (window, key, value) (value: the count, or a sum window's sum), each sum recomputed from its result's ledger, per-key
+ * window order, latency (DATA: now − intended arrival; WINDOW: now − window end) and
  * the offload statistics the vertices report; latency and the per-second series through {@link Emissions}, which
  * writes summary.json, timeseries.csv and the latency files as for the tokenizer job.
  */
@@ -25,6 +26,7 @@ public final class GraphStats implements StatsSink.Stats<Rec>, Serializable {
   private final Trace trace;
   private final Map<Long, Long> lastWindowByKey = new HashMap<>();
   private long windowResults, windowRecords, windowOffloaded, orderViolations, countMismatches;
+  private long sumTotal, sumMismatches;
   private long digestSum, digestXor;
   private long batches, fallbackRecords;
   private final OffloadTotals offload = new OffloadTotals();
@@ -63,14 +65,23 @@ public final class GraphStats implements StatsSink.Stats<Rec>, Serializable {
     windowRecords += r.count;
     windowOffloaded += r.offloadedRecords;
     if (r.ledgerSeqs == null || r.ledgerSeqs.length != r.count) countMismatches++;
-    long h = Draws.hash(r.windowStart, r.key, r.count, 0x77696e646f77L);
+    if (r.summed) sum(r);
+    long h = r.summed ? Draws.hash(r.windowStart, r.key, r.sum, 0x73756d4c) : Draws.hash(r.windowStart, r.key, r.count, 0x77696e646f77L);
     digestSum += h;
     digestXor ^= Draws.mix(h);
     Long last = lastWindowByKey.put(r.key, r.windowStart);
     if (last != null && last >= r.windowStart) orderViolations++;
   }
 
-  /** Order-free digest of the window results: their number, sum and xor of per-result hashes over (window, key, count). */
+  /** A sum window's result must hold the values of exactly the records in its ledger. */
+  private void sum(Rec r) {
+    sumTotal += r.sum;
+    long want = 0;
+    if (r.ledgerSeqs != null) for (long seq : r.ledgerSeqs) want += Rec.value(seq);
+    if (want != r.sum) sumMismatches++;
+  }
+
+  /** Order-free digest of the window results: their number, sum and xor of per-result hashes over (window, key, value). */
   public String digest() {
     return String.format(Locale.ROOT, "%d:%016x:%016x", windowResults, digestSum, digestXor);
   }
@@ -93,7 +104,7 @@ public final class GraphStats implements StatsSink.Stats<Rec>, Serializable {
     return n;
   }
 
-  public boolean ok() { return lost() == 0 && duplicated() == 0 && countMismatches == 0 && orderViolations == 0; }
+  public boolean ok() { return lost() == 0 && duplicated() == 0 && countMismatches == 0 && sumMismatches == 0 && orderViolations == 0; }
 
   public Map<String, Object> summary(String runId, String flinkVersion) {
     Map<String, Object> m = out.head(ok(), runId, flinkVersion);
@@ -110,6 +121,8 @@ public final class GraphStats implements StatsSink.Stats<Rec>, Serializable {
     m.put("window_digest", digest());
     m.put("window_order_violations", orderViolations);
     m.put("window_count_mismatches", countMismatches);
+    m.put("window_sum", sumTotal);
+    m.put("window_sum_mismatches", sumMismatches);
     m.put("offloaded", windowOffloaded);
     m.put("fallbacks", fallbackRecords);
     m.put("offload_batches", batches);

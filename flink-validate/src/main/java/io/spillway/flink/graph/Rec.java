@@ -34,6 +34,9 @@ public class Rec {
   public long windowStart;
   public long windowEnd;
   public long count;
+  /** A sum window's result: {@code sum} (of its records' {@link #value}) is its value; else {@code count} is. */
+  public boolean summed;
+  public long sum;
   /** How the window's records were aggregated: records merged locally, from partials, in fallbacks. */
   public long localRecords;
   /** A WINDOW result's first record: its seq is in {@code seq}, its intended arrival here (for the run's t0). */
@@ -46,6 +49,13 @@ public class Rec {
   public long batches, invocations, coldStarts, throttles, errors, fallbackBatches, fallbackRecords, billedMs;
 
   public Rec() {}
+
+  /**
+   * The value a sum window adds for a record derived from source record {@code seq}: 1 + seq mod 100 (a flatMap's
+   * outputs share their source record's). A function of seq alone, so a local-only and an offloading run sum the same
+   * values, and the sink can recompute a result's sum from its ledger.
+   */
+  public static long value(long seq) { return 1 + Math.floorMod(seq, 100L); }
 
   public static Rec data(long seq, long t, long et, long key, long weight, long part) {
     Rec r = new Rec();
@@ -69,6 +79,6 @@ public class Rec {
 
   @Override
   public String toString() {
-    return kind == WINDOW ? "Window{" + windowStart + "," + key + "," + count + "}" : "Rec{" + kind + "," + seq + "," + key + "}";
+    return kind == WINDOW ? "Window{" + windowStart + "," + key + "," + count + (summed ? ",sum=" + sum : "") + "}" : "Rec{" + kind + "," + seq + "," + key + "}";
   }
 }

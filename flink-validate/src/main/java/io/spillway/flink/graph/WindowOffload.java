@@ -107,10 +107,10 @@ final class WindowOffload {
       waitMs = 0;
       for (int i = 0; i < b.size(); i++) waitMs += fnWork.nextMs();
     }
-    Map<String, Long> expected = WindowPayloads.expected(b, s.sizeMs);
-    byte[] payload = WindowPayloads.encode(b, s.sizeMs, fnWork.workUs(), waitMs);
+    Map<String, long[]> expected = WindowPayloads.expected(b, s.sizeMs);
+    byte[] payload = WindowPayloads.encode(b, s.sizeMs, s.sum, fnWork.workUs(), waitMs);
     LambdaInvoker.Outcome o = new LambdaInvoker.Outcome();
-    invoker.invoke(payload, body -> WindowPayloads.decode(body, expected), o)
+    invoker.invoke(payload, body -> WindowPayloads.decode(body, expected, s.sum), o)
         .whenComplete((x, err) -> mailbox.execute(() -> answered(b, o), "window partials"));
   }
 
@@ -123,7 +123,7 @@ final class WindowOffload {
       billedMs += (long) Math.ceil(o.durationMs);
       Map<String, List<Rec>> groups = new LinkedHashMap<>();
       for (Rec r : b) groups.computeIfAbsent(WindowPayloads.pair(state.startOf(r.et), r.key), k -> new ArrayList<>()).add(r);
-      for (long[] p : (long[][]) o.answer.value) state.addPartial(p[0], p[1], p[2], groups.get(WindowPayloads.pair(p[0], p[1])));
+      for (long[] p : (long[][]) o.answer.value) state.addPartial(p[0], p[1], p[2], p[3], groups.get(WindowPayloads.pair(p[0], p[1])));
     } else {
       fallbacks.inc();
       fallbackRecords.inc(b.size());

@@ -11,9 +11,9 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
- * Keyed tumbling count window over the records' event time (their intended arrival), with optional stateful offload:
- * the decision's share of records goes, in batches, to the function's {@code window_count} operation, whose partial
- * counts merge into this state exactly as local records would ({@link WindowState}); a batch that fails its attempts
+ * Keyed tumbling count or sum window over the records' event time (their intended arrival), with optional stateful
+ * offload: the decision's share of records goes, in batches, to the function's {@code window_count} (or
+ * {@code window_sum}) operation, whose partial counts (sums) merge into this state exactly as local records would ({@link WindowState}); a batch that fails its attempts
  * is aggregated here (fallback). Answers come back through the task's mailbox, so state is only touched by the task
  * thread. Windows are held while any of their records is out, so the results equal a local-only run's.
  */
@@ -26,15 +26,19 @@ public final class WindowOperator extends AbstractStreamOperator<Rec> implements
     final String id;
     final long seed;
     final long sizeMs;
+    /** The window sums {@link Rec#value} (the scenario's {@code window.aggregate: "sum"}); else it counts. */
+    final boolean sum;
     final Work work;
     final JobConfig.OffloadCfg offload;
     final JobConfig.ControlCfg control;
     final Decision initial;
 
-    public Settings(String id, long seed, long sizeMs, Work work, JobConfig.OffloadCfg offload, JobConfig.ControlCfg control, Decision initial) {
+    public Settings(String id, long seed, long sizeMs, boolean sum, Work work, JobConfig.OffloadCfg offload, JobConfig.ControlCfg control,
+        Decision initial) {
       this.id = id;
       this.seed = seed;
       this.sizeMs = sizeMs;
+      this.sum = sum;
       this.work = work;
       this.offload = offload;
       this.control = control;
@@ -61,7 +65,7 @@ public final class WindowOperator extends AbstractStreamOperator<Rec> implements
     super.open();
     int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
     s.work.open(s.seed, s.id, subtask);
-    state = new WindowState(s.sizeMs);
+    state = new WindowState(s.sizeMs, s.sum);
     reuse = new StreamRecord<>(null);
     wm = emittedWm = Long.MIN_VALUE;
     if (s.offload != null) off = new WindowOffload(s, subtask, state, getMetricGroup(), getProcessingTimeService(), mailbox, this::fireAndEmit);

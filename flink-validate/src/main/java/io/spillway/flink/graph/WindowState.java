@@ -7,21 +7,23 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A keyed tumbling count window's state, free of Flink (unit-tested alone). Records and partial aggregates merge
- * into one count per (window, key), with the ledger of the records inside. A window fires when the watermark has
+ * A keyed tumbling count or sum window's state, free of Flink (unit-tested alone). Records and partial aggregates
+ * merge into one count (and, for a sum window, one sum of {@link Rec#value}) per (window, key), with the ledger of
+ * the records inside. A window fires when the watermark has
  * passed its end and none of its records is still out (in an open batch, at the function, or waiting for a
  * fallback); windows fire in order, so a held window holds the later ones too and per key results leave in window
  * order.
  */
 public final class WindowState {
   private final long sizeMs;
+  private final boolean sum;
   private final TreeMap<Long, Map<Long, Agg>> windows = new TreeMap<>();
   private final TreeMap<Long, Integer> outstanding = new TreeMap<>();
   private long firedBefore = Long.MIN_VALUE;
   private long late;
 
   static final class Agg {
-    long count, local, offloaded;
+    long count, sum, local, offloaded;
     long firstSeq = -1, firstT;
 
     void first(Rec r) {
@@ -33,7 +35,15 @@ public final class WindowState {
     final Ledger ledger = new Ledger();
   }
 
-  public WindowState(long sizeMs) { this.sizeMs = sizeMs; }
+  public WindowState(long sizeMs) { this(sizeMs, false); }
+
+  /** {@code sum}: the window sums its records' values (its results carry the sum as their value). */
+  public WindowState(long sizeMs, boolean sum) {
+    this.sizeMs = sizeMs;
+    this.sum = sum;
+  }
+
+  public boolean sums() { return sum; }
 
   /** Start of the tumbling window holding {@code t} (floors negative times, as Flink's TimeWindow). */
   public static long start(long t, long sizeMs) { return t - Math.floorMod(t, sizeMs); }
@@ -44,15 +54,17 @@ public final class WindowState {
   public void addLocal(Rec r) {
     Agg a = agg(startOf(r.et), r.key);
     a.count++;
+    if (sum) a.sum += Rec.value(r.seq);
     a.local++;
     a.ledger.add(r.seq, r.weight);
     a.first(r);
   }
 
-  /** A partial aggregate from the function, with the ledger of the batch's records it covers. */
-  public void addPartial(long windowStart, long key, long count, List<Rec> records) {
+  /** A partial aggregate from the function (its count, and its sum for a sum window), with the ledger of its records. */
+  public void addPartial(long windowStart, long key, long count, long partialSum, List<Rec> records) {
     Agg a = agg(windowStart, key);
     a.count += count;
+    if (sum) a.sum += partialSum;
     a.offloaded += count;
     for (Rec r : records) {
       a.ledger.add(r.seq, r.weight);
@@ -95,7 +107,7 @@ public final class WindowState {
     return Math.min(wm, held);
   }
 
-  private static Rec result(long ws, long end, long key, Agg a) {
+  private Rec result(long ws, long end, long key, Agg a) {
     Rec r = new Rec();
     r.kind = Rec.WINDOW;
     r.windowStart = ws;
@@ -104,6 +116,8 @@ public final class WindowState {
     r.t = end - 1;
     r.et = end - 1;
     r.count = a.count;
+    r.summed = sum;
+    r.sum = a.sum;
     r.localRecords = a.local;
     r.offloadedRecords = a.offloaded;
     r.seq = a.firstSeq;
