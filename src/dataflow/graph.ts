@@ -18,6 +18,12 @@ export interface OperatorDef {
   outputBytes: number;
   windowSizeMs: number;
   outOfOrdernessMs: number;
+  /**
+   * Each record this operator takes is one source record, and it emits at most one per record (a filter behind
+   * sources, maps and such filters only): the records it drops end their own origins, so a run that partly passes
+   * completes the dropped records as filtered instead of carrying them on with the survivors. Absent: false.
+   */
+  dropsEndOrigins?: boolean;
 }
 
 export interface EdgeDef {
@@ -77,6 +83,18 @@ export function buildJobGraph(scenario: Scenario): JobGraph {
     return size;
   };
 
+  // Whether each record a vertex emits is one source record (sources, and maps and filters of at most one each behind them).
+  const perOrigin = new Map<string, boolean>();
+  const inputPerOrigin = (id: string): boolean => (inEdges.get(id) ?? []).every((e) => outputPerOrigin(e.from));
+  const outputPerOrigin = (id: string): boolean => {
+    const known = perOrigin.get(id);
+    if (known !== undefined) return known;
+    const v = byId.get(id)!;
+    const one = v.kind === 'source' || ((v.kind === 'map' || v.kind === 'filter') && atMostOne(v.selectivity) && inputPerOrigin(id));
+    perOrigin.set(id, one);
+    return one;
+  };
+
   const toOperator = (id: string): OperatorDef => {
     const v = byId.get(id)!;
     return {
@@ -87,6 +105,7 @@ export function buildJobGraph(scenario: Scenario): JobGraph {
       outputBytes: sizeOf(id),
       windowSizeMs: v.window?.size_ms ?? 0,
       outOfOrdernessMs: v.window?.out_of_orderness_ms ?? 0,
+      dropsEndOrigins: v.selectivity !== undefined && v.kind !== 'source' && atMostOne(v.selectivity) && inputPerOrigin(id),
     };
   };
 
@@ -130,4 +149,23 @@ export function buildJobGraph(scenario: Scenario): JobGraph {
   }
   // Topological order of tasks, so that sources come first (useful for deterministic setup order).
   return { tasks, edges, taskOfOperator };
+}
+
+/** A selectivity that never emits more than one record per input record (none: exactly one). */
+function atMostOne(spec: CountSpec | undefined): boolean {
+  if (!spec) return true;
+  switch (spec.type) {
+    case 'deterministic':
+      return spec.value <= 1;
+    case 'bernoulli':
+      return true;
+    case 'binomial':
+      return spec.n <= 1;
+    case 'uniform-int':
+      return spec.max <= 1;
+    case 'empirical-pmf':
+      return spec.values.every((x, i) => x <= 1 || spec.weights[i] === 0);
+    default:
+      return false;
+  }
 }

@@ -2,7 +2,8 @@
  * Records travel in runs: a run is `count` consecutive records of one stream with the same size, whose
  * intended arrival times spread evenly over [aFirst, aLast], carrying `origin` source records whose sequence
  * numbers are [seq, seq + origin). A flatMap's output run carries the origins of its input run; a filter's
- * empty output completes its origins. With time resolution 0 every run is one record and the model is exact;
+ * empty output completes its origins, and where each record is one origin its dropped records complete theirs
+ * (splitDropped). With time resolution 0 every run is one record and the model is exact;
  * with resolution q, records arriving within q ms share a run (latency error at most about q).
  *
  * A network buffer is a list of runs whose bytes fill at most one memory segment (a run may be split across
@@ -45,6 +46,21 @@ export class Run {
     this.key = key;
     return this;
   }
+}
+
+/**
+ * An operator that emits at most one record per record dropped `dropped` of `run`'s records (count before the
+ * operator), each of which is one source record (count === origin): `into` becomes the dropped records' origins, a
+ * run of no records holding the run's first sequence numbers (the ledger keeps no order within a run), and the run
+ * keeps the rest. False, and nothing moved, when the run's records are not its origins (a fan-out's other edges
+ * carry none): then every origin stays with the survivors.
+ */
+export function splitDropped(run: Run, dropped: number, into: Run): boolean {
+  if (dropped <= 0 || dropped >= run.count || run.origin !== run.count) return false;
+  into.set(0, run.bytes, run.aFirst, run.aLast, run.seq, dropped, run.key);
+  run.seq += dropped;
+  run.origin -= dropped;
+  return true;
 }
 
 /** A growable struct-of-arrays list of runs. */

@@ -20,7 +20,7 @@ import { EV_BUFFER, EV_CREDIT, EV_FINISH, EV_FLUSH, EV_WAKE, EV_WATERMARK } from
 import { SubtaskInput } from './input-gate.js';
 import type { Subpartition } from './network.js';
 import { RecordWriter, type OutEdge, type WriterOwner } from './record-writer.js';
-import { apportion, BufferPool, NetBuffer, Run, RunList } from './runs.js';
+import { apportion, BufferPool, NetBuffer, Run, RunList, splitDropped } from './runs.js';
 import { WindowState } from './window.js';
 
 export { EV_BUFFER, EV_CREDIT, EV_FINISH, EV_FLUSH, EV_WAKE, EV_WATERMARK } from './events.js';
@@ -104,6 +104,8 @@ export class Subtask implements EventHandler, WriterOwner {
   private starting = false;
   /** The run being walked (loaded from the mailbox, the input buffer or the source queue; changed by the walk). */
   private readonly cur = new Run();
+  /** The origins a partly passing filter dropped (splitDropped), on their way to the batch. */
+  private readonly dropped = new Run();
   private pendingKind = 0; // 0 none, 1 emit downstream, 2 sink results
   /** The output run being released (emitted, or leaving the sink). */
   private readonly pending = new Run();
@@ -503,6 +505,8 @@ export class Subtask implements EventHandler, WriterOwner {
       if (sel) {
         const o = sel.sumOf(c);
         if (o !== c && op.kind === 'flatMap') run.key = -1;
+        // The records dropped end their origins here (not when the survivors do), when each record is one.
+        if (op.dropsEndOrigins && splitDropped(run, c - o, this.dropped)) out.pushRun(this.dropped, OUT_FILTERED);
         run.count = o;
       }
       run.bytes = op.outputBytes;

@@ -73,7 +73,7 @@ export class MetricsCollector {
   /** The offload layer's counters (see attachOffload); null: no offload, zeros. */
   private offload: OffloadView | null = null;
   /** Running counter totals per vertex and subtask (records in/out, busy/backpressured/idle ms). */
-  private readonly totals: Float64Array[][];
+  private totals: Float64Array[][];
 
   constructor(
     private readonly vertices: MeteredVertex[],
@@ -95,6 +95,22 @@ export class MetricsCollector {
   attachOffload(view: OffloadView): void {
     if (this.offload) throw new Error('the collector already has an offload view');
     this.offload = view;
+  }
+
+  /**
+   * Vertex vi's running totals, one per subtask index, grown when a rescale added subtasks: a Float64Array drops
+   * writes past its end, so the new subtasks' counters were lost and a policy saw records vanish between a vertex
+   * and the next (issue 15's phantom backlog). Subtask k of the new incarnation continues subtask k's totals.
+   */
+  private totalsFor(vi: number, n: number): Float64Array[] {
+    const tot = this.totals[vi];
+    if (tot[0].length >= n) return tot;
+    this.totals[vi] = tot.map((a) => {
+      const b = new Float64Array(n);
+      b.set(a);
+      return b;
+    });
+    return this.totals[vi];
   }
 
   /** Close the interval ending at `t` (ms): settle gauges and append one row. */
@@ -129,7 +145,7 @@ export class MetricsCollector {
       let recOut = 0;
       let inPool = 0;
       let outPool = 0;
-      const tot = this.totals[vi];
+      const tot = this.totalsFor(vi, v.subtasks.length);
       v.subtasks.forEach((s, k) => {
         s.settleTime(t);
         const cells = [s.meter.recordsIn.get(i), s.meter.recordsOut.get(i), Math.min(interval, s.meter.busy.get(i)),

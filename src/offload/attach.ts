@@ -88,6 +88,7 @@ export function attachOffload(job: Job, scenario: Scenario, streams: RandomStrea
         spec.result_bytes ?? op.outputBytes,
         op.kind === 'window',
         spec.merge === 'ordered',
+        op.dropsEndOrigins === true,
       );
       lane.target = job.calendar.register(lane);
       sub.attachHook(lane);

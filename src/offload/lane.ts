@@ -11,7 +11,7 @@ import type { EventCalendar, EventHandler } from '../engine/calendar.js';
 import { Capacity } from '../engine/capacity.js';
 import type { CountSampler, Sampler } from '../engine/distributions.js';
 import { TAG_NO_ROUTE, TAG_SLOT_SHIFT, type OffloadHook, type Subtask } from '../dataflow/subtask.js';
-import { apportion, Run, RunList } from '../dataflow/runs.js';
+import { apportion, Run, RunList, splitDropped } from '../dataflow/runs.js';
 import type { PointDecision } from '../policy/contract.js';
 import type { InvokeFinal, SdkClient } from '../serverless/sdk-client.js';
 import { ReorderQueue } from './reorder.js';
@@ -67,6 +67,8 @@ export class OffloadLane implements OffloadHook, EventHandler {
   private maxReleased = 0;
   /** A run handed back to the subtask (it copies what it keeps). */
   private readonly back = new Run();
+  /** The origins of the records the function's filter dropped (splitDropped). */
+  private readonly dropped = new Run();
   /** Records counted at this lane. */
   routed = 0;
   /** Simulated time of the first record this lane routed out, ms; NaN before (the summary's time to react). */
@@ -89,6 +91,8 @@ export class OffloadLane implements OffloadHook, EventHandler {
     private readonly outputBytes: number,
     private readonly isWindow: boolean,
     private readonly ordered: boolean,
+    /** The operator's dropped records end their own origins (OperatorDef.dropsEndOrigins). */
+    private readonly dropsEndOrigins = false,
   ) {}
 
   // ----------------------------------------------------------------------------------------------------
@@ -277,7 +281,10 @@ export class OffloadLane implements OffloadHook, EventHandler {
       for (let i = 0; i < r.n; i++) {
         const out = this.selectivity ? this.selectivity.sumOf(r.count[i]) : r.count[i];
         const key = out !== r.count[i] ? -1 : r.key[i];
-        const result = this.back.set(out, this.outputBytes, r.aFirst[i], r.aLast[i], r.seq[i], r.origin[i], key);
+        const result = this.back.set(r.count[i], this.outputBytes, r.aFirst[i], r.aLast[i], r.seq[i], r.origin[i], key);
+        // Records the function dropped end their origins now, as the local operator's would (Subtask.walkInto).
+        if (this.dropsEndOrigins && splitDropped(result, r.count[i] - out, this.dropped)) this.subtask.resumeAfter(this.opIndex, this.dropped, now);
+        result.count = out;
         if (this.ordered) {
           this.reorder.complete(b.slots[i], result);
         } else {

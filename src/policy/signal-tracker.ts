@@ -8,6 +8,11 @@
  *   upstream vertex sent (or, unknown upstream, what the vertex processed + what was routed) over what the
  *   sources read; exact in the long run whatever the share.
  * - Demand at the vertex = arrival at the sources × selectivity.
+ * - A restart (Flink's new job incarnation, whose task counters start at 0 again: a records counter went
+ *   backwards) starts the selectivity's totals over, and the queue in front of the vertex counts only what the
+ *   functions took since then when the offload counter kept running across it, so the counters of two
+ *   incarnations are never mixed into a backlog (issue 15). Records routed between the last poll before the
+ *   restart and the stop count as taken before it: the queue is low by those, never phantom.
  */
 import type { MetricsSnapshot } from './contract.js';
 import { MIN_BUSY, isStale, readCounters, signalsBetween, type CounterReading, type FastSignals, type FastSignalScope } from './fast-signals.js';
@@ -26,6 +31,8 @@ export class SignalTracker {
   private readonly records: number[] = [];
   private readonly busyS: number[] = [];
   private estimate = NaN;
+  /** The offload counter at the last restart when it kept running across it (else 0). */
+  private offloadedBase = 0;
 
   constructor(
     private readonly scope: FastSignalScope,
@@ -47,7 +54,12 @@ export class SignalTracker {
     this.prev = cur;
     if (!this.first) this.first = cur;
     if (!prev) return null;
+    if (restarted(prev, cur)) {
+      this.first = cur;
+      this.offloadedBase = cur.offloaded >= prev.offloaded ? prev.offloaded : 0;
+    } else if (cur.offloaded < prev.offloaded) this.offloadedBase = 0;
     const s = signalsBetween(prev, cur);
+    if (this.offloadedBase > 0) s.queuedRecords = Math.max(0, cur.upstreamOut - cur.vertexIn - (cur.offloaded - this.offloadedBase));
     this.learnCapacity(s, cur.parallelism);
     const selectivity = this.selectivity(cur);
     return { ...s, selectivity, demandRps: s.arrivalRps * selectivity, capacityEstimateRps: this.estimate };
@@ -78,4 +90,9 @@ export class SignalTracker {
     const received = Number.isFinite(sent) ? sent : cur.vertexIn - f.vertexIn + (cur.offloaded - f.offloaded);
     return read > 0 && Number.isFinite(received) ? received / read : 1;
   }
+}
+
+/** The job restarted between two readings: a records counter of its tasks went backwards. */
+function restarted(prev: CounterReading, cur: CounterReading): boolean {
+  return cur.sourceOut < prev.sourceOut || cur.upstreamOut < prev.upstreamOut || cur.vertexIn < prev.vertexIn;
 }

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { EventCalendar } from '../../src/engine/calendar.js';
-import { makeCountSampler, makeSampler, type CountSpec } from '../../src/engine/distributions.js';
+import { makeCountSampler, makeSampler, type CountSampler, type CountSpec } from '../../src/engine/distributions.js';
 import { RandomStreams } from '../../src/engine/random.js';
 import type { OperatorDef, TaskDef } from '../../src/dataflow/graph.js';
 import { BufferPool } from '../../src/dataflow/runs.js';
@@ -23,7 +23,10 @@ const op = (id: string, kind: OperatorDef['kind'], serviceMs: number, outputByte
   outOfOrdernessMs: 0,
 });
 
-function setup(ops: OperatorDef[]) {
+/** A selectivity that passes exactly `k` of any run (k ≤ its count): hand-computable filter outcomes. */
+const passes = (k: number): CountSampler => ({ mean: 0, variance: 0, sample: () => 0, sumOf: (n: number) => Math.min(n, k) });
+
+function setup(ops: OperatorDef[], counts?: (CountSampler | null)[]) {
   const calendar = new EventCalendar(16);
   const completed: [number, number, string][] = [];
   const latency: [number, number, number, number][] = [];
@@ -44,7 +47,7 @@ function setup(ops: OperatorDef[]) {
   const task: TaskDef = { index: 0, id: ops.map((o) => o.id).join(' -> '), operators: ops, parallelism: 1, isSource: false, isSink: true, inputs: [], outputs: [] };
   const streams = new RandomStreams(1);
   const rng = streams.stream('t');
-  const s = new Subtask(task, 0, ctx, ops.map((o) => makeSampler(o.service, rng)), ops.map((o) => (o.selectivity ? makeCountSampler(o.selectivity, rng) : null)), null, rng, 1000);
+  const s = new Subtask(task, 0, ctx, ops.map((o) => makeSampler(o.service, rng)), counts ?? ops.map((o) => (o.selectivity ? makeCountSampler(o.selectivity, rng) : null)), null, rng, 1000);
   s.target = calendar.register(s);
   return { s, calendar, completed, latency };
 }
@@ -68,6 +71,34 @@ describe('the chain walk', () => {
     expect(calendar.now).toBe(6); // 3 × 2 ms: the sink's service is not paid
     expect(latency).toEqual([]);
     expect(completed).toEqual([[7, 3, 'filtered']]);
+  });
+
+  it("ends a partly passing filter's dropped records as filtered there, each one source record; the survivors carry the rest", () => {
+    const filter = { ...op('f', 'filter', 1, 50, { type: 'bernoulli', p: 0.4 }), dropsEndOrigins: true };
+    const { s, calendar, completed, latency } = setup([filter, op('k', 'sink', 0.5, 0)], [passes(4), null]);
+    s.enqueueWork(10, 100, 0, 9, 40, 10, -1, 0, 0); // records 40..49, one origin each
+    calendar.run();
+    expect(calendar.now).toBe(10 * 1 + 4 * 0.5);
+    // 6 dropped: origins 40..45 filtered; 4 pass: 46..49 leave the sink
+    expect(completed).toEqual([
+      [40, 6, 'filtered'],
+      [46, 4, 'emitted'],
+    ]);
+    expect(latency).toEqual([[12 - 9, 12 - 0, 4, 4]]);
+    expect(s.resultsEmitted).toBe(4);
+  });
+
+  it('keeps every origin with the survivors when records are not one source record each, or the filter is not marked', () => {
+    const marked = { ...op('f', 'filter', 1, 50, { type: 'bernoulli', p: 0.4 }), dropsEndOrigins: true };
+    // 10 tokens of 2 lines (behind a flatMap): which lines lost all their tokens is unknown, both go on
+    const a = setup([marked, op('k', 'sink', 0.5, 0)], [passes(4), null]);
+    a.s.enqueueWork(10, 100, 0, 9, 40, 2, -1, 0, 0);
+    a.calendar.run();
+    expect(a.completed).toEqual([[40, 2, 'emitted']]);
+    const b = setup([op('f', 'filter', 1, 50, { type: 'bernoulli', p: 0.4 }), op('k', 'sink', 0.5, 0)], [passes(4), null]);
+    b.s.enqueueWork(10, 100, 0, 9, 40, 10, -1, 0, 0);
+    b.calendar.run();
+    expect(b.completed).toEqual([[40, 10, 'emitted']]);
   });
 
   it("resumes mailbox work at its chain position, multiplying by a flatMap's selectivity before the sink", () => {

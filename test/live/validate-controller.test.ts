@@ -347,13 +347,11 @@ describe('live controller: rules', () => {
     expect([...ctl.notes].join('\n')).toMatch(/maxRateRps[\s\S]*prewarm/);
   });
 
-  it('notes that a parallelism request (an autoscaler) is ignored by the live job', () => {
+  it('counts a parallelism request (an autoscaler) the live job ignores (the run line and note: ignored-parallelism.test.ts)', () => {
     const policy = { name: 'asks', decide: () => ({ points: {}, parallelism: { tokenizer: 4 } }) };
     const ctl = new LiveController(policy, { vertices: MAPPED, offloadPoint: POINT, originEpochMs: 0 });
     ctl.step(reading({}));
-    expect([...ctl.notes]).toEqual([
-      'the policy asked for a new parallelism, which the live job does not do (no stop-with-savepoint and restart yet): ignored',
-    ]);
+    expect(ctl.ignoredParallelism).toEqual({ requests: 1, vertices: ['tokenizer'] });
   });
 });
 

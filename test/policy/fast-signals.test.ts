@@ -125,3 +125,34 @@ describe('SignalTracker', () => {
     expect(t.update(snap(later))!.readRps).toBe(6000);
   });
 });
+
+describe('the signal tracker across a restart (issue 15)', () => {
+  // Before: 3,000 read, 2,500 processed by op, 400 routed (queue 100). The job restarts: its task counters start
+  // at 0 again, the offload point's counter keeps running (450, then 650: 50 and 250 routed since the restart).
+  const before = [
+    { tMs: 1000, sourceOutTotal: 1000, opInTotal: 900, offloaded: 0, opBusyMsTotal: 100 },
+    { tMs: 2000, sourceOutTotal: 3000, opInTotal: 2500, offloaded: 400, opBusyMsTotal: 900 },
+  ];
+  const after = [
+    { tMs: 3000, sourceOutTotal: 400, opInTotal: 250, offloaded: 450, opBusyMsTotal: 100 },
+    { tMs: 4000, sourceOutTotal: 1400, opInTotal: 1100, offloaded: 650, opBusyMsTotal: 600 },
+  ];
+
+  it('counts the queue in front of the vertex within the new incarnation, not across two', () => {
+    const t = new SignalTracker(scope);
+    const out = [...before, ...after].map((s) => t.update(snap(s)));
+    expect(out[1]!.queuedRecords).toBe(3000 - 2500 - 400);
+    // 400 sent − 250 processed − (450 − 400) routed since the restart; then 1,400 − 1,100 − 250
+    expect(out[2]!.queuedRecords).toBe(100);
+    expect(out[3]!.queuedRecords).toBe(50);
+    // the counters' deltas over the restart are unknown, not negative
+    expect(out[2]!.readRps).toBeNaN();
+    expect(out[3]!.readRps).toBe(1000);
+  });
+
+  it('an offload counter that restarted with the job needs no base: the new totals are the queue', () => {
+    const t = new SignalTracker(scope);
+    const out = [...before, { tMs: 3000, sourceOutTotal: 400, opInTotal: 250, offloaded: 50 }].map((s) => t.update(snap(s)));
+    expect(out[2]!.queuedRecords).toBe(100);
+  });
+});

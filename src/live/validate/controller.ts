@@ -24,6 +24,7 @@
 import type { Aggregate, Decision, MetricsSnapshot, OffloadPointSnapshot, Policy, PolicyContext, PointDecision, VertexSnapshot } from '../../policy/contract.js';
 import { ControlLoop, type DecisionRecord, type DecisionSink } from '../../control/loop.js';
 import type { FlinkDecision } from '../flink-job.js';
+import { ParallelismRequests, type IgnoredParallelism } from './ignored-parallelism.js';
 
 /** One metric aggregated over a vertex's subtasks as Flink's REST API answers it (missing aggregates absent). */
 export interface AggregateReading {
@@ -267,12 +268,18 @@ export class LiveController {
     this.timerWindowMs = opts.timerWindowMs ?? 5000;
     this.asyncCapacity = opts.asyncCapacity ?? 64;
     this.sink = new JobDecisionSink(this.asyncCapacity);
+    this.sink.parallelism = new ParallelismRequests(new Map(opts.vertices.map((v) => [v.id, v.parallelism])));
     this.loop = new ControlLoop(policy, opts.offloadPoint ? [opts.offloadPoint.id] : [], this.sink);
   }
 
   /** The decisions applied so far (decisions.csv). */
   get decisions(): LiveDecisionRecord[] {
     return this.loop.log;
+  }
+
+  /** The policy's parallelism requests the job ignored (it does not rescale): how many, for which vertices. */
+  get ignoredParallelism(): IgnoredParallelism {
+    return this.sink.parallelism.summary();
   }
 
   /** Things a policy asked for that the job cannot do (reported once each). */
@@ -435,8 +442,11 @@ class JobDecisionSink implements DecisionSink {
 
   constructor(private readonly asyncCapacity: number) {}
 
-  applyParallelism(): void {
-    this.notes.add('the policy asked for a new parallelism, which the live job does not do (no stop-with-savepoint and restart yet): ignored');
+  /** The job's vertices at their (fixed) parallelism: requests for another are counted, not applied. */
+  parallelism = new ParallelismRequests(new Map());
+
+  applyParallelism(parallelism: Record<string, number>): void {
+    this.parallelism.ignore(parallelism);
   }
 
   applyPoint(_pointId: string, d: PointDecision): void {

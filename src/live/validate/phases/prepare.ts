@@ -19,6 +19,7 @@ import type { ValidateOptions } from '../types.js';
 import { loadScaled, type Adjust } from './copies.js';
 import { claimOutputDir } from '../../../util/output.js';
 import { awsPreflight } from './preflight.js';
+import type { IgnoredParallelism } from '../ignored-parallelism.js';
 
 /** Everything the later phases need to know, decided before anything starts. */
 export interface Prepared {
@@ -55,6 +56,8 @@ export interface Prepared {
   awsRegion: string | null;
   /** What cannot be carried over and what was chosen; every phase may add to it. */
   notes: string[];
+  /** Set by the real run: the policy's parallelism requests the live job ignored (ignored-parallelism.ts). */
+  ignoredParallelism?: IgnoredParallelism;
   /** A scenario-built job (graph-validate.ts): its job config, REST metrics and offload vertex; absent: the tokenizer job. */
   jobConfig?: (scenario: Scenario, opts: JobConfigOptions) => { config: FlinkJobConfig; durationS: number };
   wanted?: { operator: string; names: string[] }[];

@@ -17,6 +17,7 @@ import { LiveResources, type RunningJob } from './live.js';
 import type { Prepared } from './prepare.js';
 import { collectRealOutputs, type RealOutcome } from './real-outputs.js';
 import { AZURE_KEY_ENV, endpointStatsOf, realAzureFunction } from '../azure.js';
+import { ignoredParallelismLine } from '../ignored-parallelism.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -188,6 +189,10 @@ async function controlLoop(p: Prepared, live: LiveResources, job: RunningJob): P
     if (wait > 0) await Promise.race([sleep(wait), job.ending.catch(() => undefined)]);
   }
   for (const n of controller.notes) p.notes.push(n);
+  p.ignoredParallelism = controller.ignoredParallelism;
+  const line = ignoredParallelismLine(p.ignoredParallelism);
+  p.log(line);
+  if (p.ignoredParallelism.requests > 0) p.notes.push(line.replace(/^validate: /, ''));
   return controller;
 }
 

@@ -65,6 +65,8 @@ function comparisonJson(p: Prepared, real: RealOutcome, sims: SimulatedCopies, c
     calibration: cal?.outcome ?? null,
     vertex_mapping: vertexMapping(p),
     job_config: real.config,
+    // the live job does not rescale: what the policy asked for and did not get (issue 15)
+    ignored_parallelism_requests: p.ignoredParallelism ?? { requests: 0, vertices: [] },
     notes: p.notes,
   };
 }
