@@ -6,8 +6,9 @@
  * Variants (SPILLWAY_E2E_VARIANTS, comma-separated; default "wait,nab,cpu"):
  *   wait    the e2e trace (45 s: 300 lines/s, a 15 s spike to 1,800) in wait mode, calibrated: ASSERTS every judged
  *           metric of the calibrated copy within test/e2e/tolerances-wait.json (the goal tolerances widened by the
- *           real spread measured over 5 runs: bench/validate-tolerances.mjs, each entry's `why`), the uncalibrated
- *           copy's throughput within its band, and that calibration holds or improves every judged metric
+ *           real spread measured over 5 runs on a loaded and 5 on a quiet host, pooled: bench/validate-tolerances.mjs,
+ *           each entry's `why`), the uncalibrated copy's throughput within its band, and that calibration holds or
+ *           improves every judged metric
  *   nab     a real series (test/e2e/nab-taxi-window.csv, 60 s) in wait mode, offloading on both sides, calibrated:
  *           the same assertions against test/e2e/tolerances-wait-nab.json
  *   cpu     the e2e trace in cpu mode: run and reported (the verdict is printed), not asserted
