@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 // The goal tolerances are validate's own defaults (built: npm run -s build).
-const { DEFAULT_TOLERANCES: GOAL, bandFromSpread } = await import('../dist/src/live/validate/tolerances.js').catch(() => {
+const { DEFAULT_TOLERANCES: GOAL, bandFromSpread, poolSpreads } = await import('../dist/src/live/validate/tolerances.js').catch(() => {
   console.error('bench/validate-tolerances.mjs: dist/ is missing; run npm run -s build first');
   process.exit(2);
 });
@@ -36,8 +36,7 @@ const comparisons = cells.map(({ dir }) => {
 /** One metric's real spread over every cell: min of minima, max of maxima, run-weighted mean. */
 function pooled(key) {
   const ss = comparisons.map((c) => c.spreads.find((x) => x.key === key).real);
-  const n = ss.reduce((a, s) => a + s.n, 0);
-  return { ss, n, min: Math.min(...ss.map((s) => s.min)), max: Math.max(...ss.map((s) => s.max)), mean: ss.reduce((a, s) => a + s.mean * s.n, 0) / n };
+  return { ss, ...poolSpreads(ss) };
 }
 const r = (x) => Math.round(x * 1e4) / 1e4;
 const fmt = (x) => (Math.abs(x) >= 100 ? Math.round(x).toLocaleString('en-US') : String(Math.round(x * 1e4) / 1e4));

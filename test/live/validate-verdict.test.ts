@@ -11,7 +11,7 @@ import { UserError } from '../../src/util/errors.js';
 import { checkRepeat } from '../../src/live/validate/repeat.js';
 import { formatSpreadTable, meanRows, spread, spreadRows } from '../../src/live/validate/repeat-stats.js';
 import { verdictSection, spreadSection } from '../../src/live/validate/report-sections.js';
-import { bandFromSpread, DEFAULT_TOLERANCES, flooredError, headline, judge, loadTolerances, overall, verdictSentence } from '../../src/live/validate/tolerances.js';
+import { bandFromSpread, DEFAULT_TOLERANCES, flooredError, headline, judge, loadTolerances, overall, poolSpreads, verdictSentence } from '../../src/live/validate/tolerances.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const ROOT = resolve(__dirname, '../..');
@@ -96,9 +96,20 @@ describe('bands justified by a real spread (bench/validate-tolerances.mjs)', () 
     const share = { key: 'offloaded_share', kind: 'points' as const, tolerance: 5, floor: 0 };
     expect(bandFromSpread(share, { min: 0.4, mean: 0.5, max: 0.62 })).toEqual({ ...share, tolerance: 15, below: 17 });
     expect(bandFromSpread(share, { min: null, mean: null, max: null })).toBeNull();
-    // the e2e's files are this rule applied to the measured spreads they quote
+    // the e2e's files are this rule applied to the measured spreads they quote: p50 on the loaded host 2,785 / 8,085.8 /
+    // 18,191 and on the quiet one 1,570 / 1,747.8 / 2,033 (5 runs each) pool to 1,570 / 4,916.8 / 18,191, so above
+    // 1.1 x 4916.8 / 1570 - 1 = 2.4449 -> 2.45 and below 1 - 0.9 x 4916.8 / 18191 = 0.7567 -> 0.76
     const e2e = loadTolerances(join(ROOT, 'test', 'e2e', 'tolerances-wait.json'), KEYS);
-    expect(e2e.find((t) => t.key === 'latency_p50_ms')).toEqual(bandFromSpread(p50, { min: 2785, mean: 8086, max: 18191 }));
+    const pooled = poolSpreads([{ min: 2785, mean: 8085.8, max: 18191, n: 5 }, { min: 1570, mean: 1747.8, max: 2033, n: 5 }]);
+    expect(pooled).toEqual({ min: 1570, mean: 4916.8, max: 18191, n: 10 });
+    expect(e2e.find((t) => t.key === 'latency_p50_ms')).toEqual({ ...p50, tolerance: 2.45, below: 0.76 });
+    expect(bandFromSpread(p50, pooled)).toEqual({ ...p50, tolerance: 2.45, below: 0.76 });
+  });
+  it('pools cells: min of the minima, max of the maxima, the mean weighted by runs; a missing side gives nulls', () => {
+    // (10 x 3 + 30 x 1) / 4 = 15
+    expect(poolSpreads([{ min: 5, mean: 10, max: 12, n: 3 }, { min: 20, mean: 30, max: 40, n: 1 }])).toEqual({ min: 5, mean: 15, max: 40, n: 4 });
+    expect(poolSpreads([{ min: 5, mean: 10, max: 12, n: 3 }, { min: null, mean: null, max: null, n: 0 }])).toEqual({ min: null, mean: null, max: null, n: 3 });
+    expect(poolSpreads([])).toEqual({ min: null, mean: null, max: null, n: 0 });
   });
 });
 

@@ -149,6 +149,29 @@ export function loadTolerances(path: string, known: readonly string[]): Toleranc
   });
 }
 
+/** One metric's real spread as validate --repeat writes it (comparison.json `spreads[].real`). */
+export interface RealSpread {
+  min: number | null;
+  mean: number | null;
+  max: number | null;
+  n: number;
+}
+
+/**
+ * Several cells' real spreads of one metric pooled into one (bench/validate-tolerances.mjs: runs on a loaded and a
+ * quiet host): min of the minima, max of the maxima, the mean weighted by runs. Null when a cell lacks the metric.
+ */
+export function poolSpreads(cells: readonly RealSpread[]): RealSpread {
+  const n = cells.reduce((a, c) => a + c.n, 0);
+  if (cells.length === 0 || n === 0 || cells.some((c) => c.min === null || c.mean === null || c.max === null)) return { min: null, mean: null, max: null, n };
+  return {
+    min: Math.min(...cells.map((c) => c.min!)),
+    max: Math.max(...cells.map((c) => c.max!)),
+    mean: cells.reduce((a, c) => a + c.mean! * c.n, 0) / n,
+    n,
+  };
+}
+
 /**
  * The band a measured real spread justifies around a goal tolerance (docs/VALIDATION.md, "What the e2e asserts"): a
  * simulated value within the goal of the real mean passes against every measured real run. Relative (goal g, floor
