@@ -13,6 +13,8 @@ import type { BufferPool } from './runs.js';
 
 export interface OutEdge {
   partitioning: 'forward' | 'rebalance' | 'hash';
+  /** partitioning === 'rebalance', read once per run by the split. */
+  rebalance: boolean;
   pool: OutputPool;
   /** Indices into the writer's flat subpartition list. */
   first: number;
@@ -42,7 +44,7 @@ export class RecordWriter {
   ) {}
 
   addEdge(partitioning: OutEdge['partitioning'], poolSize: number, weights: Float64Array | null): number {
-    this.edges.push({ partitioning, pool: new Capacity(poolSize), first: this.subparts.length, count: 0, rr: 0, weights, split: new Float64Array(0) });
+    this.edges.push({ partitioning, rebalance: partitioning === 'rebalance', pool: new Capacity(poolSize), first: this.subparts.length, count: 0, rr: 0, weights, split: new Float64Array(0) });
     return this.edges.length - 1;
   }
 

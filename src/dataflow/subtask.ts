@@ -25,6 +25,12 @@ import { WindowState } from './window.js';
 
 export { EV_BUFFER, EV_CREDIT, EV_FINISH, EV_FLUSH, EV_WAKE, EV_WATERMARK } from './events.js';
 
+/** Operator kinds as small integers, read once per operator per run by the chain walk. */
+const OP_OTHER = 0;
+const OP_WINDOW = 1;
+const OP_SINK = 2;
+const OP_FLATMAP = 3;
+
 /** Batch output kinds (RunList tags). */
 const OUT_EMIT = 1;
 const OUT_SINK = 2;
@@ -110,6 +116,11 @@ export class Subtask implements EventHandler, WriterOwner {
   /** The output run being released (emitted, or leaving the sink). */
   private readonly pending = new Run();
   private serviceEnd = 0;
+  /** Input records the walks of the service in progress counted (added to the meter once per service). */
+  private walkedIn = 0;
+  /** Per chain operator: its kind (OP_*) and whether it drops records ending their origins. */
+  private readonly opKind: Int8Array;
+  private readonly opDropsEnd: Uint8Array;
 
   // Emission cursor while blocked.
   private blocked = false;
@@ -155,6 +166,9 @@ export class Subtask implements EventHandler, WriterOwner {
     this.input = new SubtaskInput(ctx.calendar, ctx.buffers);
     this.output = new RecordWriter(this, ctx.calendar, ctx.buffers, ctx.maxBuffersPerChannel);
     this.normal = new NormalSource(rng);
+    const ops = task.operators;
+    this.opKind = Int8Array.from(ops, (op) => (op.kind === 'window' ? OP_WINDOW : op.kind === 'sink' ? OP_SINK : op.kind === 'flatMap' ? OP_FLATMAP : OP_OTHER));
+    this.opDropsEnd = Uint8Array.from(ops, (op) => (op.dropsEndOrigins ? 1 : 0));
   }
 
   // ----------------------------------------------------------------------------------------------------
@@ -431,6 +445,7 @@ export class Subtask implements EventHandler, WriterOwner {
     this.walking = true;
     const service = this.walkInto(out, run, tag, isInput, now);
     this.walking = false;
+    this.countIn(now);
     this.startService(service, now);
   }
 
@@ -452,7 +467,16 @@ export class Subtask implements EventHandler, WriterOwner {
       service += this.walkInto(out, this.cur.load(r, i), 0, true, now);
     } while (r.head < r.n && service < q);
     this.walking = false;
+    this.countIn(now);
     this.startService(service, now);
+  }
+
+  /** The walks' input records go to the meter at once (integer counts: the same sums as one call per run). */
+  private countIn(now: number): void {
+    if (this.walkedIn > 0) {
+      this.meter.addIn(now, this.walkedIn);
+      this.walkedIn = 0;
+    }
   }
 
   /** The walked runs are in service until now + service (their outputs wait in `batch` for the FINISH). */
@@ -485,31 +509,31 @@ export class Subtask implements EventHandler, WriterOwner {
       if (j === routeAt && run.count > 0) this.routeFirst(run, now);
       const c = run.count;
       if (!counted) {
-        this.meter.addIn(now, c);
+        this.walkedIn += c;
         counted = true;
       }
       if (c === 0) return service;
       service += this.services[j].sumOf(c);
-      const op = ops[j];
-      if (op.kind === 'window') {
+      const kind = this.opKind[j];
+      if (kind === OP_WINDOW) {
         this.windows!.absorb(c, run.key, run.aFirst, run.aLast, this.rng);
         run.count = 0;
         out.pushRun(run, OUT_ABSORBED);
         return service;
       }
-      if (op.kind === 'sink') {
+      if (kind === OP_SINK) {
         out.pushRun(run, OUT_SINK);
         return service;
       }
       const sel = this.selectivities[j];
       if (sel) {
         const o = sel.sumOf(c);
-        if (o !== c && op.kind === 'flatMap') run.key = -1;
+        if (o !== c && kind === OP_FLATMAP) run.key = -1;
         // The records dropped end their origins here (not when the survivors do), when each record is one.
-        if (op.dropsEndOrigins && splitDropped(run, c - o, this.dropped)) out.pushRun(this.dropped, OUT_FILTERED);
+        if (this.opDropsEnd[j] !== 0 && splitDropped(run, c - o, this.dropped)) out.pushRun(this.dropped, OUT_FILTERED);
         run.count = o;
       }
-      run.bytes = op.outputBytes;
+      run.bytes = ops[j].outputBytes;
       // The hook keeps this output (ordered merge): its origins are now the hook's.
       if (j === hookAt && hook!.afterLocal(run, tag, now)) return service;
       if (run.count === 0) {
@@ -517,7 +541,7 @@ export class Subtask implements EventHandler, WriterOwner {
         return service;
       }
     }
-    if (!counted) this.meter.addIn(now, run.count);
+    if (!counted) this.walkedIn += run.count;
     if (run.count > 0) out.pushRun(run, OUT_EMIT);
     return service;
   }
@@ -525,6 +549,7 @@ export class Subtask implements EventHandler, WriterOwner {
   /** Release a finished batch's outputs in order; false if an emission blocked (unblock() resumes). */
   private drainBatch(now: number): boolean {
     const out = this.batch;
+    let sunk = 0;
     while (out.head < out.n) {
       const i = out.head++;
       const kind = out.tag[i];
@@ -532,32 +557,41 @@ export class Subtask implements EventHandler, WriterOwner {
         this.ctx.ledger.complete(out.seq[i], out.origin[i], kind === OUT_FILTERED ? 'filtered' : 'absorbed');
         continue;
       }
-      this.pending.load(out, i);
       if (kind === OUT_SINK) {
-        this.sinkResults(now);
+        sunk += this.sinkResults(out, i, now);
         continue;
       }
+      this.pending.load(out, i);
       this.pendingKind = 1;
       this.emitEdge = 0;
       this.emitSub = -1;
       this.emitWritten = 0;
-      if (!this.emit(now)) return false;
+      if (!this.emit(now)) {
+        this.countOut(now, sunk);
+        return false;
+      }
     }
     out.clear();
+    this.countOut(now, sunk);
     return true;
   }
 
-  /** The pending run's results leave the sink now: latency against each record's intended arrival. */
-  private sinkResults(now: number): void {
-    const p = this.pending;
-    const c = p.count;
+  /** Results that left the sink go to the meter once per drain (integer counts: the same sums as one call per run). */
+  private countOut(now: number, n: number): void {
+    if (n > 0) this.meter.addOut(now, n);
+  }
+
+  /** Run i of the batch leaves the sink now: latency against each record's intended arrival; returns its count. */
+  private sinkResults(out: RunList, i: number, now: number): number {
+    const c = out.count[i];
+    const aFirst = out.aFirst[i];
+    const aLast = out.aLast[i];
     this.resultsEmitted += c;
-    this.meter.addOut(now, c);
-    const spreadMs = p.aLast - p.aFirst;
+    const spreadMs = aLast - aFirst;
     const points = spreadMs > 0 ? Math.min(4, Math.ceil(spreadMs / Math.max(1, this.ctx.resolutionMs))) : 1;
-    this.ctx.latency.recordSpread(now - p.aLast, now - p.aFirst, c, points);
-    this.ctx.ledger.complete(p.seq, p.origin, 'emitted');
-    this.pendingKind = 0;
+    this.ctx.latency.recordSpread(now - aLast, now - aFirst, c, points);
+    this.ctx.ledger.complete(out.seq[i], out.origin[i], 'emitted');
+    return c;
   }
 
   /**
@@ -608,10 +642,12 @@ export class Subtask implements EventHandler, WriterOwner {
   private splitFor(e: OutEdge): void {
     const split = e.split;
     const c = this.pending.count;
-    split.fill(0);
+    // One subpartition, or rebalance: every part is written (no need to clear the split first).
     if (e.count === 1) {
       split[0] = c;
-    } else if (e.partitioning === 'rebalance') {
+      return;
+    }
+    if (e.rebalance) {
       // Round-robin record by record, continuing where the last run stopped.
       const p = e.count;
       const base = Math.floor(c / p);
@@ -623,7 +659,10 @@ export class Subtask implements EventHandler, WriterOwner {
         j = j + 1 === p ? 0 : j + 1;
       }
       e.rr = (e.rr + (c % p)) % p;
-    } else if (this.pending.key >= 0 && this.routing) {
+      return;
+    }
+    split.fill(0);
+    if (this.pending.key >= 0 && this.routing) {
       split[this.routing.subtaskForKey(this.pending.key, e.count)] = c;
     } else {
       // A run of mixed keys: multinomial over the subtasks' key weights, by sequential binomials.
@@ -675,9 +714,10 @@ export class Subtask implements EventHandler, WriterOwner {
           const k = Math.min(n - this.emitWritten, Math.max(1, Math.ceil(room / p.bytes)));
           const lo = before + this.emitWritten;
           const hi = lo + k;
-          const o = apportion(origin, lo, hi, c);
-          const seq = p.seq + (origin > 0 ? Math.floor((origin * lo) / c) : 0);
-          buf.runs.push(k, p.bytes, p.aFirst + (span * lo) / c, p.aFirst + (span * hi) / c, seq, o, p.key);
+          // The chunk's origins and first sequence number: apportion(origin, lo, hi, c), its first term shared.
+          const oBefore = origin > 0 ? Math.floor((origin * lo) / c) : 0;
+          const o = origin > 0 ? Math.floor((origin * hi) / c) - oBefore : 0;
+          buf.runs.push(k, p.bytes, p.aFirst + (span * lo) / c, p.aFirst + (span * hi) / c, p.seq + oBefore, o, p.key);
           buf.used += k * p.bytes;
           this.emitWritten += k;
           if (buf.used >= this.ctx.segmentBytes) this.output.finish(sp, now);
