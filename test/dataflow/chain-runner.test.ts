@@ -64,6 +64,17 @@ describe('the chain walk', () => {
     expect(s.resultsEmitted).toBe(10);
   });
 
+  it('counts every result leaving the sink in the meter, runs of one record included (in the interval they leave)', () => {
+    const { s, calendar } = setup([op('k', 'sink', 400, 0)]);
+    s.enqueueWork(1, 100, 0, 0, 0, 1, -1, 0, 0);
+    s.enqueueWork(1, 100, 0, 0, 1, 1, -1, 0, 0);
+    s.enqueueWork(3, 100, 0, 0, 2, 3, -1, 0, 0);
+    calendar.run();
+    // Services of 400, 400 and 1,200 ms end at 400, 800 and 2,000: intervals 0, 0 and 2 of 1,000 ms.
+    expect(s.meter.totalOut).toBe(5);
+    expect([s.meter.recordsOut.get(0), s.meter.recordsOut.get(1), s.meter.recordsOut.get(2)]).toEqual([2, 0, 3]);
+  });
+
   it("completes a filter's origins when nothing passes, and serves no operator after it", () => {
     const { s, calendar, completed, latency } = setup([op('f', 'filter', 2, 50, { type: 'deterministic', value: 0 }), op('k', 'sink', 0.5, 0)]);
     s.enqueueWork(3, 100, 5, 5, 7, 3, -1, 0, 0);
