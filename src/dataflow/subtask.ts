@@ -121,6 +121,15 @@ export class Subtask implements EventHandler, WriterOwner {
   /** Per chain operator: its kind (OP_*) and whether it drops records ending their origins. */
   private readonly opKind: Int8Array;
   private readonly opDropsEnd: Uint8Array;
+  /** The chain is one sink operator: batches are served in place (serveSinkBatch). */
+  private readonly sinkChain: boolean;
+  /**
+   * A sink batch in service: runs [sinkFrom, sinkTo) of the current input buffer, drained from there at the FINISH
+   * (the buffer is not released before: the subtask takes nothing while in service).
+   */
+  private sinkRuns: RunList | null = null;
+  private sinkFrom = 0;
+  private sinkTo = 0;
 
   // Emission cursor while blocked.
   private blocked = false;
@@ -169,6 +178,7 @@ export class Subtask implements EventHandler, WriterOwner {
     const ops = task.operators;
     this.opKind = Int8Array.from(ops, (op) => (op.kind === 'window' ? OP_WINDOW : op.kind === 'sink' ? OP_SINK : op.kind === 'flatMap' ? OP_FLATMAP : OP_OTHER));
     this.opDropsEnd = Uint8Array.from(ops, (op) => (op.dropsEndOrigins ? 1 : 0));
+    this.sinkChain = ops.length === 1 && this.opKind[0] === OP_SINK;
   }
 
   // ----------------------------------------------------------------------------------------------------
@@ -234,6 +244,8 @@ export class Subtask implements EventHandler, WriterOwner {
     }
     const bt = this.batch;
     for (let i = bt.head; i < bt.n; i++) o += bt.origin[i];
+    const sr = this.sinkRuns;
+    if (sr !== null) for (let i = this.sinkFrom; i < this.sinkTo; i++) o += sr.origin[i];
     return o;
   }
 
@@ -354,7 +366,8 @@ export class Subtask implements EventHandler, WriterOwner {
         const r = buf.runs;
         if (r.head < r.n) {
           if (this.ctx.resolutionMs > 0 && this.windows === null) {
-            this.serveBatch(r, now);
+            if (this.sinkChain && this.hook === null) this.serveSinkBatch(r, now);
+            else this.serveBatch(r, now);
             return true;
           }
           const i = r.head++;
@@ -469,6 +482,36 @@ export class Subtask implements EventHandler, WriterOwner {
     this.walking = false;
     this.countIn(now);
     this.startService(service, now);
+  }
+
+  /**
+   * serveBatch for a chain of one sink without a hook: the walk of each run is its service draw (a sink's outcome is
+   * the run itself), so the runs stay where they are in the input buffer and leave the sink from there at the FINISH.
+   */
+  private serveSinkBatch(r: RunList, now: number): void {
+    const q = this.ctx.resolutionMs;
+    const svc = this.services[0];
+    this.batch.clear();
+    this.sinkRuns = r;
+    this.sinkFrom = r.head;
+    let service = 0;
+    do {
+      const c = r.count[r.head++];
+      this.walkedIn += c;
+      if (c > 0) service += svc.sumOf(c);
+    } while (r.head < r.n && service < q);
+    this.sinkTo = r.head;
+    this.countIn(now);
+    this.startService(service, now);
+  }
+
+  /** The sink batch's results leave now, in input order (runs of no records have none). */
+  private drainSinkRuns(now: number): void {
+    const r = this.sinkRuns!;
+    this.sinkRuns = null;
+    let sunk = 0;
+    for (let i = this.sinkFrom; i < this.sinkTo; i++) if (r.count[i] > 0) sunk += this.sinkResults(r, i, now);
+    this.countOut(now, sunk);
   }
 
   /** The walks' input records go to the meter at once (integer counts: the same sums as one call per run). */
@@ -632,6 +675,11 @@ export class Subtask implements EventHandler, WriterOwner {
 
   private onFinish(now: number): void {
     this.inService = false;
+    if (this.sinkRuns !== null) {
+      this.drainSinkRuns(now);
+      this.tryStart(now);
+      return;
+    }
     if (this.drainBatch(now)) this.tryStart(now);
   }
 

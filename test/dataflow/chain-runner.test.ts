@@ -9,7 +9,7 @@ import { makeCountSampler, makeSampler, type CountSampler, type CountSpec } from
 import { RandomStreams } from '../../src/engine/random.js';
 import type { OperatorDef, TaskDef } from '../../src/dataflow/graph.js';
 import { BufferPool } from '../../src/dataflow/runs.js';
-import { Subtask, type JobContext } from '../../src/dataflow/subtask.js';
+import { EV_BUFFER, Subtask, type JobContext } from '../../src/dataflow/subtask.js';
 import type { Ledger } from '../../src/metrics/ledger.js';
 import type { LatencyRecorder } from '../../src/metrics/latency.js';
 
@@ -26,7 +26,7 @@ const op = (id: string, kind: OperatorDef['kind'], serviceMs: number, outputByte
 /** A selectivity that passes exactly `k` of any run (k ≤ its count): hand-computable filter outcomes. */
 const passes = (k: number): CountSampler => ({ mean: 0, variance: 0, sample: () => 0, sumOf: (n: number) => Math.min(n, k) });
 
-function setup(ops: OperatorDef[], counts?: (CountSampler | null)[]) {
+function setup(ops: OperatorDef[], counts?: (CountSampler | null)[], resolutionMs = 0) {
   const calendar = new EventCalendar(16);
   const completed: [number, number, string][] = [];
   const latency: [number, number, number, number][] = [];
@@ -38,7 +38,7 @@ function setup(ops: OperatorDef[], counts?: (CountSampler | null)[]) {
     segmentBytes: 32768,
     bufferTimeoutMs: 100,
     maxBuffersPerChannel: 10,
-    resolutionMs: 0,
+    resolutionMs,
     watermarks: false,
     watermarkIntervalMs: 200,
     stopping: false,
@@ -49,7 +49,7 @@ function setup(ops: OperatorDef[], counts?: (CountSampler | null)[]) {
   const rng = streams.stream('t');
   const s = new Subtask(task, 0, ctx, ops.map((o) => makeSampler(o.service, rng)), counts ?? ops.map((o) => (o.selectivity ? makeCountSampler(o.selectivity, rng) : null)), null, rng, 1000);
   s.target = calendar.register(s);
-  return { s, calendar, completed, latency };
+  return { s, calendar, completed, latency, ctx };
 }
 
 describe('the chain walk', () => {
@@ -120,5 +120,31 @@ describe('the chain walk', () => {
     expect(latency).toEqual([[3.5, 3.5, 6, 1]]);
     expect(completed).toEqual([[0, 2, 'emitted']]);
     expect(s.resultsEmitted).toBe(6);
+  });
+
+  it('serves a sink-only chain at q > 0 in batches from the input buffer: each batch under q, results at its end', () => {
+    // q = 10 ms, 1 ms a record: runs of 3, 0, 4, 5, 2 and 6 records make batches 3 + 0 + 4 + 5 = 12 ms, then 2 + 6.
+    const { s, calendar, completed, latency, ctx } = setup([op('k', 'sink', 1, 0)], undefined, 10);
+    const sender = calendar.register({ onEvent: () => {} });
+    s.addChannel(s.addGate(0), 1, sender, 0, false, 0);
+    const buf = ctx.buffers.take();
+    const counts = [3, 0, 4, 5, 2, 6];
+    counts.forEach((c, i) => buf.runs.push(c, 100, i, i + 0.5, 100 * i, c, -1));
+    calendar.schedule(0, s.target, EV_BUFFER, buf.id);
+    calendar.run(5);
+    expect(s.originsHeld()).toBe(12); // the first batch, in service: still in the buffer, behind its read position
+    calendar.run();
+    expect(calendar.now).toBe(20);
+    expect(latency).toEqual([
+      [12 - 0.5, 12, 3, 1],
+      [12 - 2.5, 12 - 2, 4, 1],
+      [12 - 3.5, 12 - 3, 5, 1],
+      [20 - 4.5, 20 - 4, 2, 1],
+      [20 - 5.5, 20 - 5, 6, 1],
+    ]);
+    expect(completed.map((x) => x[0])).toEqual([0, 200, 300, 400, 500]);
+    expect(s.meter.totalIn).toBe(20);
+    expect(s.meter.totalOut).toBe(20);
+    expect(s.resultsEmitted).toBe(20);
   });
 });
