@@ -50,27 +50,24 @@ def window_start(t, window_ms):
 
 def window_count(records, window_ms):
     """Partial counts per (window, key), in order of first occurrence of each pair."""
-    partials = {}
-    for r in records:
-        pair = (window_start(r["t"], window_ms), r["key"])
-        p = partials.get(pair)
-        if p is None:
-            partials[pair] = {"window_start": pair[0], "key": pair[1], "count": 1}
-        else:
-            p["count"] += 1
-    return list(partials.values())
+    return _partials(records, window_ms, with_sum=False)
 
 
 def window_sum(records, window_ms):
     """Partial sums of the records' values (with the pair's count) per (window, key), in window_count's order."""
+    return _partials(records, window_ms, with_sum=True)
+
+
+def _partials(records, window_ms, with_sum):
+    """One pass for both: a count per (window, key) and, with with_sum, the sum of the records' values."""
     partials = {}
     for r in records:
         pair = (window_start(r["t"], window_ms), r["key"])
         p = partials.get(pair)
         if p is None:
-            partials[pair] = {"window_start": pair[0], "key": pair[1], "count": 1, "sum": r["value"]}
-        else:
-            p["count"] += 1
+            p = partials[pair] = {"window_start": pair[0], "key": pair[1], "count": 0, **({"sum": 0} if with_sum else {})}
+        p["count"] += 1
+        if with_sum:
             p["sum"] += r["value"]
     return list(partials.values())
 

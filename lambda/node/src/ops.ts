@@ -98,30 +98,30 @@ export function windowStart(t: number, windowMs: number): number {
  * (window_start, key) pair in the request, an order every language reproduces without comparing strings.
  */
 export function windowCount(records: WindowRecord[], windowMs: number): WindowPartial[] {
-  const byPair = new Map<string, WindowPartial>();
-  for (const r of records) {
-    const start = windowStart(r.t, windowMs);
-    const id = `${start}\u0000${r.key}`;
-    const p = byPair.get(id);
-    if (p) p.count += 1;
-    else byPair.set(id, { window_start: start, key: r.key, count: 1 });
-  }
-  return [...byPair.values()];
+  return [...groupByWindowKey(records, windowMs, (start, r) => ({ window_start: start, key: r.key, count: 0 }), (p) => {
+    p.count += 1;
+  })];
 }
 
 /** Partial sums (and counts) per (tumbling window, key), in windowCount's order of first occurrence. */
 export function windowSum(records: WindowSumRecord[], windowMs: number): WindowSumPartial[] {
-  const byPair = new Map<string, WindowSumPartial>();
+  return [...groupByWindowKey(records, windowMs, (start, r) => ({ window_start: start, key: r.key, count: 0, sum: 0 }), (p, r) => {
+    p.count += 1;
+    p.sum += r.value;
+  })];
+}
+
+/** One partial per (window_start, key) in order of first occurrence: made by `fresh`, each record added by `add`. */
+function groupByWindowKey<R extends WindowRecord, P>(records: R[], windowMs: number, fresh: (start: number, r: R) => P, add: (p: P, r: R) => void): IterableIterator<P> {
+  const byPair = new Map<string, P>();
   for (const r of records) {
     const start = windowStart(r.t, windowMs);
     const id = `${start}\u0000${r.key}`;
-    const p = byPair.get(id);
-    if (p) {
-      p.count += 1;
-      p.sum += r.value;
-    } else byPair.set(id, { window_start: start, key: r.key, count: 1, sum: r.value });
+    let p = byPair.get(id);
+    if (p === undefined) byPair.set(id, (p = fresh(start, r)));
+    add(p, r);
   }
-  return [...byPair.values()];
+  return byPair.values();
 }
 
 const asText = (v: unknown): string | null => (v === undefined || v === null ? null : typeof v === 'string' ? v : JSON.stringify(v));

@@ -38,25 +38,23 @@ public final class Ops {
 
   /** Partials keyed by (window_start, key), listed in order of first occurrence. */
   public static List<Map<String, Object>> windowCount(List<Map<?, ?>> records, long windowMs) {
-    Map<List<Object>, Map<String, Object>> byPair = new LinkedHashMap<>();
-    for (Map<?, ?> r : records) {
-      Number start = integral(windowStart((Number) r.get("t"), windowMs));
-      String key = (String) r.get("key");
-      Map<String, Object> p = byPair.computeIfAbsent(List.of(start, key), k -> partial(start, key));
-      p.put("count", (Long) p.get("count") + 1);
-    }
-    return new ArrayList<>(byPair.values());
+    return partials(records, windowMs, false);
   }
 
   /** Partial sums of the records' values, with each pair's count, in windowCount's order of first occurrence. */
   public static List<Map<String, Object>> windowSum(List<Map<?, ?>> records, long windowMs) {
+    return partials(records, windowMs, true);
+  }
+
+  /** One pass for both: a count per (window_start, key), and with withSum the sum of the records' values. */
+  private static List<Map<String, Object>> partials(List<Map<?, ?>> records, long windowMs, boolean withSum) {
     Map<List<Object>, Map<String, Object>> byPair = new LinkedHashMap<>();
     for (Map<?, ?> r : records) {
       Number start = integral(windowStart((Number) r.get("t"), windowMs));
       String key = (String) r.get("key");
       Map<String, Object> p = byPair.computeIfAbsent(List.of(start, key), k -> partial(start, key));
       p.put("count", (Long) p.get("count") + 1);
-      p.merge("sum", ((Number) r.get("value")).longValue(), (a, b) -> (Long) a + (Long) b);
+      if (withSum) p.merge("sum", ((Number) r.get("value")).longValue(), (x, y) -> (Long) x + (Long) y);
     }
     return new ArrayList<>(byPair.values());
   }
